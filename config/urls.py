@@ -1,0 +1,25 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+
+from tenancy import views as tenancy_views
+
+# Every page of one network lives under /n/<network_slug>/; each app adds its own there.
+network_patterns = [
+    path("", include("tenancy.urls")),
+]
+
+urlpatterns = [
+    path("", tenancy_views.home, name="home"),
+    path("networks/", tenancy_views.network_choice, name="network_choice"),
+    path("profile/", tenancy_views.profile, name="profile"),
+    path("language/", tenancy_views.set_language, name="set_language"),
+    path("invitations/<str:token>/", tenancy_views.accept_invitation, name="accept_invitation"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("n/<slug:network_slug>/", include(network_patterns)),
+]
+
+if settings.DEBUG:
+    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]

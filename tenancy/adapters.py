@@ -1,0 +1,28 @@
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.utils import translation
+
+from tenancy.languages import person_language
+from tenancy.models import Person
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    """Bro is by invitation only, and writes to each person in their own language."""
+
+    def is_open_for_signup(self, request):
+        return False
+
+    def send_mail(self, template_prefix, email, context):
+        person = Person.objects.filter(email__iexact=email).select_related("last_network").first()
+        language = (person_language(person, person.last_network) if person
+                    else translation.get_language())
+        with translation.override(language):
+            super().send_mail(template_prefix, email, context)
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    """Entra ID signs in only accounts that were invited and then connected by their owner;
+    an Entra email alone neither creates an account nor takes over an existing one."""
+
+    def is_open_for_signup(self, request, sociallogin):
+        return False

@@ -1,0 +1,60 @@
+"""Django admin, for platform staff only (staff also need MFA, see RequireMFAMiddleware)."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+
+from tenancy.models import Invitation, LeaderGroup, Network, Organisation, Person, Role
+
+
+class PlatformWideAdmin(admin.ModelAdmin):
+    """Platform staff see every network: the admin reads tenant rows deliberately unscoped."""
+
+    def get_queryset(self, request):
+        return self.model.unscoped.all()
+
+
+@admin.register(Network)
+class NetworkAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "country", "default_language", "anonymity_threshold"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(PlatformWideAdmin):
+    list_display = ["name", "network"]
+    list_filter = ["network"]
+    search_fields = ["name"]
+
+
+@admin.register(LeaderGroup)
+class LeaderGroupAdmin(PlatformWideAdmin):
+    list_display = ["name", "organisation", "network"]
+    list_filter = ["network"]
+
+
+@admin.register(Role)
+class RoleAdmin(PlatformWideAdmin):
+    list_display = ["person", "kind", "network", "organisation", "leader_group"]
+    list_filter = ["network", "kind"]
+    raw_id_fields = ["person", "organisation", "leader_group"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(PlatformWideAdmin):
+    list_display = ["email", "kind", "network", "created_at", "sent_at", "accepted_at"]
+    list_filter = ["network", "kind"]
+    exclude = ["token_hash"]
+    readonly_fields = ["accepted_at", "accepted_by", "sent_at"]
+
+
+@admin.register(Person)
+class PersonAdmin(UserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "name", "is_staff", "last_login"]
+    search_fields = ["email", "name"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        ("Profile", {"fields": ["name", "title", "language"]}),
+        ("Permissions", {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
+    ]
+    add_fieldsets = [(None, {"fields": ["email", "name", "password1", "password2"]})]

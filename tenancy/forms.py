@@ -1,0 +1,84 @@
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from tenancy.models import LeaderGroup, Organisation, Person, RoleKind
+
+
+class LanguageForm(forms.Form):
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = ["name", "title", "language"]
+
+
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "org_number"]
+
+    def __init__(self, *args, network, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.network = network
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        others = Organisation.objects.for_network(self.network).filter(name__iexact=name)
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise forms.ValidationError(_("The network already has an organisation of that name."))
+        return name
+
+
+class StaffInvitationForm(forms.Form):
+    """A network admin invites a coordinator (of an organisation) or a facilitator."""
+
+    KINDS = [(RoleKind.COORDINATOR, RoleKind.COORDINATOR.label),
+             (RoleKind.FACILITATOR, RoleKind.FACILITATOR.label),
+             (RoleKind.NETWORK_ADMIN, RoleKind.NETWORK_ADMIN.label)]
+
+    name = forms.CharField(label=_("Name"), max_length=160)
+    email = forms.EmailField(label=_("Email"))
+    kind = forms.ChoiceField(label=_("Role"), choices=KINDS)
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.none(), required=False,
+        help_text=_("Required for a coordinator."))
+    language = forms.ChoiceField(label=_("Language of the invitation"), choices=settings.LANGUAGES)
+
+    def __init__(self, *args, network, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.for_network(network)
+        self.fields["language"].initial = network.default_language
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == RoleKind.COORDINATOR and not data.get("organisation"):
+            self.add_error("organisation", _("Choose the organisation they coordinate."))
+        return data
+
+
+class LeaderInvitationForm(forms.Form):
+    """A coordinator (or network admin) invites a leader into one of their groups."""
+
+    name = forms.CharField(label=_("Name"), max_length=160)
+    email = forms.EmailField(label=_("Email"))
+    title = forms.CharField(label=_("Title"), max_length=160, required=False)
+    leader_group = forms.ModelChoiceField(
+        label=_("Leader group"), queryset=LeaderGroup.objects.none())
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+
+    def __init__(self, *args, network, groups, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["leader_group"].queryset = groups
+        self.fields["language"].initial = network.default_language
+
+
+class LeaderGroupForm(forms.ModelForm):
+    class Meta:
+        model = LeaderGroup
+        fields = ["name", "language"]

@@ -1,0 +1,33 @@
+"""Which of nb, da and en a person sees: their stored choice, then the picker's cookie, then
+the network's default, then the browser's wish."""
+
+from django.conf import settings
+from django.utils import translation
+
+LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+
+
+def supported(code):
+    return code if code in LANGUAGE_CODES else None
+
+
+def choose_language(request, network=None):
+    person = getattr(request, "user", None)
+    if person is not None and person.is_authenticated and supported(person.language):
+        return person.language
+    from_cookie = supported(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME))
+    if from_cookie:
+        return from_cookie
+    if network is not None:
+        return network.default_language
+    from_browser = translation.get_language_from_request(request)
+    return supported(from_browser) or settings.LANGUAGE_CODE
+
+
+def person_language(person, network=None):
+    """The language to write to a person in (emails, reports)."""
+    if supported(person.language):
+        return person.language
+    if network is not None:
+        return network.default_language
+    return settings.LANGUAGE_CODE

@@ -1,0 +1,88 @@
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
+from django.shortcuts import redirect
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+
+from tenancy.languages import choose_language
+from tenancy.models import Network
+from tenancy.policies import roles_in
+from tenancy.services import person_needs_mfa
+
+
+class NetworkMiddleware:
+    """Resolves /n/<network_slug>/… into request.network and request.roles.
+
+    The slug is taken out of the view's arguments, so views receive only their own ids.
+    A network the person holds no role in answers 404, exactly like one that does not exist.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.network = None
+        request.roles = []
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        slug = view_kwargs.pop("network_slug", None)
+        if slug is None:
+            return None
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        network = Network.objects.filter(slug=slug).first()
+        if network is None:
+            raise Http404
+        roles = roles_in(request.user, network)
+        if not roles and not request.user.is_staff:
+            raise Http404
+        request.network = network
+        request.roles = roles
+        if request.user.last_network_id != network.pk:
+            request.user.last_network = network
+            request.user.save(update_fields=["last_network"])
+        return None
+
+
+class LanguageMiddleware:
+    """Activates the person's language (see tenancy.languages) for every response."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        self._activate(request, None)
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Accept-Language", "Cookie"))
+        response.headers.setdefault("Content-Language", translation.get_language())
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.network is not None:
+            self._activate(request, request.network)
+
+    @staticmethod
+    def _activate(request, network):
+        language = choose_language(request, network)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+
+
+class RequireMFAMiddleware:
+    """Network admins and platform staff set up an authenticator app before anything else."""
+
+    ALLOWED_PREFIXES = ("/accounts/", "/static/", "/language/", "/media/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not request.user.is_authenticated or request.path.startswith(self.ALLOWED_PREFIXES):
+            return None
+        if person_needs_mfa(request.user):
+            return redirect("mfa_activate_totp")
+        return None

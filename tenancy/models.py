@@ -1,0 +1,230 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tenancy.scoping import TenantModel
+
+
+class Country(models.TextChoices):
+    NORWAY = "NO", _("Norway")
+    DENMARK = "DK", _("Denmark")
+
+
+class Network(models.Model):
+    """A regional network of municipalities: the tenant every other row belongs to."""
+
+    MIN_ANONYMITY_THRESHOLD = 3
+
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), unique=True, help_text=_("Used in the network's addresses."))
+    country = models.CharField(_("country"), max_length=2, choices=Country.choices)
+    default_language = models.CharField(
+        _("default language"), max_length=5, choices=settings.LANGUAGES)
+    logo = models.ImageField(_("logo"), upload_to="network-logos/", blank=True)
+    anonymity_threshold = models.PositiveSmallIntegerField(
+        _("anonymity threshold (k)"), default=5,
+        validators=[MinValueValidator(MIN_ANONYMITY_THRESHOLD)],
+        help_text=_("Aggregates are shown only when at least this many people answered."))
+    entra_provider_id = models.SlugField(
+        _("Microsoft Entra ID sign-in"), blank=True,
+        help_text=_("The provider id of the OpenID Connect app (a social application in the "
+                    "platform admin) for the network's Entra ID tenant; empty for none."))
+
+    class Meta:
+        verbose_name = _("network")
+        verbose_name_plural = _("networks")
+        ordering = ["name"]
+        constraints = [models.CheckConstraint(
+            condition=models.Q(anonymity_threshold__gte=3), name="anonymity_threshold_at_least_3")]
+
+    def __str__(self):
+        return self.name
+
+
+class Organisation(TenantModel):
+    """A municipality, county municipality or other member organisation of a network."""
+
+    name = models.CharField(_("name"), max_length=160)
+    org_number = models.CharField(_("organisation number"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+        base_manager_name = "unscoped"
+        constraints = [models.UniqueConstraint(
+            "network", Lower("name"), name="unique_organisation_name_per_network")]
+
+    def __str__(self):
+        return self.name
+
+
+class LeaderGroup(TenantModel):
+    """A leader group: usually one organisation's top team; without an organisation it spans
+    several organisations and belongs to the network."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, null=True, blank=True,
+        related_name="leader_groups", verbose_name=_("organisation"))
+    name = models.CharField(_("name"), max_length=160)
+    language = models.CharField(
+        _("language"), max_length=5, choices=settings.LANGUAGES, blank=True,
+        help_text=_("The group's working language, used for its reports."))
+
+    class Meta:
+        verbose_name = _("leader group")
+        verbose_name_plural = _("leader groups")
+        ordering = ["name"]
+        base_manager_name = "unscoped"
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.organisation_id and self.organisation.network_id != self.network_id:
+            raise ValidationError({"organisation": _("The organisation is in another network.")})
+
+
+class PersonManager(BaseUserManager):
+    use_in_migrations = True
+
+    def get_by_email(self, email):
+        return self.get(email__iexact=email.strip())
+
+    def create_user(self, email, password=None, **fields):
+        person = self.model(email=self.normalize_email(email).strip(), **fields)
+        person.set_password(password) if password else person.set_unusable_password()
+        person.save(using=self._db)
+        return person
+
+    def create_superuser(self, email, password=None, **fields):
+        fields.update(is_staff=True, is_superuser=True)
+        return self.create_user(email, password, **fields)
+
+
+class Person(AbstractBaseUser, PermissionsMixin):
+    """Someone who signs in. One account per email, whatever networks and roles they hold."""
+
+    email = models.EmailField(_("email"), unique=True)
+    name = models.CharField(_("name"), max_length=160, blank=True)
+    title = models.CharField(_("title"), max_length=160, blank=True)
+    language = models.CharField(
+        _("language"), max_length=5, choices=settings.LANGUAGES, blank=True,
+        help_text=_("Empty means the network's default language."))
+    is_staff = models.BooleanField(_("platform staff"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    last_network = models.ForeignKey(
+        Network, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    objects = PersonManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["name"]
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        constraints = [models.UniqueConstraint(Lower("email"), name="unique_person_email_ci")]
+
+    def __str__(self):
+        return self.name or self.email
+
+    def get_full_name(self):
+        return self.name
+
+    def get_short_name(self):
+        return self.name.split(" ")[0] if self.name else self.email
+
+
+class RoleKind(models.TextChoices):
+    LEADER = "leader", _("Leader")
+    COORDINATOR = "coordinator", _("Coordinator")
+    FACILITATOR = "facilitator", _("Facilitator")
+    NETWORK_ADMIN = "network_admin", _("Network admin")
+
+
+# The order in which a person with several roles lands after sign-in.
+ROLE_PRIORITY = [RoleKind.NETWORK_ADMIN, RoleKind.FACILITATOR, RoleKind.COORDINATOR,
+                 RoleKind.LEADER]
+
+
+class Role(TenantModel):
+    """What a person may do in one network: a leader in a group, a coordinator of an
+    organisation, a facilitator, or a network admin."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="roles")
+    kind = models.CharField(_("role"), max_length=20, choices=RoleKind.choices)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="roles")
+    leader_group = models.ForeignKey(
+        LeaderGroup, on_delete=models.CASCADE, null=True, blank=True, related_name="roles")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        base_manager_name = "unscoped"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "network", "kind"], name="unique_network_wide_role",
+                condition=models.Q(kind__in=["facilitator", "network_admin"])),
+            models.UniqueConstraint(
+                fields=["person", "organisation"], name="unique_coordinator_role",
+                condition=models.Q(kind="coordinator")),
+            models.UniqueConstraint(
+                fields=["person", "leader_group"], name="unique_leader_role",
+                condition=models.Q(kind="leader")),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind="leader", leader_group__isnull=False)
+                    | models.Q(kind="coordinator", organisation__isnull=False)
+                    | models.Q(kind__in=["facilitator", "network_admin"])),
+                name="role_has_its_target"),
+        ]
+
+    def __str__(self):
+        return f"{self.person} – {self.get_kind_display()}"
+
+
+class Invitation(TenantModel):
+    """A one-time link that binds a person to a network, organisation, group and role."""
+
+    VALID_FOR_DAYS = 14
+
+    email = models.EmailField(_("email"))
+    name = models.CharField(_("name"), max_length=160, blank=True)
+    title = models.CharField(_("title"), max_length=160, blank=True)
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
+    kind = models.CharField(_("role"), max_length=20, choices=RoleKind.choices)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    leader_group = models.ForeignKey(
+        LeaderGroup, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        base_manager_name = "unscoped"
+
+    def __str__(self):
+        return f"{self.email} ({self.get_kind_display()})"
+
+    @property
+    def is_usable(self):
+        return self.accepted_at is None and self.expires_at > timezone.now()

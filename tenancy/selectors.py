@@ -1,0 +1,36 @@
+"""Reads on networks, people and roles."""
+
+from tenancy.models import ROLE_PRIORITY, Invitation, Network, Role, RoleKind
+
+
+def networks_of(person):
+    """Networks the person holds a role in (all networks for platform staff)."""
+    if person.is_staff:
+        return Network.objects.all()
+    return Network.objects.filter(
+        pk__in=Role.unscoped.filter(person=person).values("network")).distinct()
+
+
+def landing_role(roles):
+    kinds = {role.kind for role in roles}
+    return next((kind for kind in ROLE_PRIORITY if kind in kinds), None)
+
+
+def network_people(network):
+    """Every role in the network with its person and target, for the admin's people page."""
+    return (Role.objects.for_network(network)
+            .select_related("person", "organisation", "leader_group")
+            .order_by("kind", "person__name"))
+
+
+def pending_invitations(network, *, organisations=None):
+    invitations = Invitation.objects.for_network(network).filter(accepted_at__isnull=True)
+    if organisations is not None:
+        invitations = invitations.filter(leader_group__organisation__in=organisations)
+    return invitations.select_related("organisation", "leader_group").order_by("-created_at")
+
+
+def leaders_of_groups(network, groups):
+    return (Role.objects.for_network(network)
+            .filter(kind=RoleKind.LEADER, leader_group__in=groups)
+            .select_related("person", "leader_group").order_by("person__name"))

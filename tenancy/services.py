@@ -1,0 +1,107 @@
+"""Writes on networks, people, roles and invitations."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from django.db import transaction
+from django.utils import timezone
+
+from tenancy.models import Invitation, Person, Role, RoleKind
+
+
+def person_needs_mfa(person):
+    """Platform staff and network admins must have an authenticator app (TOTP)."""
+    must = person.is_staff or Role.unscoped.filter(
+        person=person, kind=RoleKind.NETWORK_ADMIN).exists()
+    if not must:
+        return False
+    return not Authenticator.objects.filter(user=person, type=Authenticator.Type.TOTP).exists()
+
+
+def _hash_token(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def find_or_create_person(email, *, name="", title="", language=""):
+    """The one account for this email (case-insensitive); created without a password."""
+    email = email.strip()
+    person = Person.objects.filter(email__iexact=email).first()
+    if person is None:
+        person = Person.objects.create_user(email, name=name, title=title, language=language)
+    else:
+        filled = {"name": name, "title": title}
+        changed = [field for field, value in filled.items() if value and not getattr(person, field)]
+        for field in changed:
+            setattr(person, field, filled[field])
+        if changed:
+            person.save(update_fields=changed)
+    return person
+
+
+def grant_role(person, network, kind, *, organisation=None, leader_group=None):
+    role, _created = Role.objects.for_network(network).get_or_create(
+        person=person, network=network, kind=kind,
+        organisation=organisation if kind == RoleKind.COORDINATOR else None,
+        leader_group=leader_group if kind == RoleKind.LEADER else None,
+    )
+    return role
+
+
+def create_invitation(network, *, email, kind, invited_by, language, name="", title="",
+                      organisation=None, leader_group=None):
+    """Store an invitation and queue its email once the transaction commits.
+
+    Returns the invitation and the raw token (only its hash is stored)."""
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        network=network, email=email.strip(), name=name, title=title, language=language,
+        kind=kind, organisation=organisation, leader_group=leader_group,
+        token_hash=_hash_token(token), invited_by=invited_by,
+        expires_at=timezone.now() + timedelta(days=Invitation.VALID_FOR_DAYS),
+    )
+    from tenancy.tasks import send_invitation_email
+
+    transaction.on_commit(lambda: send_invitation_email.delay(invitation.pk, token))
+    return invitation, token
+
+
+def find_invitation(token):
+    """The invitation behind a link, usable or not; None for an unknown token."""
+    return (Invitation.unscoped.select_related("network", "organisation", "leader_group")
+            .filter(token_hash=_hash_token(token)).first())
+
+
+class InvitationUnusable(Exception):
+    pass
+
+
+@transaction.atomic
+def accept_invitation(token):
+    """Bind the invited person to the network, organisation, group and role. Works once.
+
+    An existing account with the same email is reused, never duplicated. The email address
+    counts as verified: the link reached that inbox."""
+    invitation = Invitation.unscoped.select_for_update().filter(
+        token_hash=_hash_token(token)).first()
+    if invitation is None or not invitation.is_usable:
+        raise InvitationUnusable
+    person = find_or_create_person(
+        invitation.email, name=invitation.name, title=invitation.title,
+        language=invitation.language)
+    grant_role(person, invitation.network, invitation.kind,
+               organisation=invitation.organisation, leader_group=invitation.leader_group)
+    EmailAddress.objects.update_or_create(
+        user=person, email__iexact=person.email,
+        defaults={"email": person.email, "verified": True, "primary": True})
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = person
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return invitation, person
+
+
+def set_language(person, language):
+    person.language = language
+    person.save(update_fields=["language"])

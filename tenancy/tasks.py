@@ -1,0 +1,21 @@
+from celery import shared_task
+from django.urls import reverse
+from django.utils import timezone
+
+from tenancy.emails import absolute_url, send_email
+from tenancy.models import Invitation
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_invitation_email(invitation_id, token):
+    """Email one invitation link; sending it again after a retry is harmless (same link)."""
+    invitation = Invitation.unscoped.select_related("network", "invited_by").get(pk=invitation_id)
+    if invitation.accepted_at:
+        return
+    send_email(
+        to=invitation.email, template="invitation", language=invitation.language,
+        network=invitation.network,
+        context={"invitation": invitation,
+                 "accept_url": absolute_url(reverse("accept_invitation", args=[token]))},
+    )
+    Invitation.unscoped.filter(pk=invitation_id).update(sent_at=timezone.now())

@@ -1,0 +1,16 @@
+"""Pages inside one network: /n/<network_slug>/… (the middleware resolves the slug)."""
+
+from django.urls import path
+
+from tenancy import views
+
+urlpatterns = [
+    path("", views.network_home, name="network_home"),
+    path("manage/", views.manage_dashboard, name="manage_dashboard"),
+    path("coordinate/", views.coordinator_home, name="coordinator_home"),
+    path("organisations/<int:organisation_id>/", views.organisation_detail,
+         name="organisation_detail"),
+    path("groups/<int:group_id>/", views.leader_group_detail, name="leader_group_detail"),
+    path("facilitate/", views.facilitator_home, name="facilitator_home"),
+    path("me/", views.leader_home, name="leader_home"),
+]

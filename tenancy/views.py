@@ -1,0 +1,214 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tenancy import policies, selectors, services
+from tenancy.access import (
+    access_leader_group_to_follow,
+    access_organisation_to_manage,
+    require_role,
+)
+from tenancy.forms import (
+    LanguageForm,
+    LeaderGroupForm,
+    LeaderInvitationForm,
+    OrganisationForm,
+    ProfileForm,
+    StaffInvitationForm,
+)
+from tenancy.models import RoleKind
+
+ROLE_HOMES = {
+    RoleKind.NETWORK_ADMIN: "manage_dashboard",
+    RoleKind.FACILITATOR: "facilitator_home",
+    RoleKind.COORDINATOR: "coordinator_home",
+    RoleKind.LEADER: "leader_home",
+}
+
+
+def home(request):
+    """Signed out: the welcome page. Signed in: the network the person last used, or a choice."""
+    if not request.user.is_authenticated:
+        return render(request, "tenancy/welcome.html")
+    networks = list(selectors.networks_of(request.user))
+    last = next((n for n in networks if n.pk == request.user.last_network_id), None)
+    if last is None and len(networks) == 1:
+        last = networks[0]
+    if last is not None:
+        return redirect("network_home", network_slug=last.slug)
+    return redirect("network_choice")
+
+
+@login_required
+def network_choice(request):
+    return render(request, "tenancy/network_choice.html",
+                  {"networks": selectors.networks_of(request.user)})
+
+
+def network_home(request):
+    """Sends a person to the page their role in this network needs."""
+    role = selectors.landing_role(request.roles)
+    if role is None:  # platform staff without a role in this network
+        return redirect("admin:index")
+    return redirect(ROLE_HOMES[role], network_slug=request.network.slug)
+
+
+@require_POST
+def set_language(request):
+    form = LanguageForm(request.POST)
+    if not form.is_valid():
+        return redirect("home")
+    language = form.cleaned_data["language"]
+    if request.user.is_authenticated:
+        services.set_language(request.user, language)
+    target = form.cleaned_data["next"]
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = reverse("home")
+    response = redirect(target)
+    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600,
+                        samesite="Lax", secure=request.is_secure())
+    return response
+
+
+@login_required
+def profile(request):
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your profile is saved."))
+        return redirect("profile")
+    return render(request, "tenancy/profile.html",
+                  {"form": form, "networks": selectors.networks_of(request.user)})
+
+
+def accept_invitation(request, token):
+    """GET shows what the invitation is for; POST accepts it (mail scanners only GET)."""
+    invitation = services.find_invitation(token)
+    if invitation is None or not invitation.is_usable:
+        return render(request, "tenancy/invitation_unusable.html",
+                      {"invitation": invitation}, status=410 if invitation else 404)
+    if request.method == "POST":
+        try:
+            invitation, person = services.accept_invitation(token)
+        except services.InvitationUnusable:
+            return render(request, "tenancy/invitation_unusable.html",
+                          {"invitation": invitation}, status=410)
+        if request.user.is_authenticated and request.user.pk == person.pk:
+            return redirect("network_home", network_slug=invitation.network.slug)
+        messages.success(request, _("Welcome to %(network)s. Sign in with your email to go on.")
+                         % {"network": invitation.network.name})
+        return redirect(reverse("account_request_login_code") + "?email=" + person.email)
+    return render(request, "tenancy/accept_invitation.html", {"invitation": invitation})
+
+
+def manage_dashboard(request):
+    require_role(request, RoleKind.NETWORK_ADMIN)
+    network = request.network
+    organisation_form = OrganisationForm(network=network)
+    invitation_form = StaffInvitationForm(network=network)
+    if request.method == "POST" and "add_organisation" in request.POST:
+        organisation_form = OrganisationForm(request.POST, network=network)
+        if organisation_form.is_valid():
+            organisation = organisation_form.save(commit=False)
+            organisation.network = network
+            organisation.save()
+            messages.success(request, _("%(name)s is added.") % {"name": organisation.name})
+            return redirect("manage_dashboard", network_slug=network.slug)
+    elif request.method == "POST" and "invite" in request.POST:
+        invitation_form = StaffInvitationForm(request.POST, network=network)
+        if invitation_form.is_valid():
+            data = invitation_form.cleaned_data
+            with transaction.atomic():
+                services.create_invitation(
+                    network, email=data["email"], name=data["name"], kind=data["kind"],
+                    organisation=data["organisation"], language=data["language"],
+                    invited_by=request.user)
+            messages.success(request, _("The invitation to %(email)s is on its way.")
+                             % {"email": data["email"]})
+            return redirect("manage_dashboard", network_slug=network.slug)
+    return render(request, "tenancy/manage_dashboard.html", {
+        "organisations": policies.organisations_person_can_manage(network, request.roles),
+        "people": selectors.network_people(network),
+        "invitations": selectors.pending_invitations(network),
+        "organisation_form": organisation_form,
+        "invitation_form": invitation_form,
+    })
+
+
+def coordinator_home(request):
+    """A coordinator's organisations; with one, straight to it."""
+    require_role(request, RoleKind.COORDINATOR, RoleKind.NETWORK_ADMIN)
+    organisations = list(policies.organisations_person_coordinates(request.network, request.roles))
+    if len(organisations) == 1:
+        return redirect("organisation_detail", network_slug=request.network.slug,
+                        organisation_id=organisations[0].pk)
+    return render(request, "tenancy/coordinator_home.html", {"organisations": organisations})
+
+
+def organisation_detail(request, organisation_id):
+    """An organisation's leader groups and leaders; where groups are made and leaders invited."""
+    organisation = access_organisation_to_manage(request, organisation_id)
+    network = request.network
+    groups = organisation.leader_groups.all()
+    group_form = LeaderGroupForm(prefix="group")
+    invite_form = LeaderInvitationForm(network=network, groups=groups, prefix="invite")
+    if request.method == "POST" and "add_group" in request.POST:
+        group_form = LeaderGroupForm(request.POST, prefix="group")
+        if group_form.is_valid():
+            group = group_form.save(commit=False)
+            group.network, group.organisation = network, organisation
+            group.save()
+            messages.success(request, _("%(name)s is created.") % {"name": group.name})
+            return redirect(request.path)
+    elif request.method == "POST" and "invite" in request.POST:
+        invite_form = LeaderInvitationForm(request.POST, network=network, groups=groups,
+                                           prefix="invite")
+        if invite_form.is_valid():
+            data = invite_form.cleaned_data
+            with transaction.atomic():
+                services.create_invitation(
+                    network, email=data["email"], name=data["name"], title=data["title"],
+                    kind=RoleKind.LEADER, leader_group=data["leader_group"],
+                    organisation=organisation, language=data["language"],
+                    invited_by=request.user)
+            messages.success(request, _("The invitation to %(email)s is on its way.")
+                             % {"email": data["email"]})
+            return redirect(request.path)
+    return render(request, "tenancy/organisation_detail.html", {
+        "organisation": organisation,
+        "groups": groups,
+        "leaders": selectors.leaders_of_groups(network, groups),
+        "invitations": selectors.pending_invitations(network, organisations=[organisation]),
+        "group_form": group_form,
+        "invite_form": invite_form,
+    })
+
+
+def leader_group_detail(request, group_id):
+    group = access_leader_group_to_follow(request, group_id)
+    return render(request, "tenancy/leader_group_detail.html", {
+        "group": group,
+        "leaders": selectors.leaders_of_groups(request.network, [group]),
+    })
+
+
+def facilitator_home(request):
+    require_role(request, RoleKind.FACILITATOR)
+    from cohorts.selectors import cohorts_facilitated_by
+
+    return render(request, "tenancy/facilitator_home.html", {
+        "cohorts": cohorts_facilitated_by(request.network, request.roles)
+        .prefetch_related("leader_groups"),
+    })
+
+
+def leader_home(request):
+    require_role(request, RoleKind.LEADER)
+    groups = [role.leader_group for role in request.roles if role.kind == RoleKind.LEADER]
+    return render(request, "tenancy/leader_home.html", {"groups": groups})

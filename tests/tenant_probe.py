@@ -1,0 +1,26 @@
+"""Every URL under /n/<network_slug>/, with ids to fill in, found by walking the URLconf.
+
+OBJECTS names, for every URL argument that identifies an object, how to get such an object
+from a NetworkWorld (tests/factories.py). A view with an argument missing here makes the
+tenant probe fail, so a new view cannot escape it unnoticed.
+"""
+
+from django.urls import get_resolver
+
+OBJECTS = {
+    "organisation_id": lambda world: world.organisation.pk,
+    "group_id": lambda world: world.group.pk,
+}
+
+
+def network_url_names():
+    """(name, argument names) of every named URL that lives inside a network."""
+    found = []
+    for name, entries in get_resolver().reverse_dict.lists():
+        if not isinstance(name, str):
+            continue
+        for possibilities, _pattern, _defaults, _converters in entries:
+            for _format, params in possibilities:
+                if "network_slug" in params:
+                    found.append((name, tuple(p for p in params if p != "network_slug")))
+    return sorted(set(found))

@@ -1,0 +1,80 @@
+"""DESIGN.md section 3: each role reaches exactly the pages its row gives it.
+
+ALLOWED maps a URL name to the roles that may open it; every other role gets 404. Apps add
+their pages here as they add them (test_every_network_page_is_in_the_matrix insists).
+"""
+
+import pytest
+from django.urls import reverse
+
+from cohorts.models import Cohort
+from tests.factories import ROLES
+from tests.tenant_probe import OBJECTS, network_url_names
+
+ALLOWED = {
+    "network_home": set(ROLES),
+    "manage_dashboard": {"admin"},
+    "coordinator_home": {"coordinator", "admin"},
+    "organisation_detail": {"coordinator", "admin"},
+    "leader_group_detail": {"leader", "coordinator", "facilitator", "admin"},
+    "facilitator_home": {"facilitator"},
+    "leader_home": {"leader"},
+}
+
+
+def test_every_network_page_is_in_the_matrix():
+    missing = {name for name, _params in network_url_names()} - set(ALLOWED)
+    assert not missing, f"add {sorted(missing)} to ALLOWED in tests/test_role_matrix.py"
+
+
+@pytest.fixture
+def facilitated_world(world):
+    """The facilitator runs a cohort that the world's group is in."""
+    cohort = Cohort.objects.create(network=world.network, name="Kull 2026", starts_on="2026-01-15")
+    cohort.leader_groups.add(world.group)
+    cohort.facilitators.add(world.facilitator)
+    return world
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(ALLOWED))
+@pytest.mark.parametrize("role", ROLES)
+def test_role_reaches_exactly_its_pages(client, facilitated_world, name, role):
+    world = facilitated_world
+    names = dict(network_url_names())
+    params = {p: OBJECTS[p](world) for p in names[name]}
+    client.force_login(world.person(role))
+    response = client.get(reverse(name, kwargs={"network_slug": world.network.slug, **params}))
+    if role in ALLOWED[name]:
+        assert response.status_code in (200, 302), response.status_code
+    else:
+        assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_facilitator_does_not_follow_groups_outside_their_cohorts(client, world):
+    client.force_login(world.facilitator)
+    url = reverse("leader_group_detail",
+                  kwargs={"network_slug": world.network.slug, "group_id": world.group.pk})
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_coordinator_does_not_manage_another_organisation(client, world):
+    from tests.factories import make_organisation
+
+    elsewhere = make_organisation(world.network)
+    client.force_login(world.coordinator)
+    url = reverse("organisation_detail",
+                  kwargs={"network_slug": world.network.slug, "organisation_id": elsewhere.pk})
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("role", "landing"), [
+    ("admin", "manage_dashboard"), ("facilitator", "facilitator_home"),
+    ("coordinator", "organisation_detail"), ("leader", "leader_home")])
+def test_sign_in_lands_on_the_page_the_role_needs(client, world, role, landing):
+    client.force_login(world.person(role))
+    response = client.get("/", follow=True)
+    assert response.resolver_match.url_name == landing
