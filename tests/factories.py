@@ -71,3 +71,19 @@ def make_world(slug=None, **network_fields):
     grant_role(admin, network, RoleKind.NETWORK_ADMIN)
     with_mfa(admin)
     return NetworkWorld(network, organisation, group, leader, coordinator, facilitator, admin)
+
+
+def make_programme(slug="test-programme"):
+    from programmes.models import Programme
+
+    programme, _created = Programme.objects.get_or_create(
+        slug=slug, defaults={"name": {"nb": "Testprogram", "da": "Testprogram",
+                                      "en": "Test programme"}})
+    return programme
+
+
+def make_cohort(world, name="Kull 2026", starts_on="2026-01-15"):
+    from cohorts.models import Cohort
+
+    return Cohort.objects.create(network=world.network, programme=make_programme(), name=name,
+                                 starts_on=starts_on)

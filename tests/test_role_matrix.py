@@ -7,8 +7,7 @@ their pages here as they add them (test_every_network_page_is_in_the_matrix insi
 import pytest
 from django.urls import reverse
 
-from cohorts.models import Cohort
-from tests.factories import ROLES
+from tests.factories import ROLES, make_cohort
 from tests.tenant_probe import OBJECTS, network_url_names
 
 ALLOWED = {
@@ -30,7 +29,7 @@ def test_every_network_page_is_in_the_matrix():
 @pytest.fixture
 def facilitated_world(world):
     """The facilitator runs a cohort that the world's group is in."""
-    cohort = Cohort.objects.create(network=world.network, name="Kull 2026", starts_on="2026-01-15")
+    cohort = make_cohort(world)
     cohort.leader_groups.add(world.group)
     cohort.facilitators.add(world.facilitator)
     return world

@@ -1,0 +1,178 @@
+"""Self-assessment instruments (data, versioned), rounds, responses, answers and scores.
+
+Individual answers are reachable only by their owner. Aggregates read DimensionScore, which is
+computed once when a response is submitted, never the raw answers."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tenancy.scoping import TenantModel
+
+
+class InstrumentKind(models.TextChoices):
+    GENERATIONS = "generations", _("Generations of digital maturity")
+    PROFILE = "profile", _("Capability profile")
+    WHEEL = "wheel", _("Competence wheel")
+
+
+class AnswerKind(models.TextChoices):
+    TODAY = "today", _("Today")
+    AMBITION = "ambition", _("Ambition")
+
+
+class Instrument(models.Model):
+    """One published version of an instrument; a new version is a new row, so stored results
+    of earlier rounds never change."""
+
+    slug = models.SlugField()
+    version = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=20, choices=InstrumentKind.choices)
+    name = models.JSONField(_("name"))
+    description = models.JSONField(_("description"), default=dict)
+    definition = models.JSONField(help_text=_("The whole instrument file as imported."))
+    scale_min = models.SmallIntegerField(default=1)
+    scale_max = models.SmallIntegerField(default=5)
+    allow_dont_know = models.BooleanField(default=True)
+    published_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("instrument")
+        verbose_name_plural = _("instruments")
+        ordering = ["slug", "-version"]
+        constraints = [models.UniqueConstraint(fields=["slug", "version"],
+                                               name="unique_instrument_version")]
+
+    def __str__(self):
+        return f"{self.name.get('en') or self.slug} v{self.version}"
+
+
+class Area(models.Model):
+    instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="areas")
+    code = models.SlugField()
+    position = models.PositiveSmallIntegerField()
+    name = models.JSONField()
+
+    class Meta:
+        ordering = ["instrument", "position"]
+        constraints = [models.UniqueConstraint(fields=["instrument", "code"], name="unique_area")]
+
+
+class Dimension(models.Model):
+    """What a score is given for. Its code is stable across versions: results of two versions
+    are compared only where the codes match."""
+
+    instrument = models.ForeignKey(
+        Instrument, on_delete=models.CASCADE, related_name="dimensions")
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="dimensions")
+    code = models.SlugField()
+    position = models.PositiveSmallIntegerField()
+    facet = models.CharField(max_length=20, blank=True)
+    level = models.CharField(max_length=20, blank=True)
+    name = models.JSONField()
+    description = models.JSONField(default=dict)
+    discussion_prompt = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["instrument", "position"]
+        constraints = [models.UniqueConstraint(fields=["instrument", "code"],
+                                               name="unique_dimension")]
+
+
+class Item(models.Model):
+    dimension = models.ForeignKey(Dimension, on_delete=models.CASCADE, related_name="items")
+    code = models.CharField(max_length=40)
+    position = models.PositiveSmallIntegerField()
+    text = models.JSONField()
+    options = models.JSONField(default=list, blank=True,
+                               help_text=_("Own labels per value, if any."))
+
+    class Meta:
+        ordering = ["dimension", "position"]
+
+
+class Round(TenantModel):
+    """A cohort's scheduled run of an instrument; open between its two moments."""
+
+    cohort = models.ForeignKey("cohorts.Cohort", on_delete=models.CASCADE, related_name="rounds")
+    instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="rounds")
+    name = models.CharField(_("name"), max_length=160)
+    opens_at = models.DateTimeField(_("opens"))
+    closes_at = models.DateTimeField(_("closes"))
+
+    class Meta:
+        verbose_name = _("assessment round")
+        verbose_name_plural = _("assessment rounds")
+        ordering = ["opens_at"]
+        base_manager_name = "unscoped"
+
+    def __str__(self):
+        return self.name
+
+
+class Response(TenantModel):
+    """One leader's answers in one round. The group and organisation are remembered as they
+    were when the leader started, so moving a leader later does not move their answers."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="responses")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assessment_responses")
+    leader_group = models.ForeignKey(
+        "tenancy.LeaderGroup", on_delete=models.SET_NULL, null=True, related_name="+")
+    organisation = models.ForeignKey(
+        "tenancy.Organisation", on_delete=models.SET_NULL, null=True, related_name="+")
+    started_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        base_manager_name = "unscoped"
+        constraints = [models.UniqueConstraint(fields=["round", "person"],
+                                               name="one_response_per_round")]
+        indexes = [models.Index(fields=["round", "submitted_at"])]
+
+
+class Answer(models.Model):
+    """One value for one item and one question (today or ambition); reached only through the
+    owner's Response."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=AnswerKind.choices)
+    value = models.SmallIntegerField(null=True, blank=True)
+    dont_know = models.BooleanField(default=False)
+    answered_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["response", "item", "kind"], name="one_answer"),
+            models.CheckConstraint(
+                condition=models.Q(dont_know=True, value__isnull=True)
+                | models.Q(dont_know=False, value__isnull=False),
+                name="answer_is_value_or_dont_know"),
+        ]
+
+
+class DimensionScore(TenantModel):
+    """A submitted response's score for one dimension and question, stored once at submit.
+
+    Round, group and organisation are copied here so aggregates are one indexed query."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="scores")
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
+    dimension = models.ForeignKey(Dimension, on_delete=models.CASCADE, related_name="+")
+    leader_group = models.ForeignKey(
+        "tenancy.LeaderGroup", on_delete=models.SET_NULL, null=True, related_name="+")
+    organisation = models.ForeignKey(
+        "tenancy.Organisation", on_delete=models.SET_NULL, null=True, related_name="+")
+    kind = models.CharField(max_length=10, choices=AnswerKind.choices)
+    score = models.FloatField()
+
+    class Meta:
+        base_manager_name = "unscoped"
+        constraints = [models.UniqueConstraint(fields=["response", "dimension", "kind"],
+                                               name="one_score")]
+        indexes = [
+            models.Index(fields=["round", "dimension", "kind"]),
+            models.Index(fields=["round", "leader_group", "dimension", "kind"]),
+        ]

@@ -1,0 +1,104 @@
+"""Programme templates: a programme holds modules, each module three phases, each phase
+ordered activities. Templates are shared by every network; cohorts run them."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Theme(models.TextChoices):
+    ORGANISATION = "organisation", _("Organisation")
+    LEADERSHIP = "leadership", _("Leadership")
+    STRATEGY = "strategy", _("Strategy")
+    TECHNOLOGY = "technology", _("Technology")
+
+
+class PhaseKind(models.TextChoices):
+    PREWORK = "prework", _("Pre-work")
+    GATHERING = "gathering", _("Gathering")
+    POSTWORK = "postwork", _("Post-work")
+
+
+class ActivityKind(models.TextChoices):
+    VIDEO = "video", _("Video")
+    PODCAST = "podcast", _("Podcast")
+    ARTICLE = "article", _("Article or literature")
+    CASE = "case", _("Case")
+    REFLECTION = "reflection", _("Reflection exercise")
+    GROUP_TASK = "group_task", _("Group task")
+    ASSESSMENT = "assessment", _("Assessment")
+    AMBITION = "ambition", _("Ambition exercise")
+    INITIATIVES = "initiatives", _("Initiative planning")
+
+
+class Programme(models.Model):
+    slug = models.SlugField(unique=True)
+    name = models.JSONField(_("name"), help_text=_('{"nb": …, "da": …, "en": …}'))
+    description = models.JSONField(_("description"), default=dict)
+
+    class Meta:
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+
+    def __str__(self):
+        return self.name.get("en") or self.slug
+
+
+class Module(models.Model):
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="modules")
+    slug = models.SlugField()
+    theme = models.CharField(_("theme"), max_length=20, choices=Theme.choices)
+    position = models.PositiveSmallIntegerField()
+    title = models.JSONField(_("title"))
+    introduction = models.JSONField(_("introduction"), default=dict)
+
+    class Meta:
+        verbose_name = _("module")
+        verbose_name_plural = _("modules")
+        ordering = ["programme", "position"]
+        constraints = [models.UniqueConstraint(fields=["programme", "slug"], name="unique_module")]
+
+    def __str__(self):
+        return self.title.get("en") or self.slug
+
+
+class Phase(models.Model):
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="phases")
+    kind = models.CharField(_("phase"), max_length=20, choices=PhaseKind.choices)
+    position = models.PositiveSmallIntegerField()
+    introduction = models.JSONField(_("introduction"), default=dict)
+
+    class Meta:
+        verbose_name = _("phase")
+        verbose_name_plural = _("phases")
+        ordering = ["module", "position"]
+        constraints = [models.UniqueConstraint(fields=["module", "kind"], name="unique_phase")]
+
+    def __str__(self):
+        return f"{self.module} – {self.get_kind_display()}"
+
+
+class Activity(models.Model):
+    phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="activities")
+    slug = models.SlugField()
+    kind = models.CharField(_("kind"), max_length=20, choices=ActivityKind.choices)
+    position = models.PositiveSmallIntegerField()
+    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), default=0)
+    title = models.JSONField(_("title"))
+    instructions = models.JSONField(_("instructions"), default=dict)
+    questions = models.JSONField(
+        _("reflection questions"), default=dict, blank=True,
+        help_text=_('{"nb": ["…"], "da": ["…"], "en": ["…"]}'))
+    resource = models.ForeignKey(
+        "resources.Resource", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="activities")
+    instrument_slug = models.SlugField(
+        _("instrument"), blank=True, help_text=_("For assessment activities."))
+
+    class Meta:
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        ordering = ["phase", "position"]
+        constraints = [models.UniqueConstraint(fields=["phase", "slug"], name="unique_activity")]
+
+    def __str__(self):
+        return self.title.get("en") or self.slug

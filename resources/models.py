@@ -1,0 +1,66 @@
+"""The resource library: reusable learning material that activities point to.
+
+A resource without a network is part of the shared library every network sees; a network's
+own resources (its speakers, regional cases) are seen only inside that network."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from tenancy.scoping import TenantQuerySet
+
+
+class ResourceKind(models.TextChoices):
+    VIDEO = "video", _("Video")
+    PODCAST = "podcast", _("Podcast")
+    ARTICLE = "article", _("Article")
+    CASE = "case", _("Case")
+    LITERATURE = "literature", _("Literature")
+
+
+class ResourceQuerySet(TenantQuerySet):
+    def for_network(self, network):
+        """The shared library and the network's own resources."""
+        clone = self.filter(Q(network__isnull=True) | Q(network=network))
+        clone._network_scoped = True
+        return clone
+
+    def shared(self):
+        clone = self.filter(network__isnull=True)
+        clone._network_scoped = True
+        return clone
+
+
+class Resource(models.Model):
+    network = models.ForeignKey(
+        "tenancy.Network", on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+        help_text=_("Empty for the shared library."))
+    slug = models.SlugField()
+    kind = models.CharField(_("kind"), max_length=20, choices=ResourceKind.choices)
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
+    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), default=0)
+    url = models.URLField(_("link"), blank=True)
+    file = models.FileField(_("file"), upload_to="resources/", blank=True)
+    modules = models.JSONField(_("modules"), default=list, blank=True)
+    sectors = models.JSONField(_("sectors"), default=list, blank=True)
+    title = models.JSONField(_("title"))
+    description = models.JSONField(_("description"), default=dict, blank=True)
+    body = models.JSONField(_("text"), default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = models.Manager.from_queryset(ResourceQuerySet)()
+    unscoped = models.Manager()  # noqa: DJ012 (a manager, not a field)
+
+    class Meta:
+        verbose_name = _("resource")
+        verbose_name_plural = _("resources")
+        base_manager_name = "unscoped"
+        constraints = [
+            models.UniqueConstraint(fields=["slug"], condition=Q(network__isnull=True),
+                                    name="unique_shared_resource_slug"),
+            models.UniqueConstraint(fields=["network", "slug"], name="unique_network_resource_slug"),
+        ]
+
+    def __str__(self):
+        return self.title.get("en") or self.slug
