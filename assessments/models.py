@@ -57,6 +57,9 @@ class Area(models.Model):
         ordering = ["instrument", "position"]
         constraints = [models.UniqueConstraint(fields=["instrument", "code"], name="unique_area")]
 
+    def __str__(self):
+        return self.code
+
 
 class Dimension(models.Model):
     """What a score is given for. Its code is stable across versions: results of two versions
@@ -78,6 +81,9 @@ class Dimension(models.Model):
         constraints = [models.UniqueConstraint(fields=["instrument", "code"],
                                                name="unique_dimension")]
 
+    def __str__(self):
+        return self.code
+
 
 class Item(models.Model):
     dimension = models.ForeignKey(Dimension, on_delete=models.CASCADE, related_name="items")
@@ -89,6 +95,9 @@ class Item(models.Model):
 
     class Meta:
         ordering = ["dimension", "position"]
+
+    def __str__(self):
+        return self.code
 
 
 class Round(TenantModel):
@@ -151,6 +160,9 @@ class Answer(models.Model):
                 | models.Q(dont_know=False, value__isnull=False),
                 name="answer_is_value_or_dont_know"),
         ]
+
+    def __str__(self):
+        return f"{self.item_id}/{self.kind}"
 
 
 class DimensionScore(TenantModel):

@@ -59,7 +59,8 @@ class Resource(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["slug"], condition=Q(network__isnull=True),
                                     name="unique_shared_resource_slug"),
-            models.UniqueConstraint(fields=["network", "slug"], name="unique_network_resource_slug"),
+            models.UniqueConstraint(fields=["network", "slug"],
+                                    name="unique_network_resource_slug"),
         ]
 
     def __str__(self):
