@@ -32,8 +32,8 @@ INSTALLED_APPS = [
     "tenancy",
     "programmes",
     "resources",
-    "modules",
     "cohorts",
+    "modules",
     "assessments",
 ]
 
