@@ -7,6 +7,7 @@ from tests.factories import ROLES
 from tests.tenant_probe import OBJECTS, network_url_names
 
 URLS = network_url_names()
+URLS_WITH_OBJECTS = [(name, params) for name, params in URLS if params]
 
 
 def test_the_probe_finds_the_network_pages():
@@ -21,10 +22,9 @@ def test_every_network_page_knows_its_objects(name, params):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("name", "params"), URLS, ids=[name for name, _ in URLS])
+@pytest.mark.parametrize(("name", "params"), URLS_WITH_OBJECTS,
+                         ids=[name for name, _ in URLS_WITH_OBJECTS])
 def test_objects_of_another_network_are_not_found(client, world, other_world, name, params):
-    if not params:
-        pytest.skip("no object in the URL")
     url = reverse(name, kwargs={"network_slug": world.network.slug,
                                 **{p: OBJECTS[p](other_world) for p in params}})
     for role in ROLES:
