@@ -87,3 +87,152 @@ def make_cohort(world, name="Kull 2026", starts_on="2026-01-15"):
 
     return Cohort.objects.create(network=world.network, programme=make_programme(), name=name,
                                  starts_on=starts_on)
+
+
+# --- Assessment results (aggregation, charts, results pages) -------------------------------
+
+FACETS = ("knowledge", "skills", "attitude")
+
+
+def build_instrument(slug="test-profile", version=1, kind="profile", level="none",
+                     areas=(("strategy", ("vision", "customer")), ("technology", ("data",))),
+                     scale_min=1, scale_max=5):
+    """A small instrument made directly with the ORM: one item per dimension.
+
+    `areas` is ((area_code, (dimension_code, ...)), ...); names are the codes in every
+    language, the discussion prompt is "Talk about <code>"."""
+    from assessments.models import Area, Dimension, Instrument, Item
+
+    def text(value):
+        return {"nb": value, "da": value, "en": value}
+
+    instrument = Instrument.objects.create(
+        slug=slug, version=version, kind=kind, name=text(slug), scale_min=scale_min,
+        scale_max=scale_max, definition={"scoring": {"method": "mean", "level": level},
+                                         "answer_kinds": ["today", "ambition"]})
+    position = 0
+    for area_position, (area_code, dimension_codes) in enumerate(areas, start=1):
+        area = Area.objects.create(instrument=instrument, code=area_code,
+                                   position=area_position, name=text(area_code))
+        for code in dimension_codes:
+            position += 1
+            facet = FACETS[(position - 1) % 3] if kind == "wheel" else ""
+            dimension = Dimension.objects.create(
+                instrument=instrument, area=area, code=code, position=position, facet=facet,
+                name=text(code), description=text(f"About {code}"),
+                discussion_prompt=text(f"Talk about {code}"))
+            Item.objects.create(dimension=dimension, code=f"{code}-1", position=1,
+                                text=text(f"Statement on {code}"))
+    return instrument
+
+
+def build_round(world, instrument=None, cohort=None, name="Start", opens_at=None,
+                closes_at=None):
+    """A round in the world's network, in a cohort that holds the world's group and is
+    facilitated by the world's facilitator (made if the network has none yet)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from assessments.models import Instrument, Round
+    from cohorts.models import Cohort
+
+    if cohort is None:
+        cohort = (Cohort.objects.for_network(world.network)
+                  .filter(leader_groups=world.group).first())
+    if cohort is None:
+        cohort = make_cohort(world)
+        cohort.leader_groups.add(world.group)
+        cohort.facilitators.add(world.facilitator)
+    if instrument is None:
+        instrument = (Instrument.objects.filter(slug="test-profile").first()
+                      or build_instrument())
+    now = timezone.now()
+    return Round.objects.create(
+        network=world.network, cohort=cohort, instrument=instrument, name=name,
+        opens_at=opens_at or now - timedelta(days=1),
+        closes_at=closes_at or now + timedelta(days=1))
+
+
+def build_submission(round, person=None, group=None, organisation="group", scores=None,
+                     submitted_at=None):
+    """A submitted Response with its DimensionScore rows, made directly.
+
+    `scores` maps dimension code -> (today, ambition); either may be None for no score.
+    `organisation` defaults to the group's organisation."""
+    from django.utils import timezone
+
+    from assessments.models import DimensionScore, Response
+
+    person = person or make_person()
+    if organisation == "group":
+        organisation = group.organisation if group else None
+    response = Response.objects.create(
+        network=round.network, round=round, person=person, leader_group=group,
+        organisation=organisation, submitted_at=submitted_at or timezone.now())
+    dimensions = {d.code: d for d in round.instrument.dimensions.all()}
+    rows = []
+    for code, pair in (scores or {}).items():
+        for kind, score in zip(("today", "ambition"), pair, strict=True):
+            if score is not None:
+                rows.append(DimensionScore(
+                    network=round.network, response=response, round=round,
+                    dimension=dimensions[code], leader_group=group, organisation=organisation,
+                    kind=kind, score=score))
+    DimensionScore.objects.bulk_create(rows)
+    return response
+
+
+def code_from_email(message):
+    """The one-time sign-in code in a sign-in email (it stands alone on its line)."""
+    import re
+
+    match = re.search(r"^\s*([A-Z0-9]{4}-?[A-Z0-9]{4})\s*$", message.body, re.MULTILINE)
+    assert match, message.body
+    return match.group(1)
+
+
+def current_totp_code(secret=TOTP_SECRET):
+    """The code an authenticator app would show now for this secret."""
+    import time
+
+    from allauth.mfa import app_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // app_settings.TOTP_PERIOD))
+
+
+def sign_in_with_code(client, email):
+    """Ask for a code, read it from the email, enter it; returns the final response."""
+    from django.core import mail
+    from django.urls import reverse
+
+    sent_before = len(mail.outbox)
+    client.post(reverse("account_request_login_code"), {"email": email})
+    assert len(mail.outbox) == sent_before + 1
+    return client.post(reverse("account_confirm_login_code"),
+                       {"code": code_from_email(mail.outbox[-1])}, follow=True)
+
+
+# --- Resource library and the leader's journey (programmes, resources, modules) ------------
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def make_network_resource(world, slug="regional-case", **fields):
+    """One of the network's own library resources, with a small PDF (made once per slug)."""
+    from django.core.files.base import ContentFile
+
+    from resources.models import Resource
+
+    resource = (Resource.objects.for_network(world.network)
+                .filter(network=world.network, slug=slug).first())
+    if resource is None:
+        values = {"kind": "case", "language": "nb", "modules": ["organisation"],
+                  "sectors": ["health"], "title": {"nb": f"Regional case {slug}",
+                                                   "en": f"Regional case {slug}"},
+                  "description": {"en": "A case from our own region."}, **fields}
+        resource = Resource(network=world.network, slug=slug, **values)
+        resource.file.save("case.pdf", ContentFile(PDF_BYTES), save=False)
+        resource.save()
+    return resource
