@@ -5,6 +5,7 @@ computed once when a response is submitted, never the raw answers."""
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tenancy.scoping import TenantModel
@@ -31,6 +32,8 @@ class Instrument(models.Model):
     name = models.JSONField(_("name"))
     description = models.JSONField(_("description"), default=dict)
     definition = models.JSONField(help_text=_("The whole instrument file as imported."))
+    source = models.TextField(
+        blank=True, help_text=_("The file exactly as imported; export writes it back."))
     scale_min = models.SmallIntegerField(default=1)
     scale_max = models.SmallIntegerField(default=5)
     allow_dont_know = models.BooleanField(default=True)
@@ -45,6 +48,30 @@ class Instrument(models.Model):
 
     def __str__(self):
         return f"{self.name.get('en') or self.slug} v{self.version}"
+
+    # The parts of the file the pages need; the rows hold areas, dimensions and items.
+    @property
+    def answer_kinds(self):
+        return self.definition.get("answer_kinds", [AnswerKind.TODAY, AnswerKind.AMBITION])
+
+    @property
+    def answer_kind_labels(self):
+        return self.definition.get("answer_kind_labels", {})
+
+    @property
+    def dont_know_label(self):
+        return self.definition.get("dont_know_label", {})
+
+    @property
+    def scale_labels(self):
+        """{value: text} of the default labels."""
+        return {entry["value"]: entry["label"]
+                for entry in self.definition.get("scale", {}).get("labels", [])}
+
+    @property
+    def has_levels(self):
+        """True when a score is also read as a level (generations): level = floor(score)."""
+        return self.definition.get("scoring", {}).get("level") == "floor"
 
 
 class Area(models.Model):
@@ -100,6 +127,13 @@ class Item(models.Model):
         return self.code
 
 
+class RoundPurpose(models.TextChoices):
+    START = "start", _("At the start of the programme")
+    GATHERING = "gathering", _("At a gathering")
+    END = "end", _("At the end of the programme")
+    OTHER = "other", _("Other")
+
+
 class Round(TenantModel):
     """A cohort's scheduled run of an instrument; open between its two moments."""
 
@@ -108,15 +142,31 @@ class Round(TenantModel):
     name = models.CharField(_("name"), max_length=160)
     opens_at = models.DateTimeField(_("opens"))
     closes_at = models.DateTimeField(_("closes"))
+    purpose = models.CharField(_("when in the programme"), max_length=20,
+                               choices=RoundPurpose.choices, default=RoundPurpose.OTHER)
+    gathering = models.ForeignKey(
+        "cohorts.Gathering", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("gathering"))
 
     class Meta:
         verbose_name = _("assessment round")
         verbose_name_plural = _("assessment rounds")
         ordering = ["opens_at"]
         base_manager_name = "unscoped"
+        constraints = [models.CheckConstraint(
+            condition=models.Q(closes_at__gt=models.F("opens_at")),
+            name="round_closes_after_it_opens")]
 
     def __str__(self):
         return self.name
+
+    def is_open(self, now=None):
+        """Open from opens_at (included) until closes_at (excluded)."""
+        now = now or timezone.now()
+        return self.opens_at <= now < self.closes_at
+
+    def has_closed(self, now=None):
+        return (now or timezone.now()) >= self.closes_at
 
 
 class Response(TenantModel):
