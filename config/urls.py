@@ -16,6 +16,7 @@ urlpatterns = [
     path("profile/", tenancy_views.profile, name="profile"),
     path("language/", tenancy_views.set_language, name="set_language"),
     path("invitations/<str:token>/", tenancy_views.accept_invitation, name="accept_invitation"),
+    path("logos/<slug:slug>/", tenancy_views.network_logo, name="network_logo"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("n/<slug:network_slug>/", include(network_patterns)),

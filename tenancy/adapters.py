@@ -2,7 +2,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.utils import translation
 
-from tenancy.languages import person_language
+from tenancy.languages import person_home_language
 from tenancy.models import Person
 
 
@@ -14,8 +14,7 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix, email, context):
         person = Person.objects.filter(email__iexact=email).select_related("last_network").first()
-        language = (person_language(person, person.last_network) if person
-                    else translation.get_language())
+        language = person_home_language(person) if person else translation.get_language()
         with translation.override(language):
             super().send_mail(template_prefix, email, context)
 

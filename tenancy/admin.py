@@ -1,16 +1,35 @@
 """Django admin, for platform staff only (staff also need MFA, see RequireMFAMiddleware)."""
 
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
 from tenancy.models import Invitation, LeaderGroup, Network, Organisation, Person, Role
 
+# Staff sign in through Bro's own sign-in (code or password, then their authenticator app):
+# the admin's password-only login form would skip the second step.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = admin.site.site_title = "Bro platform admin"
+
+
+def _unscoped(model):
+    return getattr(model, "unscoped", model._default_manager)
+
 
 class PlatformWideAdmin(admin.ModelAdmin):
-    """Platform staff see every network: the admin reads tenant rows deliberately unscoped."""
+    """Platform staff see every network: the admin reads tenant rows deliberately unscoped,
+    including the choices of foreign keys to other tenant models."""
 
     def get_queryset(self, request):
         return self.model.unscoped.all()
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        kwargs.setdefault("queryset", _unscoped(db_field.related_model).all())
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs.setdefault("queryset", _unscoped(db_field.related_model).all())
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 @admin.register(Network)
@@ -36,7 +55,7 @@ class LeaderGroupAdmin(PlatformWideAdmin):
 class RoleAdmin(PlatformWideAdmin):
     list_display = ["person", "kind", "network", "organisation", "leader_group"]
     list_filter = ["network", "kind"]
-    raw_id_fields = ["person", "organisation", "leader_group"]
+    raw_id_fields = ["person"]
 
 
 @admin.register(Invitation)

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class TenancyConfig(AppConfig):
     name = "tenancy"
     verbose_name = _("Networks and people")
+
+    def ready(self):
+        from tenancy import signals  # noqa: F401 (connects the receivers)

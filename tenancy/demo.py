@@ -132,8 +132,9 @@ def _person(name, title, network):
     person = Person.objects.filter(email__iexact=email).first()
     if person is None:
         person = Person.objects.create_user(email, password=DEMO_PASSWORD, name=name, title=title)
-    EmailAddress.objects.get_or_create(
-        user=person, email=email, defaults={"verified": True, "primary": True})
+    EmailAddress.objects.update_or_create(
+        user=person, email__iexact=email,
+        defaults={"email": email, "verified": True, "primary": True})
     return person
 
 
@@ -147,8 +148,9 @@ def seed(demo):
     if staff is None:
         staff = Person.objects.create_superuser(
             "platform@bro.example", password=DEMO_PASSWORD, name="Platform Staff")
-    EmailAddress.objects.get_or_create(
-        user=staff, email=staff.email, defaults={"verified": True, "primary": True})
+    EmailAddress.objects.update_or_create(
+        user=staff, email__iexact=staff.email,
+        defaults={"email": staff.email, "verified": True, "primary": True})
     _ensure_totp(staff)
     demo.sign_ins.append(("platform staff", staff.email, "TOTP"))
 

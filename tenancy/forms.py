@@ -1,3 +1,5 @@
+from allauth.account.forms import RequestLoginCodeForm as AllauthRequestLoginCodeForm
+from allauth.core import context
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -8,6 +10,17 @@ from tenancy.models import LeaderGroup, Organisation, Person, RoleKind
 class LanguageForm(forms.Form):
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
     next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+class RequestLoginCodeForm(AllauthRequestLoginCodeForm):
+    """allauth's "send me a code" form, filled in from ?email=… (the link after accepting an
+    invitation), so a new person only has to press the button."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = context.request
+        if not self.is_bound and request is not None and "email" in self.fields:
+            self.fields["email"].initial = request.GET.get("email", "")[:254]
 
 
 class ProfileForm(forms.ModelForm):

@@ -31,3 +31,18 @@ def person_language(person, network=None):
     if network is not None:
         return network.default_language
     return settings.LANGUAGE_CODE
+
+
+def person_home_language(person):
+    """The language for an email that belongs to no network (a sign-in code): the person's
+    choice, else the default of the network they used last, else of one they belong to."""
+    if supported(person.language):
+        return person.language
+    network = person.last_network
+    if network is None:
+        from tenancy.models import Role
+
+        # Sign-in emails belong to no network; any network the person is in will do.
+        role = Role.unscoped.filter(person=person).select_related("network").first()
+        network = role.network if role else None
+    return person_language(person, network)

@@ -1,10 +1,11 @@
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
-from tenancy.languages import choose_language
+from tenancy.languages import choose_language, supported
 from tenancy.models import Network
 from tenancy.policies import roles_in
 from tenancy.services import person_needs_mfa
@@ -61,6 +62,17 @@ class LanguageMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         if request.network is not None:
             self._activate(request, request.network)
+        elif self._falls_back_to_a_network(request):
+            # Outside a network (Profile, sign-in and MFA pages) a person who never chose a
+            # language keeps the one of the network they used last.
+            self._activate(request, request.user.last_network)
+
+    @staticmethod
+    def _falls_back_to_a_network(request):
+        person = request.user
+        return (person.is_authenticated and person.last_network_id is not None
+                and not supported(person.language)
+                and not supported(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)))
 
     @staticmethod
     def _activate(request, network):

@@ -34,3 +34,21 @@ def leaders_of_groups(network, groups):
     return (Role.objects.for_network(network)
             .filter(kind=RoleKind.LEADER, leader_group__in=groups)
             .select_related("person", "leader_group").order_by("person__name"))
+
+
+def entra_sign_ins(networks=None):
+    """(network, provider id) for each network whose Microsoft Entra ID app exists.
+
+    A network names its OpenID Connect app by provider id (Network.entra_provider_id); a name
+    without a matching social application in the platform admin shows no button."""
+    from allauth.socialaccount.models import SocialApp
+
+    networks = Network.objects.exclude(entra_provider_id="") if networks is None else [
+        network for network in networks if network.entra_provider_id]
+    networks = list(networks)
+    configured = set(SocialApp.objects.filter(
+        provider="openid_connect",
+        provider_id__in=[network.entra_provider_id for network in networks],
+    ).values_list("provider_id", flat=True))
+    return [(network, network.entra_provider_id) for network in networks
+            if network.entra_provider_id in configured]

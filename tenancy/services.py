@@ -62,9 +62,10 @@ def create_invitation(network, *, email, kind, invited_by, language, name="", ti
         token_hash=_hash_token(token), invited_by=invited_by,
         expires_at=timezone.now() + timedelta(days=Invitation.VALID_FOR_DAYS),
     )
+    from config.tasks import enqueue_on_commit
     from tenancy.tasks import send_invitation_email
 
-    transaction.on_commit(lambda: send_invitation_email.delay(invitation.pk, token))
+    enqueue_on_commit(send_invitation_email, invitation.pk, token)
     return invitation, token
 
 
@@ -99,6 +100,8 @@ def accept_invitation(token):
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = person
     invitation.save(update_fields=["accepted_at", "accepted_by"])
+    person.last_network = invitation.network  # the next sign-in lands in this network
+    person.save(update_fields=["last_network"])
     return invitation, person
 
 

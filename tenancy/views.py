@@ -1,8 +1,11 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
-from django.contrib import messages
+from django.contrib import auth, messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -22,7 +25,7 @@ from tenancy.forms import (
     ProfileForm,
     StaffInvitationForm,
 )
-from tenancy.models import RoleKind
+from tenancy.models import Network, RoleKind
 
 ROLE_HOMES = {
     RoleKind.NETWORK_ADMIN: "manage_dashboard",
@@ -57,6 +60,23 @@ def network_home(request):
     if role is None:  # platform staff without a role in this network
         return redirect("admin:index")
     return redirect(ROLE_HOMES[role], network_slug=request.network.slug)
+
+
+def network_logo(request, slug):
+    """A network's logo, uploaded by platform staff in the admin; public like any letterhead.
+
+    Served by Bro itself (not only by runserver's media view) so it shows in production too."""
+    network = get_object_or_404(Network, slug=slug)
+    if not network.logo:
+        raise Http404
+    try:
+        logo = network.logo.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(logo)
+    response["Cache-Control"] = "public, max-age=3600"
+    response["Content-Security-Policy"] = "default-src 'none'"
+    return response
 
 
 @require_POST
@@ -100,10 +120,18 @@ def accept_invitation(request, token):
             return render(request, "tenancy/invitation_unusable.html",
                           {"invitation": invitation}, status=410)
         if request.user.is_authenticated and request.user.pk == person.pk:
+            messages.success(request, _("Welcome to %(network)s.")
+                             % {"network": invitation.network.name})
             return redirect("network_home", network_slug=invitation.network.slug)
+        # The link only proves the invitation reached someone: the person still signs in with
+        # a code sent to that inbox (and their authenticator app, where required), so a
+        # forwarded or leaked link never opens an account by itself.
+        if request.user.is_authenticated:
+            auth.logout(request)
         messages.success(request, _("Welcome to %(network)s. Sign in with your email to go on.")
                          % {"network": invitation.network.name})
-        return redirect(reverse("account_request_login_code") + "?email=" + person.email)
+        return redirect(reverse("account_request_login_code") + "?"
+                        + urlencode({"email": person.email}))
     return render(request, "tenancy/accept_invitation.html", {"invitation": invitation})
 
 

@@ -103,7 +103,9 @@ ACCOUNT_ADAPTER = "tenancy.adapters.AccountAdapter"
 SOCIALACCOUNT_ADAPTER = "tenancy.adapters.SocialAccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
-ACCOUNT_SIGNUP_FIELDS = ["email*"]
+# Signup is closed (tenancy.adapters); "password1" only keeps the password field on the login form.
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
+ACCOUNT_FORMS = {"request_login_code": "tenancy.forms.RequestLoginCodeForm"}
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 10 * 60
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
@@ -111,7 +113,8 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Bro: "
-# allauth's rate limits stay at their defaults (on); they count in the cache below.
+# allauth's rate limits stay at their defaults (on); they count in the cache below: at most
+# 3 code requests a minute per email, 5 failed password sign-ins in 5 minutes per account.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Bro"
 # An Entra ID email never signs into or connects to an existing account by itself.

@@ -1,5 +1,7 @@
 from django import template
+from django.urls import reverse
 
+from tenancy import selectors
 from tenancy.translated import translated
 
 register = template.Library()
@@ -9,3 +11,17 @@ register = template.Library()
 def tr(value):
     """{{ activity.title|tr }}: the text in the active language (see tenancy.translated)."""
     return translated(value)
+
+
+@register.simple_tag(takes_context=True)
+def entra_buttons(context, process="login"):
+    """The "Sign in with Microsoft (network)" buttons: every network with Entra ID on the
+    sign-in page; on Profile (process "connect") only the person's own networks."""
+    networks = None
+    if process == "connect":
+        networks = selectors.networks_of(context["request"].user)
+    return [
+        {"network": network,
+         "url": reverse("openid_connect_login", kwargs={"provider_id": provider_id})}
+        for network, provider_id in selectors.entra_sign_ins(networks)
+    ]
