@@ -3,9 +3,12 @@
 A resource without a network is part of the shared library every network sees; a network's
 own resources (its speakers, regional cases) are seen only inside that network."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.text import get_valid_filename
 from django.utils.translation import gettext_lazy as _
 
 from tenancy.scoping import TenantQuerySet
@@ -17,6 +20,13 @@ class ResourceKind(models.TextChoices):
     ARTICLE = "article", _("Article")
     CASE = "case", _("Case")
     LITERATURE = "literature", _("Literature")
+
+
+def resource_upload_path(resource, filename):
+    """An unguessable place per upload; files are served only through the library's file view,
+    which checks that the person belongs to the resource's network."""
+    owner = resource.network_id or "shared"
+    return f"resources/{owner}/{uuid.uuid4().hex}/{get_valid_filename(filename)}"
 
 
 class ResourceQuerySet(TenantQuerySet):
@@ -41,7 +51,8 @@ class Resource(models.Model):
     language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
     duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), default=0)
     url = models.URLField(_("link"), blank=True)
-    file = models.FileField(_("file"), upload_to="resources/", blank=True)
+    file = models.FileField(_("file"), upload_to=resource_upload_path, blank=True,
+                            max_length=255)
     modules = models.JSONField(_("modules"), default=list, blank=True)
     sectors = models.JSONField(_("sectors"), default=list, blank=True)
     title = models.JSONField(_("title"))

@@ -7,9 +7,12 @@ tenant probe fail, so a new view cannot escape it unnoticed.
 
 from django.urls import get_resolver
 
+from tests.factories import make_network_resource
+
 OBJECTS = {
     "organisation_id": lambda world: world.organisation.pk,
     "group_id": lambda world: world.group.pk,
+    "resource_id": lambda world: make_network_resource(world).pk,
 }
 
 

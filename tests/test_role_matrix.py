@@ -18,6 +18,12 @@ ALLOWED = {
     "leader_group_detail": {"leader", "coordinator", "facilitator", "admin"},
     "facilitator_home": {"facilitator"},
     "leader_home": {"leader"},
+    "library": set(ROLES),
+    "resource_detail": set(ROLES),
+    "resource_file": set(ROLES),
+    "resource_create": {"admin"},
+    "resource_edit": {"admin"},
+    "resource_delete": {"admin"},
 }
 
 

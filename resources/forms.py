@@ -1,0 +1,114 @@
+from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
+
+from programmes.models import Theme
+from resources.models import ResourceKind
+from resources.sectors import SECTORS, sector_label
+from resources.uploads import ACCEPT, MAX_UPLOAD_BYTES, check_upload
+
+TEXT_FIELDS = ("title", "description", "body")
+
+
+class LibraryFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    kind = forms.ChoiceField(label=_("Kind"), required=False,
+                             choices=[("", _("All kinds")), *ResourceKind.choices])
+    module = forms.ChoiceField(label=_("Module"), required=False,
+                               choices=[("", _("All modules")), *Theme.choices])
+    language = forms.ChoiceField(label=_("Language"), required=False,
+                                 choices=[("", _("All languages")), *settings.LANGUAGES])
+    sector = forms.ChoiceField(label=_("Sector"), required=False)
+    source = forms.ChoiceField(label=_("From"), required=False, choices=[
+        ("", _("Shared library and our network")), ("shared", _("Shared library")),
+        ("own", _("Our network's own"))])
+
+    def __init__(self, *args, sectors=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sector"].choices = [("", _("All sectors"))] + [
+            (slug, sector_label(slug)) for slug in sectors]
+
+    def filters(self):
+        """The chosen filters as keyword arguments for resources.selectors.library."""
+        data = self.cleaned_data if self.is_valid() else {}
+        return {"kind": data.get("kind", ""), "theme": data.get("module", ""),
+                "language": data.get("language", ""), "sector": data.get("sector", ""),
+                "text": data.get("q", ""), "source": data.get("source", "")}
+
+
+class ResourceForm(forms.Form):
+    """A network's own resource: texts in one or more languages, a link or a file."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=ResourceKind.choices)
+    language = forms.ChoiceField(label=_("Language of the material"), choices=settings.LANGUAGES)
+    duration_minutes = forms.IntegerField(
+        label=_("Duration (minutes)"), min_value=0, max_value=32767, required=False, initial=0,
+        help_text=_("How long it takes to watch, listen or read; 0 if it does not matter."))
+    modules = forms.MultipleChoiceField(label=_("Modules"), choices=Theme.choices,
+                                        widget=forms.CheckboxSelectMultiple, required=False)
+    sectors = forms.MultipleChoiceField(label=_("Sectors"), choices=list(SECTORS.items()),
+                                        widget=forms.CheckboxSelectMultiple, required=False)
+    url = forms.URLField(label=_("Link"), required=False, max_length=200,
+                         help_text=_("A web address; YouTube and Vimeo videos play on the page."))
+    file = forms.FileField(
+        label=_("File"), required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+        help_text=_("PDF, PowerPoint, Word, MP3, MP4, PNG or JPEG, at most %(size)d MB.")
+        % {"size": MAX_UPLOAD_BYTES // (1024 * 1024)})
+
+    def __init__(self, *args, instance=None, **kwargs):
+        self.instance = instance
+        if instance is not None:
+            kwargs.setdefault("initial", {
+                "kind": instance.kind, "language": instance.language,
+                "duration_minutes": instance.duration_minutes, "modules": instance.modules,
+                "sectors": instance.sectors, "url": instance.url, "file": instance.file,
+                **{f"{name}_{code}": getattr(instance, name).get(code, "")
+                   for name in TEXT_FIELDS for code, _label in settings.LANGUAGES}})
+        super().__init__(*args, **kwargs)
+        labels = {"title": _("Title"), "description": _("Short description"),
+                  "body": _("Text")}
+        for code, language in settings.LANGUAGES:
+            for name in TEXT_FIELDS:
+                field = (forms.CharField(max_length=200) if name == "title"
+                         else forms.CharField(widget=forms.Textarea(attrs={"rows": 4})))
+                field.required = False
+                field.label = f"{labels[name]} ({language})"
+                self.fields[f"{name}_{code}"] = field
+
+    def language_fieldsets(self):
+        """[(language name, [bound fields])] for the form's per-language parts."""
+        return [(language, [self[f"{name}_{code}"] for name in TEXT_FIELDS])
+                for code, language in settings.LANGUAGES]
+
+    def general_fields(self):
+        return [self[name] for name in ("kind", "language", "duration_minutes", "modules",
+                                        "sectors", "url", "file")]
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if isinstance(upload, UploadedFile):
+            check_upload(upload)
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        for name in TEXT_FIELDS:
+            data[name] = {code: data.get(f"{name}_{code}", "").strip()
+                          for code, _language in settings.LANGUAGES
+                          if data.get(f"{name}_{code}", "").strip()}
+        if not data["title"]:
+            self.add_error("title_" + settings.LANGUAGES[0][0],
+                           _("Give the resource a title in at least one language."))
+        upload = data.get("file")
+        if not isinstance(upload, UploadedFile):
+            # None: keep the stored file (if any); False: the admin chose to remove it.
+            data["file"] = upload = False if upload is False else None
+        keeps_file = upload is None and self.instance is not None and bool(self.instance.file)
+        has_file = upload or keeps_file
+        if not (data.get("url") or has_file or data["body"]) and "file" not in self.errors:
+            raise forms.ValidationError(
+                _("Give a link, upload a file or write a text, so there is something to open."))
+        data["duration_minutes"] = data.get("duration_minutes") or 0
+        return data
