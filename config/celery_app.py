@@ -1,4 +1,14 @@
-"""The Celery app: Redis as broker, JSON only, tasks discovered in every app's tasks.py."""
+"""The Celery app: Redis as broker, JSON only, tasks discovered in every app's tasks.py.
+
+Worker and beat are started with one command each (README, "Background work"; Procfile;
+docker-compose.yml):
+
+    celery -A config worker --loglevel INFO --concurrency 2
+    celery -A config beat --loglevel INFO --schedule /tmp/celerybeat-schedule
+
+Without REDIS_URL (the embedded default) tasks run in-process (CELERY_TASK_ALWAYS_EAGER) and
+nothing runs periodically; `manage.py dispatch_reminders` does the dispatcher's work by hand.
+"""
 
 import os
 
@@ -9,3 +19,19 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 app = Celery("bro")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    # Finds due reminders, unsent invitations and stuck sends; see reminders/services.py.
+    "dispatch-reminders": {
+        "task": "reminders.tasks.dispatch_reminders",
+        "schedule": 5 * 60,
+        # A run that waited in the queue past the next one is dropped, not run late.
+        "options": {"expires": 4 * 60},
+    },
+}
+# A page that queues work must answer quickly when Redis is down (config/tasks.py).
+app.conf.broker_connection_timeout = 3
+app.conf.task_publish_retry_policy = {
+    "max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
+# Tasks that acknowledge late (after they ran) are taken one at a time per process.
+app.conf.worker_prefetch_multiplier = 1
