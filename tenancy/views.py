@@ -226,16 +226,6 @@ def leader_group_detail(request, group_id):
     })
 
 
-def facilitator_home(request):
-    require_role(request, RoleKind.FACILITATOR)
-    from cohorts.selectors import cohorts_facilitated_by
-
-    return render(request, "tenancy/facilitator_home.html", {
-        "cohorts": cohorts_facilitated_by(request.network, request.roles)
-        .prefetch_related("leader_groups"),
-    })
-
-
 def leader_home(request):
     require_role(request, RoleKind.LEADER)
     groups = [role.leader_group for role in request.roles if role.kind == RoleKind.LEADER]

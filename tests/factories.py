@@ -236,3 +236,81 @@ def make_network_resource(world, slug="regional-case", **fields):
         resource.file.save("case.pdf", ContentFile(PDF_BYTES), save=False)
         resource.save()
     return resource
+
+
+# --- Cohorts, gatherings, enrolment and progress (cohorts) ---------------------------------
+
+PHASE_KINDS = ["prework", "gathering", "postwork"]
+
+
+def make_module(programme=None, slug="organisation", position=1, activities_per_phase=2):
+    """A programme module with its three phases and a few activities in each (made once)."""
+    from programmes.models import Activity, Module, Phase
+
+    programme = programme or make_programme()
+    module, created = Module.objects.get_or_create(
+        programme=programme, slug=slug,
+        defaults={"theme": slug if slug in ("organisation", "leadership", "strategy",
+                                            "technology") else "organisation",
+                  "position": position, "title": {"nb": f"Modul {slug}", "da": f"Modul {slug}",
+                                                  "en": f"Module {slug}"}})
+    if created:
+        for phase_position, kind in enumerate(PHASE_KINDS, start=1):
+            phase = Phase.objects.create(module=module, kind=kind, position=phase_position)
+            for number in range(1, activities_per_phase + 1):
+                Activity.objects.create(
+                    phase=phase, slug=f"{kind}-{number}", kind="reflection", position=number,
+                    title={"en": f"{kind} {number}", "nb": f"{kind} {number}"})
+    return module
+
+
+def make_scheduled_module(cohort, module=None, *, prework_opens_on=None, gathering_on=None,
+                          postwork_due_on=None, **gathering_fields):
+    """A module of the cohort with its gathering, 09:00-15:30 local time."""
+    from datetime import date, time, timedelta
+
+    from cohorts.models import CohortModule, Gathering
+    from cohorts.schedule import local_datetime
+
+    module = module or make_module(cohort.programme)
+    starts_on = cohort.starts_on if isinstance(cohort.starts_on, date) else \
+        date.fromisoformat(cohort.starts_on)
+    prework_opens_on = prework_opens_on or starts_on
+    gathering_on = gathering_on or prework_opens_on + timedelta(weeks=4)
+    postwork_due_on = postwork_due_on or gathering_on + timedelta(weeks=8)
+    cohort_module = CohortModule.objects.create(
+        network_id=cohort.network_id, cohort=cohort, module=module, position=module.position,
+        prework_opens_on=prework_opens_on, postwork_due_on=postwork_due_on)
+    Gathering.objects.create(
+        network_id=cohort.network_id, cohort_module=cohort_module,
+        starts_at=local_datetime(gathering_on, time(9)),
+        ends_at=local_datetime(gathering_on, time(15, 30)),
+        **{"place": "Clarion Hotel Ernst, Kristiansand", **gathering_fields})
+    return cohort_module
+
+
+def world_cohort(world):
+    """The world's cohort “Kull 2026” (the one test_role_matrix facilitates), with the world's
+    organisation and group taking part."""
+    from cohorts.models import Cohort
+
+    cohort = (Cohort.objects.for_network(world.network).filter(name="Kull 2026").first()
+              or make_cohort(world))
+    cohort.organisations.add(world.organisation)
+    cohort.leader_groups.add(world.group)
+    return cohort
+
+
+def world_cohort_module(world):
+    cohort = world_cohort(world)
+    return cohort.cohort_modules.first() or make_scheduled_module(cohort)
+
+
+def world_gathering(world):
+    return world_cohort_module(world).gathering
+
+
+def world_leader_role(world):
+    from tenancy.models import Role
+
+    return Role.objects.for_network(world.network).get(person=world.leader, kind="leader")

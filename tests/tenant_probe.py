@@ -7,11 +7,21 @@ tenant probe fail, so a new view cannot escape it unnoticed.
 
 from django.urls import get_resolver
 
-from tests.factories import make_network_resource
+from tests.factories import (
+    make_network_resource,
+    world_cohort,
+    world_cohort_module,
+    world_gathering,
+    world_leader_role,
+)
 
 OBJECTS = {
     "organisation_id": lambda world: world.organisation.pk,
     "group_id": lambda world: world.group.pk,
+    "cohort_id": lambda world: world_cohort(world).pk,
+    "cohort_module_id": lambda world: world_cohort_module(world).pk,
+    "gathering_id": lambda world: world_gathering(world).pk,
+    "leader_role_id": lambda world: world_leader_role(world).pk,
     "resource_id": lambda world: make_network_resource(world).pk,
 }
 
