@@ -1,9 +1,12 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.models import Authenticator
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.utils import translation
 
 from tenancy.languages import person_home_language
 from tenancy.models import Person
+from tenancy.services import person_must_use_mfa
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -25,3 +28,14 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
 
     def is_open_for_signup(self, request, sociallogin):
         return False
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """Network admins and platform staff keep their authenticator app: they may not switch
+    it off (RequireMFAMiddleware would only send them to set it up again)."""
+
+    def can_delete_authenticator(self, authenticator):
+        if authenticator.type == Authenticator.Type.TOTP and person_must_use_mfa(
+                authenticator.user):
+            return False
+        return super().can_delete_authenticator(authenticator)

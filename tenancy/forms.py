@@ -1,5 +1,7 @@
 from allauth.account.forms import RequestLoginCodeForm as AllauthRequestLoginCodeForm
+from allauth.account.internal.flows.login import record_authentication
 from allauth.core import context
+from allauth.mfa.totp.forms import ActivateTOTPForm as AllauthActivateTOTPForm
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +23,17 @@ class RequestLoginCodeForm(AllauthRequestLoginCodeForm):
         request = context.request
         if not self.is_bound and request is not None and "email" in self.fields:
             self.fields["email"].initial = request.GET.get("email", "")[:254]
+
+
+class ActivateTOTPForm(AllauthActivateTOTPForm):
+    """Setting up the app proves the person holds it: that counts as confirming who they are,
+    so the recovery codes shown next need no second app code."""
+
+    def clean_code(self):
+        code = super().clean_code()
+        record_authentication(context.request, self.user, "mfa", type="totp",
+                              reauthenticated=True)
+        return code
 
 
 class ProfileForm(forms.ModelForm):

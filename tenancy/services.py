@@ -12,11 +12,16 @@ from django.utils import timezone
 from tenancy.models import Invitation, Person, Role, RoleKind
 
 
-def person_needs_mfa(person):
+def person_must_use_mfa(person):
     """Platform staff and network admins must have an authenticator app (TOTP)."""
-    must = person.is_staff or Role.unscoped.filter(
+    # A person's roles across every network decide: the rule is not about one network.
+    return person.is_staff or Role.unscoped.filter(
         person=person, kind=RoleKind.NETWORK_ADMIN).exists()
-    if not must:
+
+
+def person_needs_mfa(person):
+    """True while someone who must use an authenticator app has not set one up."""
+    if not person_must_use_mfa(person):
         return False
     return not Authenticator.objects.filter(user=person, type=Authenticator.Type.TOTP).exists()
 

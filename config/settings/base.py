@@ -117,6 +117,8 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "Bro: "
 # 3 code requests a minute per email, 5 failed password sign-ins in 5 minutes per account.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Bro"
+MFA_ADAPTER = "tenancy.adapters.MFAAdapter"
+MFA_FORMS = {"activate_totp": "tenancy.forms.ActivateTOTPForm"}
 # An Entra ID email never signs into or connects to an existing account by itself.
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
