@@ -8,6 +8,7 @@ from tenancy import views as tenancy_views
 # Every page of one network lives under /n/<network_slug>/; each app adds its own there.
 network_patterns = [
     path("", include("tenancy.urls")),
+    path("", include("reminders.network_urls")),
     path("", include("cohorts.urls")),
     path("", include("resources.urls")),
 ]
@@ -19,6 +20,7 @@ urlpatterns = [
     path("language/", tenancy_views.set_language, name="set_language"),
     path("invitations/<str:token>/", tenancy_views.accept_invitation, name="accept_invitation"),
     path("logos/<slug:slug>/", tenancy_views.network_logo, name="network_logo"),
+    path("reminders/", include("reminders.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("n/<slug:network_slug>/", include(network_patterns)),

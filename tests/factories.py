@@ -238,6 +238,43 @@ def make_network_resource(world, slug="regional-case", **fields):
     return resource
 
 
+def make_cohort_module(cohort, *, prework_opens_on, postwork_due_on, position=1,
+                       prework_activities=2, gathering_at=None, gathering_hours=6, **gathering):
+    """A module of the cohort with its own pre-work activities and, at gathering_at, its
+    gathering."""
+    from datetime import timedelta
+
+    from cohorts.models import CohortModule, Gathering
+    from programmes.models import Activity, Module, Phase
+
+    n = next(_counter)
+    module = Module.objects.create(
+        programme=cohort.programme, slug=f"module-{n}", theme="organisation", position=position,
+        title={"nb": f"Modul {n}", "da": f"Modul {n}", "en": f"Module {n}"})
+    phase = Phase.objects.create(module=module, kind="prework", position=1)
+    for i in range(prework_activities):
+        Activity.objects.create(phase=phase, slug=f"activity-{i}", kind="video", position=i,
+                                title={"en": f"Film {i}"})
+    cohort_module = CohortModule.objects.create(
+        network=cohort.network, cohort=cohort, module=module, position=position,
+        prework_opens_on=prework_opens_on, postwork_due_on=postwork_due_on)
+    if gathering_at is not None:
+        Gathering.objects.create(
+            network=cohort.network, cohort_module=cohort_module, starts_at=gathering_at,
+            ends_at=gathering_at + timedelta(hours=gathering_hours), **gathering)
+    return cohort_module
+
+
+def make_round(cohort, *, opens_at, closes_at, name="Start assessment"):
+    from assessments.models import Instrument, Round
+
+    instrument, _created = Instrument.objects.get_or_create(
+        slug="test-instrument", version=1,
+        defaults={"kind": "generations", "name": {"en": "Test instrument"}, "definition": {}})
+    return Round.objects.create(network=cohort.network, cohort=cohort, instrument=instrument,
+                                name=name, opens_at=opens_at, closes_at=closes_at)
+
+
 # --- Cohorts, gatherings, enrolment and progress (cohorts) ---------------------------------
 
 PHASE_KINDS = ["prework", "gathering", "postwork"]

@@ -18,6 +18,8 @@ ALLOWED = {
     "leader_group_detail": {"leader", "coordinator", "facilitator", "admin"},
     "facilitator_home": {"facilitator"},
     "leader_home": {"leader"},
+    "organisation_reminders": {"coordinator", "admin"},
+    "cohort_reminders": {"admin"},
     "cohort_list": {"admin"},
     "cohort_create": {"admin"},
     "cohort_detail": {"facilitator", "admin"},

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "cohorts",
     "modules",
     "assessments",
+    "reminders",
 ]
 
 MIDDLEWARE = [

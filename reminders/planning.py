@@ -1,0 +1,376 @@
+"""What is due now, for whom, and who has already done the thing: one plan per reminder kind.
+
+Every answer is computed from the current rows (CohortModule, Gathering, Round, Invitation,
+Nudge) whenever it is asked, at planning and again at sending, so a changed date moves its
+reminders with it and nothing about dates is copied anywhere.
+
+`candidates(now)` is platform-wide on purpose (the dispatcher serves every network); it narrows
+with the database, `is_due(target, now)` decides in Python, and both the dispatcher and the
+send task ask the same `is_due`.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from assessments.models import Response, Round
+from cohorts.models import CohortModule, Gathering
+from modules.models import ActivityCompletion, Ambition, Initiative
+from programmes.models import Activity, PhaseKind
+from reminders import conf
+from reminders.models import Nudge, ReminderKind, TargetType
+from tenancy.models import Invitation, Person, Role, RoleKind
+
+
+@dataclass(frozen=True)
+class Recipient:
+    person: Person | None
+    email: str
+
+
+def local_midnight(day):
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def local_date(moment):
+    return timezone.localtime(moment).date()
+
+
+def gathering_of(cohort_module):
+    try:
+        return cohort_module.gathering
+    except Gathering.DoesNotExist:
+        return None
+
+
+def cohort_leaders(cohort, *, organisation=None, person_ids=None):
+    """Active leaders of the cohort's groups (of one organisation, if given)."""
+    roles = Role.objects.for_network(cohort.network_id).filter(
+        kind=RoleKind.LEADER, leader_group__in=cohort.leader_groups.all())
+    if organisation is not None:
+        roles = roles.filter(leader_group__organisation=organisation)
+    people = Person.objects.filter(is_active=True, pk__in=roles.values("person_id"))
+    if person_ids is not None:
+        people = people.filter(pk__in=person_ids)
+    return people.order_by("pk")
+
+
+def prework_activity_ids(module_id):
+    return list(Activity.objects.filter(phase__module_id=module_id, phase__kind=PhaseKind.PREWORK)
+                .values_list("pk", flat=True))
+
+
+def done_with_prework(cohort_module, person_ids):
+    """Who of these has completed every pre-work activity of the module (in this cohort)."""
+    activity_ids = prework_activity_ids(cohort_module.module_id)
+    if not activity_ids:
+        return set(person_ids)
+    return set(
+        ActivityCompletion.objects.for_network(cohort_module.network_id)
+        .filter(cohort_id=cohort_module.cohort_id, activity_id__in=activity_ids,
+                person_id__in=person_ids)
+        .values("person_id").annotate(done=Count("activity_id", distinct=True))
+        .filter(done__gte=len(activity_ids)).values_list("person_id", flat=True))
+
+
+def done_with_postwork(cohort_module, person_ids):
+    """Who of these is only in groups that have set their ambition and decided initiatives."""
+    network_id, cohort_id, module_id = (
+        cohort_module.network_id, cohort_module.cohort_id, cohort_module.module_id)
+    groups_of = {}
+    for person_id, group_id in (
+            Role.objects.for_network(network_id)
+            .filter(kind=RoleKind.LEADER, person_id__in=person_ids,
+                    leader_group__in=cohort_module.cohort.leader_groups.all())
+            .values_list("person_id", "leader_group_id")):
+        groups_of.setdefault(person_id, set()).add(group_id)
+    group_ids = set().union(*groups_of.values()) if groups_of else set()
+    with_ambition = set(
+        Ambition.objects.for_network(network_id)
+        .filter(cohort_id=cohort_id, module_id=module_id, leader_group_id__in=group_ids)
+        .exclude(text="").values_list("leader_group_id", flat=True))
+    with_initiatives = set(
+        Initiative.objects.for_network(network_id)
+        .filter(cohort_id=cohort_id, module_id=module_id, leader_group_id__in=group_ids)
+        .values_list("leader_group_id", flat=True))
+    done_groups = with_ambition & with_initiatives
+    return {person_id for person_id, groups in groups_of.items() if groups <= done_groups}
+
+
+def submitted(round_, person_ids):
+    return set(Response.objects.for_network(round_.network_id)
+               .filter(round=round_, person_id__in=person_ids, submitted_at__isnull=False)
+               .values_list("person_id", flat=True))
+
+
+def prework_is_open(cohort_module, now):
+    """From the day pre-work opens until the gathering starts (or post-work is due, without
+    a gathering)."""
+    today = local_date(now)
+    if cohort_module.prework_opens_on > today:
+        return False
+    gathering = gathering_of(cohort_module)
+    if gathering is None:
+        return today <= cohort_module.postwork_due_on
+    return now < gathering.starts_at
+
+
+def round_is_open(round_, now):
+    return round_.opens_at <= now < round_.closes_at
+
+
+class Plan:
+    kind = None
+    target_type = None
+    model = None
+    # Sent only from the earliest hour of the day (local time) on.
+    by_the_clock = True
+
+    def candidates(self, now):
+        return self.model.objects.none()
+
+    def load(self, network, target_id):
+        return self.model.objects.for_network(network).filter(pk=target_id).first()
+
+    def is_due(self, target, now):
+        raise NotImplementedError
+
+    def cohort_id(self, target):
+        return target.cohort_id
+
+    def recipients(self, target, person_ids=None):
+        raise NotImplementedError
+
+    def done_among(self, target, person_ids):
+        raise NotImplementedError
+
+
+class CohortModulePlan(Plan):
+    target_type = TargetType.COHORT_MODULE
+    model = CohortModule
+
+    def load(self, network, target_id):
+        return (CohortModule.objects.for_network(network)
+                .select_related("cohort", "module", "gathering").filter(pk=target_id).first())
+
+    def recipients(self, target, person_ids=None):
+        return [Recipient(person, person.email)
+                for person in cohort_leaders(target.cohort, person_ids=person_ids)]
+
+
+class PreworkOpens(CohortModulePlan):
+    kind = ReminderKind.PREWORK_OPENS
+
+    def candidates(self, now):
+        # Platform-wide: the dispatcher serves every network.
+        return (CohortModule.unscoped.select_related("cohort", "module", "gathering")
+                .filter(prework_opens_on__lte=local_date(now))
+                .filter(Q(gathering__starts_at__gt=now)
+                        | Q(gathering__isnull=True, postwork_due_on__gte=local_date(now))))
+
+    def is_due(self, target, now):
+        return prework_is_open(target, now)
+
+    def done_among(self, target, person_ids):
+        return done_with_prework(target, person_ids)
+
+
+class PreworkDue(CohortModulePlan):
+    kind = ReminderKind.PREWORK_DUE
+
+    @staticmethod
+    def window_opens(gathering):
+        days = conf.get("REMINDER_PREWORK_DUE_DAYS")
+        return local_date(gathering.starts_at) - timedelta(days=days)
+
+    def candidates(self, now):
+        days = conf.get("REMINDER_PREWORK_DUE_DAYS")
+        horizon = local_midnight(local_date(now) + timedelta(days=days + 1))
+        # Platform-wide: the dispatcher serves every network.
+        return (CohortModule.unscoped.select_related("cohort", "module", "gathering")
+                .filter(gathering__starts_at__gt=now, gathering__starts_at__lt=horizon))
+
+    def is_due(self, target, now):
+        gathering = gathering_of(target)
+        if gathering is None or now >= gathering.starts_at:
+            return False
+        opens = self.window_opens(gathering)
+        # Pre-work that opened inside the window already had its "opens" reminder.
+        return target.prework_opens_on < opens <= local_date(now)
+
+    def done_among(self, target, person_ids):
+        return done_with_prework(target, person_ids)
+
+
+class PostworkDue(CohortModulePlan):
+    kind = ReminderKind.POSTWORK_DUE
+
+    def candidates(self, now):
+        today = local_date(now)
+        days = conf.get("REMINDER_POSTWORK_DUE_DAYS")
+        # Platform-wide: the dispatcher serves every network.
+        return (CohortModule.unscoped.select_related("cohort", "module", "gathering")
+                .filter(postwork_due_on__gte=today,
+                        postwork_due_on__lte=today + timedelta(days=days)))
+
+    def is_due(self, target, now):
+        today = local_date(now)
+        days = conf.get("REMINDER_POSTWORK_DUE_DAYS")
+        if not today <= target.postwork_due_on <= today + timedelta(days=days):
+            return False
+        gathering = gathering_of(target)
+        return gathering is None or gathering.ends_at <= now
+
+    def done_among(self, target, person_ids):
+        return done_with_postwork(target, person_ids)
+
+
+class GatheringTomorrow(Plan):
+    kind = ReminderKind.GATHERING_TOMORROW
+    target_type = TargetType.GATHERING
+    model = Gathering
+
+    def candidates(self, now):
+        tomorrow = local_date(now) + timedelta(days=1)
+        # Platform-wide: the dispatcher serves every network.
+        return (Gathering.unscoped
+                .select_related("cohort_module__cohort", "cohort_module__module")
+                .filter(starts_at__gte=local_midnight(tomorrow),
+                        starts_at__lt=local_midnight(tomorrow + timedelta(days=1))))
+
+    def load(self, network, target_id):
+        return (Gathering.objects.for_network(network)
+                .select_related("cohort_module__cohort", "cohort_module__module")
+                .filter(pk=target_id).first())
+
+    def is_due(self, target, now):
+        return local_date(target.starts_at) == local_date(now) + timedelta(days=1)
+
+    def cohort_id(self, target):
+        return target.cohort_module.cohort_id
+
+    def recipients(self, target, person_ids=None):
+        return [Recipient(person, person.email) for person in
+                cohort_leaders(target.cohort_module.cohort, person_ids=person_ids)]
+
+    def done_among(self, target, person_ids):
+        return set()
+
+
+class RoundPlan(Plan):
+    target_type = TargetType.ROUND
+    model = Round
+
+    def load(self, network, target_id):
+        return (Round.objects.for_network(network).select_related("cohort")
+                .filter(pk=target_id).first())
+
+    def recipients(self, target, person_ids=None):
+        return [Recipient(person, person.email)
+                for person in cohort_leaders(target.cohort, person_ids=person_ids)]
+
+    def done_among(self, target, person_ids):
+        return submitted(target, person_ids)
+
+
+class RoundOpens(RoundPlan):
+    kind = ReminderKind.ROUND_OPENS
+    by_the_clock = False  # a round opens at a moment of its own
+
+    def candidates(self, now):
+        # Platform-wide: the dispatcher serves every network.
+        return Round.unscoped.select_related("cohort").filter(opens_at__lte=now, closes_at__gt=now)
+
+    def is_due(self, target, now):
+        return round_is_open(target, now)
+
+
+class RoundCloses(RoundPlan):
+    kind = ReminderKind.ROUND_CLOSES
+
+    def candidates(self, now):
+        days = conf.get("REMINDER_ROUND_CLOSES_DAYS")
+        # Platform-wide: the dispatcher serves every network.
+        return Round.unscoped.select_related("cohort").filter(
+            opens_at__lte=now, closes_at__gt=now, closes_at__lte=now + timedelta(days=days))
+
+    def is_due(self, target, now):
+        window = timedelta(days=conf.get("REMINDER_ROUND_CLOSES_DAYS"))
+        # A round that opened inside the window already had its "opens" reminder.
+        return (round_is_open(target, now) and target.closes_at - window <= now
+                and target.opens_at < target.closes_at - window)
+
+
+class InvitationPending(Plan):
+    kind = ReminderKind.INVITATION_PENDING
+    target_type = TargetType.INVITATION
+    model = Invitation
+
+    def after(self):
+        return timedelta(days=conf.get("REMINDER_INVITATION_AFTER_DAYS"))
+
+    def candidates(self, now):
+        # Platform-wide: the dispatcher serves every network.
+        return Invitation.unscoped.select_related("network").filter(
+            accepted_at__isnull=True, sent_at__lte=now - self.after(), expires_at__gt=now)
+
+    def load(self, network, target_id):
+        return (Invitation.objects.for_network(network).select_related("network")
+                .filter(pk=target_id).first())
+
+    def is_due(self, target, now):
+        return (target.accepted_at is None and target.sent_at is not None
+                and target.sent_at <= now - self.after() and target.expires_at > now)
+
+    def cohort_id(self, target):
+        return None
+
+    def recipients(self, target, person_ids=None):
+        person = Person.objects.filter(email__iexact=target.email, is_active=True).first()
+        if person_ids is not None and (person is None or person.pk not in person_ids):
+            return []
+        return [Recipient(person, person.email if person else target.email)]
+
+    def done_among(self, target, person_ids):
+        return set() if target.accepted_at is None else set(person_ids)
+
+
+class CoordinatorNudge(Plan):
+    """Not found by the dispatcher: a coordinator creates these (reminders.services.nudge)."""
+
+    kind = ReminderKind.COORDINATOR_NUDGE
+    target_type = TargetType.NUDGE
+    model = Nudge
+    by_the_clock = False
+
+    def load(self, network, target_id):
+        return (Nudge.objects.for_network(network)
+                .select_related("organisation", "cohort", "sent_by", "cohort_module__module",
+                                "cohort_module__gathering", "round")
+                .filter(pk=target_id).first())
+
+    def is_due(self, target, now):
+        if local_date(now) > target.sent_on + timedelta(days=1):
+            return False
+        if target.round_id:
+            return round_is_open(target.round, now)
+        return prework_is_open(target.cohort_module, now)
+
+    def recipients(self, target, person_ids=None):
+        return [Recipient(person, person.email) for person in cohort_leaders(
+            target.cohort, organisation=target.organisation, person_ids=person_ids)]
+
+    def done_among(self, target, person_ids):
+        if target.round_id:
+            return submitted(target.round, person_ids)
+        return done_with_prework(target.cohort_module, person_ids)
+
+
+PLANS = {plan.kind: plan for plan in (
+    PreworkOpens(), PreworkDue(), GatheringTomorrow(), PostworkDue(), RoundOpens(),
+    RoundCloses(), InvitationPending(), CoordinatorNudge())}
+
+# The kinds the dispatcher looks for by itself (nudges are made by coordinators).
+DISPATCHED = [plan for plan in PLANS.values() if plan.kind != ReminderKind.COORDINATOR_NUDGE]
