@@ -8,6 +8,7 @@ tenant probe fail, so a new view cannot escape it unnoticed.
 from django.urls import get_resolver
 
 from tests.factories import (
+    build_round,
     make_network_resource,
     world_cohort,
     world_cohort_module,
@@ -18,6 +19,7 @@ from tests.factories import (
 OBJECTS = {
     "organisation_id": lambda world: world.organisation.pk,
     "group_id": lambda world: world.group.pk,
+    "round_id": lambda world: build_round(world).pk,
     "cohort_id": lambda world: world_cohort(world).pk,
     "cohort_module_id": lambda world: world_cohort_module(world).pk,
     "gathering_id": lambda world: world_gathering(world).pk,

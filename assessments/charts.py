@@ -1,0 +1,458 @@
+"""Charts drawn on the server as self-contained SVG: the same markup serves web pages and PDFs.
+
+No script, no style attributes (strict CSP), no external fonts: only SVG presentation
+attributes. Every chart has a <title> and <desc> and comes with a table of the same numbers
+(template partial assessments/charts/chart.html), so nothing depends on seeing the graphic.
+Today is a solid blue, ambition an orange hatched or dashed mark, and both are labelled in
+words, so nothing relies on colour alone; both colours have at least 4.5:1 contrast on white.
+"""
+
+import itertools
+import math
+from dataclasses import dataclass, field
+
+from django.utils.formats import number_format
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+TODAY = "#0b4f8a"
+AMBITION = "#a8430b"
+INK = "#1b1f24"
+MUTED = "#4a5360"
+GRID = "#c9d0d9"
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', sans-serif"
+
+_ids = itertools.count(1)
+
+
+@dataclass
+class Row:
+    """One labelled pair of values; a value is a number, or None / a Suppressed when absent."""
+
+    label: str
+    today: object = None
+    ambition: object = None
+    note: str = ""
+
+
+@dataclass
+class Chart:
+    svg: str
+    title: str
+    description: str
+    columns: list = field(default_factory=list)
+    rows: list = field(default_factory=list)  # [(row header, [cell text, ...]), ...]
+
+
+def number(value):
+    """A number, an aggregate's cell (its mean) or None / a Suppressed (None)."""
+    if value is None or getattr(value, "shown", True) is False:
+        return None
+    return float(getattr(value, "mean", value))
+
+
+def format_value(value, digits=1):
+    value = number(value)
+    if value is None:
+        return _("not shown")
+    return number_format(value, digits)
+
+
+def format_gap(value):
+    value = number(value)
+    if value is None:
+        return "–"
+    sign = "+" if value > 0.05 else ("−" if value < -0.05 else "±")
+    return sign + number_format(abs(value), 1)
+
+
+def _gap(row):
+    today, ambition = number(row.today), number(row.ambition)
+    return None if today is None or ambition is None else ambition - today
+
+
+def _attrs(attrs):
+    return "".join(f' {key.rstrip("_").replace("_", "-")}="{escape(value)}"'
+                   for key, value in attrs.items() if value is not None)
+
+
+def _el(tag, content="", **attrs):
+    if content == "" and tag not in ("text", "tspan", "title", "desc"):
+        return f"<{tag}{_attrs(attrs)}/>"
+    return f"<{tag}{_attrs(attrs)}>{content}</{tag}>"
+
+
+def _text(x, y, content, **attrs):
+    return _el("text", escape(content), x=f"{x:.1f}", y=f"{y:.1f}", **attrs)
+
+
+def _wrap(label, width):
+    """Split a label into at most two lines of about `width` characters."""
+    words, lines, line = label.split(), [], ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    if len(lines) > 2:
+        lines = [lines[0], " ".join(lines[1:])]
+        if len(lines[1]) > width:
+            lines[1] = lines[1][: width - 1] + "…"
+    return lines
+
+
+def _fit(label, width, font_size):
+    """Shorten a label to about `width` units at `font_size` (the full text is in the table)."""
+    limit = max(4, int(width / (font_size * 0.62)))
+    return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
+
+
+def _svg(uid, width, height, title, description, body, font_size=14):
+    head = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+            f'width="{width}" height="{height}" role="img" class="chart-svg" '
+            f'aria-labelledby="{uid}-title {uid}-desc" font-family="{escape(FONT)}" '
+            f'font-size="{font_size}" fill="{INK}">')
+    return mark_safe(
+        head + _el("title", escape(title), id=f"{uid}-title")
+        + _el("desc", escape(description), id=f"{uid}-desc") + "".join(body) + "</svg>")
+
+
+def _hatch(uid):
+    """The ambition pattern: orange diagonal stripes, so it differs from today in shape too."""
+    return ("<defs>" + _el(
+        "pattern",
+        _el("rect", width="8", height="8", fill="#ffffff")
+        + _el("path", d="M-2,2 l4,-4 M0,8 l8,-8 M6,10 l4,-4", stroke=AMBITION,
+              stroke_width="2.5"),
+        id=f"{uid}-hatch", width="8", height="8", patternUnits="userSpaceOnUse")
+        + "</defs>")
+
+
+def _legend(uid, x, y, font_size=14):
+    box = font_size
+    return "".join([
+        _el("rect", x=f"{x}", y=f"{y - box + 2}", width=f"{box}", height=f"{box}", fill=TODAY),
+        _text(x + box + 6, y, _("Today")),
+        _el("rect", x=f"{x + 110}", y=f"{y - box + 2}", width=f"{box}", height=f"{box}",
+            fill=f"url(#{uid}-hatch)", stroke=AMBITION, stroke_width="2"),
+        _text(x + 110 + box + 6, y, _("Ambition")),
+    ])
+
+
+def _pair_table(rows, first_column, *, with_notes=False):
+    columns = [first_column, _("Today"), _("Ambition"), _("Gap")]
+    if with_notes:
+        columns.append(_("Answers"))
+    body = []
+    for row in rows:
+        cells = [format_value(row.today), format_value(row.ambition), format_gap(_gap(row))]
+        if with_notes:
+            cells.append(row.note)
+        body.append((row.label, cells))
+    return columns, body
+
+
+def _largest_gap_sentence(rows):
+    gaps = [(gap, row.label) for row in rows if (gap := _gap(row)) is not None]
+    if not gaps:
+        return ""
+    gap, label = max(gaps)
+    return " " + _("The largest gap between today and the ambition is %(label)s (%(gap)s).") % {
+        "label": label, "gap": format_gap(gap)}
+
+
+def bar_chart(rows, *, title, scale_max, first_column=None, note=""):
+    """Today and ambition per dimension as horizontal bars, with the gap written out."""
+    uid = f"chart-{next(_ids)}"
+    width, left, right = 480, 8, 60
+    plot = width - left - right
+    row_height, top = 64, 40
+    height = top + row_height * len(rows) + 30
+    body = [_hatch(uid), _legend(uid, left, 20)]
+
+    def x_of(value):
+        return left + plot * max(0.0, value) / scale_max
+
+    for tick in range(0, scale_max + 1):
+        x = x_of(tick)
+        body.append(_el("line", x1=f"{x:.1f}", y1=f"{top - 4}", x2=f"{x:.1f}",
+                        y2=f"{height - 24}", stroke=GRID, stroke_width="1"))
+        body.append(_text(x, height - 8, str(tick), text_anchor="middle", fill=MUTED))
+    for index, row in enumerate(rows):
+        y = top + index * row_height
+        body.append(_text(left, y + 14, _fit(row.label, plot - 50, 14), font_weight="600"))
+        gap = _gap(row)
+        if gap is not None:
+            body.append(_text(width - 4, y + 14, _("gap %(gap)s") % {"gap": format_gap(gap)},
+                              text_anchor="end", fill=MUTED))
+        for offset, value, fill, stroke in ((20, row.today, TODAY, None),
+                                            (39, row.ambition, f"url(#{uid}-hatch)", AMBITION)):
+            value = number(value)
+            bar_y = y + offset
+            if value is None:
+                body.append(_text(left, bar_y + 13, _("not shown"), fill=MUTED,
+                                  font_style="italic"))
+                continue
+            body.append(_el("rect", x=f"{left}", y=f"{bar_y}", width=f"{x_of(value) - left:.1f}",
+                            height="16", fill=fill, stroke=stroke,
+                            stroke_width="1.5" if stroke else None))
+            body.append(_text(x_of(value) + 4, bar_y + 13, number_format(value, 1)))
+    description = _("Today and ambition for %(count)s dimensions on a scale up to %(max)s.") % {
+        "count": len(rows), "max": scale_max} + _largest_gap_sentence(rows) + (
+        f" {note}" if note else "")
+    columns, table = _pair_table(rows, first_column or _("Dimension"))
+    return Chart(_svg(uid, width, height, title, description, body), title, description,
+                 columns, table)
+
+
+def _around(center, distance, index, count):
+    """The point at `distance` on axis `index` of `count`, the first one pointing up."""
+    angle = -math.pi / 2 + 2 * math.pi * index / count
+    return center[0] + distance * math.cos(angle), center[1] + distance * math.sin(angle)
+
+
+def _polygon_points(values, center, radius, scale_max):
+    count = max(len(values), 3)
+    return [_around(center, radius * max(0.0, value) / scale_max, index, count)
+            for index, value in enumerate(map(number, values)) if value is not None]
+
+
+def radar_chart(rows, *, title, scale_max, first_column=None):
+    """Today and ambition around one axis per dimension."""
+    uid = f"chart-{next(_ids)}"
+    width, height = 600, 540
+    center, radius = (300, 290), 170
+    count = max(len(rows), 3)
+    body = [_hatch(uid), _legend(uid, 8, 20)]
+    for ring in range(1, scale_max + 1):
+        ring_points = [_around(center, radius * ring / scale_max, i, count) for i in range(count)]
+        body.append(_el("polygon", points=" ".join(f"{x:.1f},{y:.1f}" for x, y in ring_points),
+                        fill="none", stroke=GRID, stroke_width="1"))
+        body.append(_text(center[0] + 4, center[1] - radius * ring / scale_max - 2, str(ring),
+                          fill=MUTED, font_size="11"))
+    for index, row in enumerate(rows):
+        angle = -math.pi / 2 + 2 * math.pi * index / count
+        end = (center[0] + radius * math.cos(angle), center[1] + radius * math.sin(angle))
+        body.append(_el("line", x1=f"{center[0]}", y1=f"{center[1]}", x2=f"{end[0]:.1f}",
+                        y2=f"{end[1]:.1f}", stroke=GRID, stroke_width="1"))
+        label_x = center[0] + (radius + 14) * math.cos(angle)
+        label_y = center[1] + (radius + 14) * math.sin(angle)
+        anchor = "middle" if abs(math.cos(angle)) < 0.3 else (
+            "start" if math.cos(angle) > 0 else "end")
+        lines = _wrap(row.label, 17)
+        if math.sin(angle) < -0.3:
+            label_y -= 16 * (len(lines) - 1)
+        elif abs(math.sin(angle)) <= 0.3:
+            label_y -= 8 * (len(lines) - 1) - 4
+        else:
+            label_y += 12
+        tspans = "".join(_el("tspan", escape(line), x=f"{label_x:.1f}",
+                             dy="0" if i == 0 else "16") for i, line in enumerate(lines))
+        body.append(_el("text", tspans, x=f"{label_x:.1f}", y=f"{label_y:.1f}",
+                        text_anchor=anchor, font_size="13"))
+    today = _polygon_points([row.today for row in rows], center, radius, scale_max)
+    ambition = _polygon_points([row.ambition for row in rows], center, radius, scale_max)
+    if ambition:
+        body.append(_el("polygon", points=" ".join(f"{x:.1f},{y:.1f}" for x, y in ambition),
+                        fill="none", stroke=AMBITION, stroke_width="3",
+                        stroke_dasharray="8 5"))
+        body.extend(_el("rect", x=f"{x - 5:.1f}", y=f"{y - 5:.1f}", width="10", height="10",
+                        fill=f"url(#{uid}-hatch)", stroke=AMBITION, stroke_width="2")
+                    for x, y in ambition)
+    if today:
+        body.append(_el("polygon", points=" ".join(f"{x:.1f},{y:.1f}" for x, y in today),
+                        fill=TODAY, fill_opacity="0.12", stroke=TODAY, stroke_width="3"))
+        body.extend(_el("circle", cx=f"{x:.1f}", cy=f"{y:.1f}", r="5", fill=TODAY)
+                    for x, y in today)
+    description = _("Radar chart of today (solid line, dots) and ambition (dashed line, "
+                    "squares) for %(count)s dimensions on a scale up to %(max)s.") % {
+        "count": len(rows), "max": scale_max} + _largest_gap_sentence(rows)
+    columns, table = _pair_table(rows, first_column or _("Dimension"))
+    return Chart(_svg(uid, width, height, title, description, body), title, description,
+                 columns, table)
+
+
+def distribution_chart(today, ambition, *, title, value_labels=None):
+    """How many answered each (rounded) value: `today` and `ambition` are
+    ((value, respondents), ...) or a Suppressed."""
+    uid = f"chart-{next(_ids)}"
+    width, height, left, bottom, top = 360, 220, 36, 186, 40
+    shown = [d for d in (today, ambition) if getattr(d, "shown", True) is not False and d]
+    values = [value for value, _count in (shown[0] if shown else ())]
+    peak = max((count for d in shown for _value, count in d), default=0) or 1
+    body = [_hatch(uid), _legend(uid, 8, 20)]
+    slot = (width - left - 8) / max(len(values), 1)
+    for tick in sorted({0, peak}):
+        y = bottom - (bottom - top) * tick / peak
+        body.append(_el("line", x1=f"{left}", y1=f"{y:.1f}", x2=f"{width - 8}", y2=f"{y:.1f}",
+                        stroke=GRID, stroke_width="1"))
+        body.append(_text(left - 6, y + 4, str(tick), text_anchor="end", fill=MUTED))
+    series = [(today, TODAY, None, 0), (ambition, f"url(#{uid}-hatch)", AMBITION, 1)]
+    for index, value in enumerate(values):
+        x = left + slot * index
+        body.append(_text(x + slot / 2, bottom + 18, str(value), text_anchor="middle"))
+        for data, fill, stroke, position in series:
+            if getattr(data, "shown", True) is False or not data:
+                continue
+            count = dict(data).get(value, 0)
+            bar = (bottom - top) * count / peak
+            bar_x = x + slot * (0.12 + 0.38 * position)
+            body.append(_el("rect", x=f"{bar_x:.1f}", y=f"{bottom - bar:.1f}",
+                            width=f"{slot * 0.36:.1f}", height=f"{bar:.1f}", fill=fill,
+                            stroke=stroke, stroke_width="1.5" if stroke else None))
+            body.append(_text(bar_x + slot * 0.18, bottom - bar - 4, str(count),
+                              text_anchor="middle", font_size="12"))
+    if not shown:
+        body.append(_text(width / 2, (top + bottom) / 2, _("not shown"), text_anchor="middle",
+                          fill=MUTED, font_style="italic"))
+    description = _("Number of people at each value of the scale, today and ambition.")
+    labels = value_labels or {}
+    columns = [_("Value"), _("Today"), _("Ambition")]
+    rows = []
+    for value in values:
+        cells = []
+        for data in (today, ambition):
+            visible = getattr(data, "shown", True) is not False and data
+            cells.append(str(dict(data).get(value, 0)) if visible else _("not shown"))
+        header = f"{value} – {labels[value]}" if value in labels else str(value)
+        rows.append((header, cells))
+    return Chart(_svg(uid, width, height, title, description, body), title, description,
+                 columns, rows)
+
+
+def wheel_chart(segments, *, title, scale_max):
+    """The competence wheel: one segment per (area, facet), grouped by area. `segments` is a
+    list of (area label, Row) in wheel order; the Row's label names the facet."""
+    uid = f"chart-{next(_ids)}"
+    width, height = 560, 600
+    center, radius = (280, 320), 190
+    count = max(len(segments), 1)
+    step = 2 * math.pi / count
+    body = [_hatch(uid), _legend(uid, 8, 20)]
+
+    def point(angle, distance):
+        return (center[0] + distance * math.cos(angle), center[1] + distance * math.sin(angle))
+
+    def wedge(start, end, distance):
+        (x1, y1), (x2, y2) = point(start, distance), point(end, distance)
+        return (f"M{center[0]},{center[1]} L{x1:.1f},{y1:.1f} "
+                f"A{distance:.1f},{distance:.1f} 0 0 1 {x2:.1f},{y2:.1f} Z")
+
+    for ring in range(1, scale_max + 1):
+        body.append(_el("circle", cx=f"{center[0]}", cy=f"{center[1]}",
+                        r=f"{radius * ring / scale_max:.1f}", fill="none", stroke=GRID,
+                        stroke_width="1"))
+    areas = []
+    for index, (area, row) in enumerate(segments):
+        start = -math.pi / 2 + step * index
+        end = start + step
+        today = number(row.today)
+        if today is not None:
+            body.append(_el("path", d=wedge(start + 0.02, end - 0.02,
+                                            radius * max(0.0, today) / scale_max),
+                            fill=TODAY))
+        ambition = number(row.ambition)
+        if ambition is not None:
+            distance = radius * max(0.0, ambition) / scale_max
+            (x1, y1), (x2, y2) = point(start + 0.04, distance), point(end - 0.04, distance)
+            body.append(_el("path", d=f"M{x1:.1f},{y1:.1f} A{distance:.1f},{distance:.1f} 0 0 1 "
+                                      f"{x2:.1f},{y2:.1f}",
+                            fill="none", stroke=AMBITION, stroke_width="4",
+                            stroke_dasharray="7 4"))
+        middle = (start + end) / 2
+        label_x, label_y = point(middle, radius + 16)
+        anchor = "middle" if abs(math.cos(middle)) < 0.3 else (
+            "start" if math.cos(middle) > 0 else "end")
+        body.append(_text(label_x, label_y + 4, row.label, text_anchor=anchor, font_size="12",
+                          fill=MUTED))
+        if not areas or areas[-1][0] != area:
+            areas.append([area, start, end])
+        else:
+            areas[-1][2] = end
+    for area, start, end in areas:
+        x, y = point(start, radius + 4)
+        body.append(_el("line", x1=f"{center[0]}", y1=f"{center[1]}", x2=f"{x:.1f}",
+                        y2=f"{y:.1f}", stroke=INK, stroke_width="2"))
+        middle = (start + end) / 2
+        label_x, label_y = point(middle, radius + 42)
+        anchor = "middle" if abs(math.cos(middle)) < 0.3 else (
+            "start" if math.cos(middle) > 0 else "end")
+        body.append(_text(label_x, label_y + 5, area, text_anchor=anchor, font_weight="700",
+                          font_size="15"))
+    description = _("Competence wheel: %(count)s segments in %(areas)s areas; the filled "
+                    "segment is today, the dashed arc the ambition, on a scale up to "
+                    "%(max)s.") % {"count": len(segments), "areas": len(areas), "max": scale_max}
+    rows = [Row(f"{area} – {row.label}", row.today, row.ambition) for area, row in segments]
+    columns, table = _pair_table(rows, _("Segment"))
+    return Chart(_svg(uid, width, height, title, description, body), title, description,
+                 columns, table)
+
+
+def comparison_chart(rows, *, title, scale_max, first_column, font_size=16, hidden_text=None,
+                     stacked=False):
+    """Several selections side by side for one dimension (or dimensions of one selection):
+    today (dot) and ambition (square) joined by a line whose length is the gap, with both
+    values written out at the right.
+
+    `stacked` puts each label above its line, for narrow screens; otherwise labels sit on the
+    left, for the gathering screen."""
+    uid = f"chart-{next(_ids)}"
+    scale = font_size / 16
+    width = int((480 if stacked else 960) * scale)
+    label_width = 8 if stacked else int(320 * scale)
+    right = int(112 * scale)
+    line_height = int(22 * scale)
+    row_height = int((50 if stacked else 40) * scale)
+    top = int(44 * scale)
+    height = top + row_height * len(rows) + int(34 * scale)
+    plot = width - label_width - right
+    body = [_hatch(uid), _legend(uid, 8, int(22 * scale), font_size)]
+
+    def x_of(value):
+        return label_width + plot * max(0.0, value) / scale_max
+
+    for tick in range(0, scale_max + 1):
+        x = x_of(tick)
+        body.append(_el("line", x1=f"{x:.1f}", y1=f"{top - 6}", x2=f"{x:.1f}",
+                        y2=f"{height - int(26 * scale)}", stroke=GRID, stroke_width="1"))
+        body.append(_text(x, height - 6, str(tick), text_anchor="middle", fill=MUTED))
+    for index, row in enumerate(rows):
+        if stacked:
+            label_y = top + index * row_height + line_height * 0.7
+            y = label_y + line_height * 0.9
+            body.append(_text(label_width, label_y, _fit(row.label, width - 16, font_size),
+                              font_weight="600"))
+        else:
+            y = top + index * row_height + row_height / 2
+            body.append(_text(label_width - 12, y + font_size / 3,
+                              _fit(row.label, label_width - 20, font_size), text_anchor="end",
+                              font_weight="600"))
+        today, ambition = number(row.today), number(row.ambition)
+        if today is None and ambition is None:
+            body.append(_text(label_width + 6, y + font_size / 3,
+                              hidden_text or _("not shown"), fill=MUTED, font_style="italic"))
+            continue
+        if today is not None and ambition is not None:
+            body.append(_el("line", x1=f"{x_of(today):.1f}", y1=f"{y:.1f}",
+                            x2=f"{x_of(ambition):.1f}", y2=f"{y:.1f}", stroke=INK,
+                            stroke_width=f"{2 * scale:.1f}"))
+        size = 7 * scale
+        if ambition is not None:
+            body.append(_el("rect", x=f"{x_of(ambition) - size:.1f}", y=f"{y - size:.1f}",
+                            width=f"{2 * size:.1f}", height=f"{2 * size:.1f}",
+                            fill=f"url(#{uid}-hatch)", stroke=AMBITION, stroke_width="2.5"))
+        if today is not None:
+            body.append(_el("circle", cx=f"{x_of(today):.1f}", cy=f"{y:.1f}", r=f"{size:.1f}",
+                            fill=TODAY))
+        values = " → ".join(number_format(v, 1) if v is not None else "–"
+                            for v in (today, ambition))
+        body.append(_text(width - 4, y + font_size / 3, values, text_anchor="end"))
+    description = _("Today (dots) and ambition (squares) for %(count)s rows on a scale up to "
+                    "%(max)s; the line between them is the gap.") % {
+        "count": len(rows), "max": scale_max} + _largest_gap_sentence(rows)
+    columns, table = _pair_table(rows, first_column, with_notes=True)
+    return Chart(_svg(uid, width, height, title, description, body, font_size), title,
+                 description, columns, table)

@@ -1,0 +1,161 @@
+"""Results pages: a leader's own results, group results, and the gathering screen.
+
+Numbers about other people come only from assessments.aggregation; a value that may not be
+shown arrives as a Suppressed and is drawn as "not shown".
+"""
+
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from assessments import charts, selectors
+from assessments.models import InstrumentKind
+from tenancy.models import RoleKind
+from tenancy.translated import translated
+
+GATHERING_REFRESH_SECONDS = 5
+
+
+def _get_or_404(queryset, pk):
+    try:
+        return queryset.select_related("instrument", "cohort", "network").get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def _facet_label(dimension):
+    labels = {"knowledge": pgettext("competence facet", "Knowledge"),
+              "skills": pgettext("competence facet", "Skills"),
+              "attitude": pgettext("competence facet", "Attitude")}
+    return labels.get(dimension.facet) or translated(dimension.name)
+
+
+def _profile_charts(instrument, rows, title):
+    """The radar (or wheel) and the bar chart of one set of today/ambition rows, where
+    rows are (dimension, today, ambition)."""
+    scale_max = instrument.scale_max
+    if instrument.kind == InstrumentKind.WHEEL:
+        shape = charts.wheel_chart(
+            [(translated(d.area.name), charts.Row(_facet_label(d), today, ambition))
+             for d, today, ambition in rows], title=title, scale_max=scale_max)
+    else:
+        shape = charts.radar_chart(
+            [charts.Row(translated(d.name), today, ambition) for d, today, ambition in rows],
+            title=title, scale_max=scale_max)
+    bars = charts.bar_chart(
+        [charts.Row(translated(d.name), today, ambition) for d, today, ambition in rows],
+        title=_("%(title)s: today and ambition per dimension") % {"title": title},
+        scale_max=scale_max)
+    return [shape, bars]
+
+
+def _aggregate_rows(aggregate):
+    return [(row.dimension, row.today, row.ambition) for row in aggregate.dimensions]
+
+
+def assessment_results(request, round_id):
+    """The leader's own results in a round, with their group's and the network's aggregates
+    next to them when these may be shown. Only the person's own response is ever read."""
+    if RoleKind.LEADER not in {role.kind for role in request.roles}:
+        raise Http404
+    round = _get_or_404(
+        selectors.rounds_with_own_results_for(request.network, request.roles), round_id)
+    page = selectors.leader_page(request.network, request.user, round)
+    instrument = round.instrument
+    context = {"page": page, "round": round, "instrument": instrument,
+               "has_levels": instrument.has_levels}
+    if page.own.response is not None:
+        context["own_charts"] = _profile_charts(
+            instrument, [(row.dimension, row.today, row.ambition) for row in page.own.rows],
+            _("Your results"))
+    if page.group.shown:
+        context["group_charts"] = _profile_charts(
+            instrument, _aggregate_rows(page.group), _("Your leader group"))[-1:]
+    if page.network.shown:
+        context["network_charts"] = _profile_charts(
+            instrument, _aggregate_rows(page.network), request.network.name)[-1:]
+    return render(request, "assessments/results/leader.html", context)
+
+
+def _selection_chart(page, index, *, font_size=16, stacked=True):
+    """The network, the person's organisations and every group for the dimension at
+    `index` (aggregates list their dimensions in the instrument's order)."""
+    dimension = page.dimensions[index]
+    rows = []
+    for selection in [page.network, *page.organisations, *page.groups]:
+        result = selection.aggregate.dimensions[index]
+        note = ""
+        if result.today.shown:
+            note = str(result.today.respondents)
+        rows.append(charts.Row(selection.label, result.today, result.ambition, note))
+    hidden = _("not shown yet: fewer than %(k)s answers") % {"k": page.k}
+    return charts.comparison_chart(
+        rows, title=translated(dimension.name), scale_max=page.round.instrument.scale_max,
+        first_column=_("Selection"), font_size=font_size, hidden_text=hidden, stacked=stacked)
+
+
+def round_results(request, round_id):
+    """Each group and the network side by side for one round, every value only once it may
+    be shown, with the discussion prompt per dimension."""
+    round = _get_or_404(
+        selectors.rounds_with_group_results_for(request.network, request.roles), round_id)
+    page = selectors.group_results_page(request.network, request.roles, round)
+    instrument = round.instrument
+    sections = []
+    for index, dimension in enumerate(page.dimensions):
+        network_result = page.network.aggregate.dimensions[index]
+        sections.append({
+            "dimension": dimension,
+            "comparison": _selection_chart(page, index),
+            "distribution": charts.distribution_chart(
+                _distribution(network_result.today), _distribution(network_result.ambition),
+                title=_("%(dimension)s: how many answered each value") % {
+                    "dimension": translated(dimension.name)},
+                value_labels={v: translated(t) for v, t in instrument.scale_labels.items()}),
+            "network": network_result,
+            "change": page.network_change.get(dimension.code),
+        })
+    context = {"page": page, "round": round, "instrument": instrument, "sections": sections}
+    if page.network.aggregate.shown:
+        context["network_charts"] = _profile_charts(
+            instrument, _aggregate_rows(page.network.aggregate), request.network.name)
+    return render(request, "assessments/results/group.html", context)
+
+
+def _distribution(cell):
+    return cell.distribution if cell.shown else cell
+
+
+def round_gathering(request, round_id):
+    """The projector screen of a round: how many have answered, then the network and every
+    group side by side, one dimension at a time. Polls itself every few seconds."""
+    round = _get_or_404(
+        selectors.rounds_with_gathering_for(request.network, request.roles), round_id)
+    page = selectors.group_results_page(request.network, request.roles, round,
+                                        with_change=False)
+    dimensions = page.dimensions
+    try:
+        position = min(max(int(request.GET.get("d", 0)), 0), len(dimensions))
+    except ValueError:
+        position = 0
+    dimension = dimensions[position - 1] if position else None
+    context = {"page": page, "round": round, "position": position, "dimension": dimension,
+               "count": len(dimensions), "refresh": GATHERING_REFRESH_SECONDS,
+               "previous": position - 1 if position > 0 else None,
+               "next": position + 1 if position < len(dimensions) else None}
+    if dimension is None:
+        context["chart"] = charts.comparison_chart(
+            [charts.Row(translated(row.dimension.name), row.today, row.ambition,
+                        str(row.today.respondents) if row.today.shown else "")
+             for row in page.network.aggregate.dimensions],
+            title=_("%(network)s: today and ambition") % {"network": request.network.name},
+            scale_max=round.instrument.scale_max, first_column=_("Dimension"), font_size=20,
+            hidden_text=_("not shown yet: fewer than %(k)s answers") % {"k": page.k})
+    else:
+        context["chart"] = _selection_chart(page, position - 1, font_size=20, stacked=False)
+    template = "assessments/gathering/gathering.html"
+    if request.htmx:
+        template += "#live"
+    return render(request, template, context)
+

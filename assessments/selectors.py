@@ -1,0 +1,281 @@
+"""Reads for the results pages and the gathering screen.
+
+A person's own scores are read here directly (they are theirs); everything about other people
+comes from assessments.aggregation, which alone decides what may be shown.
+"""
+
+import math
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Q
+
+from assessments.aggregation import compare, instrument_dimensions, round_results
+from assessments.models import DimensionScore, InstrumentKind, Response, Round
+from cohorts.models import Cohort
+from cohorts.selectors import cohorts_facilitated_by
+from tenancy.models import LeaderGroup, Organisation, RoleKind
+from tenancy.policies import role_kinds
+
+CohortGroup = Cohort.leader_groups.through
+CohortOrganisation = Cohort.organisations.through
+
+
+def _coordinated(roles):
+    return [role.organisation_id for role in roles if role.kind == RoleKind.COORDINATOR]
+
+
+def _led_groups(roles):
+    return [role.leader_group_id for role in roles if role.kind == RoleKind.LEADER]
+
+
+def rounds_with_group_results_for(network, roles):
+    """Rounds whose group aggregates the person may see (DESIGN.md section 3): the whole
+    network for its admins, the cohorts they facilitate for facilitators, cohorts holding
+    their organisation or one of its groups for coordinators."""
+    rounds = Round.objects.for_network(network)
+    if RoleKind.NETWORK_ADMIN in role_kinds(roles):
+        return rounds
+    organisations = _coordinated(roles)
+    coordinated = Exists(CohortGroup.objects.filter(
+        cohort_id=OuterRef("cohort_id"), leadergroup__organisation_id__in=organisations)) | Exists(
+        CohortOrganisation.objects.filter(cohort_id=OuterRef("cohort_id"),
+                                          organisation_id__in=organisations))
+    return rounds.filter(Q(cohort__in=cohorts_facilitated_by(network, roles)) | coordinated)
+
+
+def rounds_with_gathering_for(network, roles):
+    """Rounds whose gathering screen the person may run: admins and the cohort's
+    facilitators."""
+    rounds = Round.objects.for_network(network)
+    if RoleKind.NETWORK_ADMIN in role_kinds(roles):
+        return rounds
+    return rounds.filter(cohort__in=cohorts_facilitated_by(network, roles))
+
+
+def rounds_with_own_results_for(network, roles):
+    """Rounds of the cohorts one of the person's leader groups is in."""
+    return Round.objects.for_network(network).filter(Exists(CohortGroup.objects.filter(
+        cohort_id=OuterRef("cohort_id"), leadergroup_id__in=_led_groups(roles))))
+
+
+def submitted_count(round):
+    return (Response.objects.for_network(round.network)
+            .filter(round=round, submitted_at__isnull=False).count())
+
+
+# --- The leader's own results ----------------------------------------------------------
+
+def level(score):
+    """The generation a score stands on (FORMAT.md section 5): floor(score), None without."""
+    return None if score is None else math.floor(score)
+
+
+def _mean(values):
+    values = [value for value in values if value is not None]
+    return sum(values) / len(values) if values else None
+
+
+@dataclass
+class OwnRow:
+    dimension: object
+    today: float | None
+    ambition: float | None
+    earlier_today: float | None = None
+    earlier_ambition: float | None = None
+
+    @property
+    def gap(self):
+        return None if self.today is None or self.ambition is None else self.ambition - self.today
+
+    @property
+    def change(self):
+        if self.today is None or self.earlier_today is None:
+            return None
+        return self.today - self.earlier_today
+
+
+@dataclass
+class AreaLevel:
+    area: object
+    today: int | None
+    ambition: int | None
+
+
+@dataclass
+class OwnResults:
+    response: Response | None
+    rows: list = field(default_factory=list)
+    earlier_round: Round | None = None
+    areas: list = field(default_factory=list)
+    overall_today: float | None = None
+    overall_ambition: float | None = None
+
+    @property
+    def overall_level_today(self):
+        return level(self.overall_today)
+
+    @property
+    def overall_level_ambition(self):
+        return level(self.overall_ambition)
+
+
+def _scores_by_dimension(network, response):
+    scores = {}
+    for dimension_id, kind, score in (DimensionScore.objects.for_network(network)
+                                      .filter(response=response)
+                                      .values_list("dimension_id", "kind", "score")):
+        scores[dimension_id, kind] = score
+    return scores
+
+
+def _earlier_response(network, person, round):
+    """The person's latest submitted response to an earlier round of the same instrument
+    (any version)."""
+    return (Response.objects.for_network(network)
+            .filter(person=person, submitted_at__isnull=False,
+                    round__instrument__slug=round.instrument.slug,
+                    round__opens_at__lt=round.opens_at)
+            .select_related("round").order_by("-round__opens_at").first())
+
+
+def own_results(network, person, round, dimensions):
+    """The person's own scores in the round, per area and overall, and the change since their
+    earlier round of the same instrument (dimensions matched by code)."""
+    response = (Response.objects.for_network(network)
+                .filter(round=round, person=person, submitted_at__isnull=False).first())
+    if response is None:
+        return OwnResults(None)
+    scores = _scores_by_dimension(network, response)
+    earlier = _earlier_response(network, person, round)
+    earlier_scores = {}
+    if earlier is not None:
+        codes = {d.pk: d.code for d in earlier.round.instrument.dimensions.all()}
+        earlier_scores = {(codes[dimension_id], kind): score for (dimension_id, kind), score
+                          in _scores_by_dimension(network, earlier).items()}
+    rows = [OwnRow(d, scores.get((d.pk, "today")), scores.get((d.pk, "ambition")),
+                   earlier_scores.get((d.code, "today")),
+                   earlier_scores.get((d.code, "ambition")))
+            for d in dimensions]
+    areas = {}
+    for row in rows:
+        areas.setdefault(row.dimension.area, []).append(row)
+    return OwnResults(
+        response, rows, earlier.round if earlier else None,
+        [AreaLevel(area, level(_mean(r.today for r in area_rows)),
+                   level(_mean(r.ambition for r in area_rows)))
+         for area, area_rows in areas.items()],
+        _mean(row.today for row in rows), _mean(row.ambition for row in rows))
+
+
+@dataclass
+class LeaderPage:
+    round: Round
+    dimensions: list
+    own: OwnResults
+    group: object  # an Aggregate (all suppressed when the leader answered for no group)
+    network: object
+    k: int
+
+    @property
+    def comparison(self):
+        """(dimension, own row or None, group result, network result) per dimension."""
+        own = self.own.rows or [None] * len(self.dimensions)
+        return list(zip(self.dimensions, own, self.group.dimensions, self.network.dimensions,
+                        strict=True))
+
+
+def leader_page(network, person, round):
+    dimensions = instrument_dimensions(round.instrument)
+    own = own_results(network, person, round, dimensions)
+    results = round_results(round, dimensions=dimensions)
+    group_id = own.response.leader_group_id if own.response else None
+    return LeaderPage(round, dimensions, own, results.group(group_id), results.network,
+                      results.k)
+
+
+# --- Group results and the gathering screen ----------------------------------------------
+
+@dataclass
+class Selection:
+    """One selection shown side by side: its label and its aggregate."""
+
+    label: str
+    aggregate: object
+    group: LeaderGroup | None = None
+
+
+@dataclass
+class GroupResultsPage:
+    round: Round
+    dimensions: list
+    results: object
+    network: Selection
+    groups: list
+    organisations: list
+    submitted: int
+    earlier_round: Round | None = None
+    network_change: dict = field(default_factory=dict)
+
+    @property
+    def k(self):
+        return self.results.k
+
+    @property
+    def is_wheel(self):
+        return self.round.instrument.kind == InstrumentKind.WHEEL
+
+
+def _visible_groups(network, roles, round, group_ids_with_results):
+    """Every group of the round's cohort or with results in it, as far as the person may
+    follow it: all for admins and the cohort's facilitators, their organisation's groups
+    for coordinators."""
+    groups = (LeaderGroup.objects.for_network(network)
+              .filter(Q(pk__in=list(group_ids_with_results)) | Q(cohorts=round.cohort_id))
+              .select_related("organisation").distinct().order_by("name"))
+    kinds = role_kinds(roles)
+    sees_all = RoleKind.NETWORK_ADMIN in kinds or (
+        RoleKind.FACILITATOR in kinds
+        and cohorts_facilitated_by(network, roles).filter(pk=round.cohort_id).exists())
+    if not sees_all:
+        groups = groups.filter(organisation__in=_coordinated(roles))
+    return list(groups)
+
+
+def _group_labels(groups):
+    """Group names, with the organisation added where two groups share a name."""
+    names = [group.name for group in groups]
+    return [f"{group.name} ({group.organisation.name})"
+            if names.count(group.name) > 1 and group.organisation else group.name
+            for group in groups]
+
+
+def _earlier_round(network, round):
+    """The cohort's latest earlier round of the same instrument (any version)."""
+    return (Round.objects.for_network(network)
+            .filter(cohort_id=round.cohort_id, instrument__slug=round.instrument.slug,
+                    opens_at__lt=round.opens_at)
+            .select_related("instrument", "network").order_by("-opens_at").first())
+
+
+def group_results_page(network, roles, round, *, with_change=True):
+    dimensions = instrument_dimensions(round.instrument)
+    results = round_results(round, dimensions=dimensions)
+    groups = _visible_groups(network, roles, round, results.groups)
+    organisations = []
+    coordinated = _coordinated(roles)
+    if coordinated:
+        organisations = [
+            Selection(organisation.name, results.organisation(organisation.pk))
+            for organisation in Organisation.objects.for_network(network)
+            .filter(pk__in=coordinated).order_by("name")]
+    page = GroupResultsPage(
+        round, dimensions, results, Selection(network.name, results.network),
+        [Selection(label, results.group(group.pk), group)
+         for label, group in zip(_group_labels(groups), groups, strict=True)],
+        organisations, submitted_count(round))
+    if with_change:
+        earlier = _earlier_round(network, round)
+        if earlier is not None:
+            page.earlier_round = earlier
+            page.network_change = compare(round_results(earlier).network, results.network)
+    return page

@@ -1,0 +1,203 @@
+"""The results pages: a leader's own results, group results, and what each role sees."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tenancy.models import RoleKind
+from tenancy.services import grant_role
+from tests.factories import (
+    build_instrument,
+    build_round,
+    build_submission,
+    make_group,
+    make_organisation,
+    make_person,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english(world):
+    """Assert on the English msgids, whatever translations exist."""
+    for role in ("leader", "coordinator", "facilitator", "admin"):
+        person = world.person(role)
+        person.language = "en"
+        person.save(update_fields=["language"])
+
+
+def at(minutes):
+    return timezone.now() - timedelta(hours=2) + timedelta(minutes=minutes)
+
+
+def url(name, world, round):
+    return reverse(name, kwargs={"network_slug": world.network.slug, "round_id": round.pk})
+
+
+def fill_group(round, group, count, scores, start=0):
+    for minute in range(count):
+        build_submission(round, group=group, submitted_at=at(start + minute), scores=scores)
+
+
+def test_a_leader_sees_their_own_scores_and_no_aggregate_below_k(client, world):
+    round = build_round(world)
+    build_submission(round, person=world.leader, group=world.group, submitted_at=at(0),
+                     scores={"vision": (2.5, 4.25), "customer": (3, 3), "data": (1, 5)})
+    client.force_login(world.leader)
+    response = client.get(url("assessment_results", world, round))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Your capability profile" in page
+    assert "4.2" in page or "4.3" in page  # the leader's own ambition for vision
+    assert "Your group's results are not shown: fewer than 5" in page
+    assert "The network's results are not shown: fewer than 5" in page
+    assert "<svg" in page and "<title" in page and "<desc" in page
+
+
+def test_a_leader_sees_group_and_network_once_k_have_answered(client, world):
+    round = build_round(world)
+    build_submission(round, person=world.leader, group=world.group, submitted_at=at(0),
+                     scores={"vision": (1, 2)})
+    fill_group(round, world.group, 4, {"vision": (3, 5)}, start=1)  # group mean 2.6, 4.4
+    client.force_login(world.leader)
+    page = client.get(url("assessment_results", world, round)).content.decode()
+    assert "not shown: fewer than" not in page
+    assert "2.6" in page and "4.4" in page
+
+
+def test_a_leader_who_has_not_answered_is_told_so(client, world):
+    round = build_round(world)
+    client.force_login(world.leader)
+    response = client.get(url("assessment_results", world, round))
+    assert response.status_code == 200
+    assert "You have not submitted this assessment yet" in response.content.decode()
+
+
+def test_a_leader_outside_the_rounds_cohort_gets_404(client, world):
+    round = build_round(world)
+    elsewhere = make_group(world.network, make_organisation(world.network))
+    outsider = make_person()
+    grant_role(outsider, world.network, RoleKind.LEADER, leader_group=elsewhere)
+    client.force_login(outsider)
+    assert client.get(url("assessment_results", world, round)).status_code == 404
+
+
+def test_generations_show_the_level_per_area_and_overall(client, world):
+    instrument = build_instrument(
+        slug="test-generations", kind="generations", level="floor",
+        areas=(("services", ("services",)), ("processes", ("processes",))))
+    round = build_round(world, instrument=instrument)
+    build_submission(round, person=world.leader, group=world.group, submitted_at=at(0),
+                     scores={"services": (2.75, 4), "processes": (3.5, 5)})
+    client.force_login(world.leader)
+    page = client.get(url("assessment_results", world, round)).content.decode()
+    assert "Your generation" in page
+    # overall today: floor((2.75 + 3.5) / 2) = floor(3.125) = 3; ambition floor(4.5) = 4
+    assert "<strong>generation 3</strong>" in page
+    assert "<strong>generation 4</strong>" in page
+    assert "<td>generation 2</td>" in page  # services today: floor(2.75)
+
+
+def test_the_change_since_the_leaders_earlier_round_matches_codes(client, world):
+    version_1 = build_instrument(slug="test-change", areas=(("a", ("vision", "old-one")),))
+    version_2 = build_instrument(slug="test-change", version=2,
+                                 areas=(("a", ("vision", "new-one")),))
+    first = build_round(world, instrument=version_1, name="Autumn",
+                        opens_at=timezone.now() - timedelta(days=90),
+                        closes_at=timezone.now() - timedelta(days=80))
+    second = build_round(world, instrument=version_2, name="Spring")
+    build_submission(first, person=world.leader, group=world.group,
+                     submitted_at=timezone.now() - timedelta(days=85),
+                     scores={"vision": (2, 4), "old-one": (1, 1)})
+    build_submission(second, person=world.leader, group=world.group, submitted_at=at(0),
+                     scores={"vision": (3.5, 4), "new-one": (5, 5)})
+    client.force_login(world.leader)
+    page = client.get(url("assessment_results", world, second)).content.decode()
+    assert "Change since your earlier round" in page
+    assert "Autumn" in page
+    assert "<td>+1.5</td>" in page  # vision: 3.5 - 2
+
+
+def test_group_results_show_the_network_and_groups_each_once_shown(client, world):
+    round = build_round(world)
+    small = make_group(world.network, world.organisation, name="Small group")
+    round.cohort.leader_groups.add(small)
+    fill_group(round, world.group, 5, {"vision": (2, 4)})
+    fill_group(round, small, 2, {"vision": (5, 5)}, start=10)
+    client.force_login(world.facilitator)
+    response = client.get(url("round_results", world, round))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "7 responses submitted." in page
+    assert "Small group" in page and world.group.name in page
+    assert "not shown yet: fewer than 5 answers" in page
+    assert "Talk about vision" in page  # the discussion prompt
+    assert "Open the gathering screen" in page
+
+
+def test_a_coordinator_sees_only_their_organisations_groups(client, world):
+    round = build_round(world)
+    other_organisation = make_organisation(world.network)
+    foreign = make_group(world.network, other_organisation, name="Foreign group")
+    round.cohort.leader_groups.add(foreign)
+    fill_group(round, world.group, 5, {"vision": (2, 4)})
+    fill_group(round, foreign, 5, {"vision": (4, 4)}, start=10)
+    client.force_login(world.coordinator)
+    page = client.get(url("round_results", world, round)).content.decode()
+    assert world.group.name in page
+    assert world.organisation.name in page
+    assert "Foreign group" not in page
+    assert "Open the gathering screen" not in page
+
+
+def test_a_coordinator_of_an_organisation_outside_the_cohort_gets_404(client, world):
+    round = build_round(world)
+    other = make_person()
+    grant_role(other, world.network, RoleKind.COORDINATOR,
+               organisation=make_organisation(world.network))
+    client.force_login(other)
+    assert client.get(url("round_results", world, round)).status_code == 404
+
+
+def test_a_facilitator_of_another_cohort_gets_404(client, world):
+    from tests.factories import make_cohort
+
+    round = build_round(world)
+    other_cohort = make_cohort(world, name="Kull 2027")
+    other_round = build_round(world, cohort=other_cohort)
+    client.force_login(world.facilitator)
+    assert client.get(url("round_results", world, round)).status_code == 200
+    assert client.get(url("round_results", world, other_round)).status_code == 404
+    assert client.get(url("round_gathering", world, other_round)).status_code == 404
+
+
+def test_free_text_never_appears_in_results(client, world):
+    from modules.models import GroupTaskAnswer, Reflection
+    from programmes.models import Activity, Module, Phase
+
+    round = build_round(world)
+    fill_group(round, world.group, 5, {"vision": (2, 4)})
+    build_submission(round, person=world.leader, group=world.group, submitted_at=at(9),
+                     scores={"vision": (3, 3)})
+    module = Module.objects.create(programme=round.cohort.programme, slug="m", theme="strategy",
+                                   position=1, title={"en": "M"})
+    phase = Phase.objects.create(module=module, kind="prework", position=1)
+    activity = Activity.objects.create(phase=phase, slug="a", kind="reflection", position=1,
+                                       title={"en": "A"})
+    Reflection.objects.create(network=world.network, cohort=round.cohort, person=world.leader,
+                              activity=activity, text="MY-PRIVATE-REFLECTION")
+    GroupTaskAnswer.objects.create(network=world.network, cohort=round.cohort,
+                                   leader_group=world.group, activity=activity,
+                                   text="OUR-GROUP-TEXT")
+    pages = []
+    for person, name in ((world.leader, "assessment_results"),
+                         (world.facilitator, "round_results"),
+                         (world.admin, "round_gathering")):
+        client.force_login(person)
+        pages.append(client.get(url(name, world, round)).content.decode())
+    for page in pages:
+        assert "MY-PRIVATE-REFLECTION" not in page
+        assert "OUR-GROUP-TEXT" not in page
