@@ -19,6 +19,7 @@ from tests.factories import (
 OBJECTS = {
     "organisation_id": lambda world: world.organisation.pk,
     "group_id": lambda world: world.group.pk,
+    "step": lambda world: 1,  # the page of the leader's test (1 = first dimension)
     "round_id": lambda world: build_round(world).pk,
     "cohort_id": lambda world: world_cohort(world).pk,
     "cohort_module_id": lambda world: world_cohort_module(world).pk,

@@ -1,0 +1,152 @@
+"""Reads for the leader's own test: progress, where to resume, the questions of one page.
+
+Every read here starts from the leader's own response; the number of queries of a page is
+fixed, whatever the number of items, answers or leaders.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+
+from assessments.models import Response
+
+DONT_KNOW = "dk"
+
+
+def field_name(item_id, kind):
+    """The form field of one question of one item: a-<item id>-<today|ambition>."""
+    return f"a-{item_id}-{kind}"
+
+
+def own_response(round_, person):
+    return (Response.objects.for_network(round_.network_id)
+            .filter(round=round_, person=person).select_related("leader_group").first())
+
+
+@dataclass
+class DimensionProgress:
+    number: int
+    dimension: object
+    questions: int
+    answered: int
+
+    @property
+    def missing(self):
+        return self.questions - self.answered
+
+    @property
+    def complete(self):
+        return self.answered >= self.questions
+
+
+@dataclass
+class Progress:
+    dimensions: list
+
+    @property
+    def total(self):
+        return sum(d.questions for d in self.dimensions)
+
+    @property
+    def answered(self):
+        return sum(d.answered for d in self.dimensions)
+
+    @property
+    def missing(self):
+        return self.total - self.answered
+
+    @property
+    def resume_number(self):
+        """The first page with a question left, or None when everything is answered."""
+        return next((d.number for d in self.dimensions if not d.complete), None)
+
+    def step(self, number):
+        if 1 <= number <= len(self.dimensions):
+            return self.dimensions[number - 1]
+        return None
+
+
+def progress_of(instrument, response):
+    """Questions and answers per dimension, in two queries (one without a response)."""
+    kinds = len(instrument.answer_kinds)
+    dimensions = list(instrument.dimensions.annotate(item_count=Count("items"))
+                      .order_by("position"))
+    answered = {}
+    if response is not None:
+        answered = dict(response.answers.values_list("item__dimension_id")
+                        .annotate(count=Count("id")).order_by())
+    return Progress([
+        DimensionProgress(number=number, dimension=dimension,
+                          questions=dimension.item_count * kinds,
+                          answered=answered.get(dimension.pk, 0))
+        for number, dimension in enumerate(dimensions, start=1)])
+
+
+@dataclass
+class Option:
+    value: str
+    label: dict
+    checked: bool = False
+    id: str = ""
+
+
+@dataclass
+class Question:
+    kind: str
+    field: str
+    label: dict
+    options: list = field(default_factory=list)
+
+    @property
+    def chosen(self):
+        return next((option for option in self.options if option.checked), None)
+
+
+@dataclass
+class ItemView:
+    item: object
+    questions: list
+
+
+def page_items(instrument, dimension, response):
+    """The items of one dimension with their questions, options and the leader's answers."""
+    items = list(dimension.items.order_by("position"))
+    given = {}
+    if response is not None:
+        given = {(item_id, kind): (DONT_KNOW if dont_know else str(value))
+                 for item_id, kind, value, dont_know in response.answers
+                 .filter(item__in=items).values_list("item_id", "kind", "value", "dont_know")}
+    scale_labels = instrument.scale_labels
+    views = []
+    for item in items:
+        labels = ({option["value"]: option["label"] for option in item.options}
+                  if item.options else scale_labels)
+        choices = [(str(value), labels.get(value, {}))
+                   for value in range(instrument.scale_min, instrument.scale_max + 1)]
+        if instrument.allow_dont_know:
+            choices.append((DONT_KNOW, instrument.dont_know_label))
+        questions = []
+        for kind in instrument.answer_kinds:
+            name = field_name(item.pk, kind)
+            questions.append(Question(
+                kind=kind, field=name, label=instrument.answer_kind_labels.get(kind, {}),
+                options=[Option(value=value, label=label, id=f"{name}-{value}",
+                                checked=given.get((item.pk, kind)) == value)
+                         for value, label in choices]))
+        views.append(ItemView(item=item, questions=questions))
+    return views
+
+
+def parse_answer_fields(data, instrument):
+    """[(item_id, kind, value or None)] from form fields a-<item>-<kind> = 1..max | dk;
+    fields that are not answers are skipped, malformed answers raise ValueError."""
+    parsed = []
+    for name, raw in data.items():
+        if not name.startswith("a-"):
+            continue
+        _prefix, item_id, kind = name.split("-", 2)
+        if kind not in instrument.answer_kinds:
+            raise ValueError(name)
+        value = None if raw == DONT_KNOW else int(raw)
+        parsed.append((int(item_id), kind, value))
+    return parsed
