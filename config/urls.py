@@ -13,6 +13,7 @@ network_patterns = [
     path("", include("reminders.network_urls")),
     path("", include("cohorts.urls")),
     path("", include("resources.urls")),
+    path("", include("modules.urls")),
 ]
 
 urlpatterns = [

@@ -11,5 +11,4 @@ urlpatterns = [
     path("organisations/<int:organisation_id>/", views.organisation_detail,
          name="organisation_detail"),
     path("groups/<int:group_id>/", views.leader_group_detail, name="leader_group_detail"),
-    path("me/", views.leader_home, name="leader_home"),
 ]

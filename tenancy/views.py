@@ -224,9 +224,3 @@ def leader_group_detail(request, group_id):
         "group": group,
         "leaders": selectors.leaders_of_groups(request.network, [group]),
     })
-
-
-def leader_home(request):
-    require_role(request, RoleKind.LEADER)
-    groups = [role.leader_group for role in request.roles if role.kind == RoleKind.LEADER]
-    return render(request, "tenancy/leader_home.html", {"groups": groups})

@@ -351,3 +351,112 @@ def world_leader_role(world):
     from tenancy.models import Role
 
     return Role.objects.for_network(world.network).get(person=world.leader, kind="leader")
+
+
+JOURNEY_ACTIVITIES = {
+    "prework": ["assessment", "video", "reflection", "group_task"],
+    "gathering": ["case"],
+    "postwork": ["ambition", "initiatives"],
+}
+EXTRA_ACTIVITY_KINDS = ["video", "reflection", "group_task", "article"]
+
+
+def _text(value):
+    return {"nb": value, "da": value, "en": value}
+
+
+def shared_resource(slug="journey-film", kind="video"):
+    from resources.models import Resource
+
+    return (Resource.objects.shared().filter(slug=slug).first()
+            or Resource.objects.create(network=None, slug=slug, kind=kind, language="en",
+                                       duration_minutes=30, title=_text(f"Film {slug}"),
+                                       url="https://vimeo.com/76979871"))
+
+
+def make_module_content(module, extra_activities=0):
+    """A phase of each kind with an activity of each kind the journey shows, plus
+    `extra_activities` more in pre-work (made once; call again with a larger number to grow)."""
+    from programmes.models import Activity, Phase
+
+    film = shared_resource()
+    for position, (kind, activity_kinds) in enumerate(JOURNEY_ACTIVITIES.items(), start=1):
+        phase, _created = Phase.objects.get_or_create(
+            module=module, kind=kind,
+            defaults={"position": position, "introduction": _text(f"About the {kind}")})
+        for index, activity_kind in enumerate(activity_kinds, start=1):
+            Activity.objects.get_or_create(phase=phase, slug=activity_kind, defaults={
+                "kind": activity_kind, "position": index, "duration_minutes": 20,
+                "title": _text(f"Do the {activity_kind}"),
+                "instructions": _text(f"How to do the {activity_kind}"),
+                "questions": ({"nb": ["Hva?"], "da": ["Hvad?"], "en": ["What?"]}
+                              if activity_kind == "reflection" else {}),
+                "resource": film if activity_kind in ("video", "case") else None,
+                "instrument_slug": "digital-maturity" if activity_kind == "assessment" else ""})
+    prework = module.phases.get(kind="prework")
+    for number in range(1, extra_activities + 1):
+        kind = EXTRA_ACTIVITY_KINDS[number % len(EXTRA_ACTIVITY_KINDS)]
+        Activity.objects.get_or_create(phase=prework, slug=f"extra-{number}", defaults={
+            "kind": kind, "position": 10 + number, "title": _text(f"Extra {kind} {number}"),
+            "resource": film if kind in ("video", "article") else None})
+    return module
+
+
+def make_journey(world, prework_opens_on=None, gathering_on=None, postwork_due_on=None):
+    """A module of a cohort that the world's group takes part in (the first one there is, or
+    a new one in pre-work today), with a gathering and an activity of each kind."""
+    from datetime import datetime, time, timedelta
+
+    from django.utils import timezone
+
+    from cohorts.models import Cohort, CohortModule, Gathering
+    from programmes.models import Module
+
+    existing = (CohortModule.objects.for_network(world.network)
+                .filter(cohort__leader_groups=world.group)
+                .select_related("module", "cohort").order_by("pk").first())
+    if existing is not None:
+        make_module_content(existing.module)
+        return existing
+    cohort = (Cohort.objects.for_network(world.network).filter(leader_groups=world.group)
+              .order_by("pk").first())
+    if cohort is None:
+        cohort = make_cohort(world)
+        cohort.leader_groups.add(world.group)
+    module, _created = Module.objects.get_or_create(
+        programme=cohort.programme, slug="organisation",
+        defaults={"theme": "organisation", "position": 1, "title": _text("Organisation"),
+                  "introduction": _text("What the module is about")})
+    make_module_content(module)
+    today = timezone.localdate()
+    gathering_on = gathering_on or today + timedelta(days=14)
+    cohort_module = CohortModule.objects.create(
+        network=world.network, cohort=cohort, module=module, position=1,
+        prework_opens_on=prework_opens_on or today - timedelta(days=7),
+        postwork_due_on=postwork_due_on or gathering_on + timedelta(days=56))
+    Gathering.objects.create(
+        network=world.network, cohort_module=cohort_module, place="Kristiansand",
+        starts_at=datetime.combine(gathering_on, time(9), tzinfo=timezone.get_current_timezone()),
+        ends_at=datetime.combine(gathering_on, time(15, 30),
+                                 tzinfo=timezone.get_current_timezone()))
+    return cohort_module
+
+
+def journey_activity(world, kind):
+    """The activity of this kind in the module of make_journey(world)."""
+    from programmes.models import Activity
+
+    return (Activity.objects.filter(phase__module=make_journey(world).module_id, kind=kind)
+            .order_by("pk").first())
+
+
+def make_initiative(world, title="Technology radar", **fields):
+    """An initiative of the world's group in make_journey(world) (made once per title)."""
+    from modules.models import Initiative
+
+    cohort_module = make_journey(world)
+    initiative, _created = Initiative.objects.for_network(world.network).get_or_create(
+        network=world.network, cohort=cohort_module.cohort, leader_group=world.group,
+        module=cohort_module.module, title=title,
+        defaults={"horizon": "short", "description": "Twice a year.", **fields})
+    return initiative

@@ -9,6 +9,8 @@ from django.urls import get_resolver
 
 from tests.factories import (
     build_round,
+    journey_activity,
+    make_initiative,
     make_network_resource,
     world_cohort,
     world_cohort_module,
@@ -26,6 +28,10 @@ OBJECTS = {
     "gathering_id": lambda world: world_gathering(world).pk,
     "leader_role_id": lambda world: world_leader_role(world).pk,
     "resource_id": lambda world: make_network_resource(world).pk,
+    "activity_id": lambda world: journey_activity(world, "video").pk,
+    "reflection_activity_id": lambda world: journey_activity(world, "reflection").pk,
+    "task_activity_id": lambda world: journey_activity(world, "group_task").pk,
+    "initiative_id": lambda world: make_initiative(world).pk,
 }
 
 

@@ -52,6 +52,17 @@ ALLOWED = {
     "resource_create": {"admin"},
     "resource_edit": {"admin"},
     "resource_delete": {"admin"},
+    "module_detail": {"leader"},
+    "activity_done": {"leader"},
+    "reflection": {"leader"},
+    "reflection_save": {"leader"},
+    "group_task": {"leader"},
+    "ambition_edit": {"leader"},
+    "initiative_create": {"leader"},
+    "initiative_edit": {"leader"},
+    "initiative_delete": {"leader"},
+    "group_work": {"leader", "coordinator", "facilitator", "admin"},
+    "shared_initiatives": {"leader", "facilitator", "admin"},
 }
 
 

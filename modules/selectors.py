@@ -1,0 +1,298 @@
+"""Reads for the leader's journey: where a cohort's modules stand, what a leader has done, and
+what comes next. Every function reads a fixed number of queries, whatever the size of the group
+or the module (tests pin the counts)."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cohorts.models import Cohort, CohortModule
+from modules.models import (
+    ActivityCompletion,
+    Ambition,
+    GroupTaskAnswer,
+    Initiative,
+    Reflection,
+)
+from programmes.models import Activity, ActivityKind, Phase, PhaseKind
+from tenancy.models import RoleKind
+
+UPCOMING, PREWORK, GATHERING, POSTWORK, FINISHED = (
+    "upcoming", "prework", "gathering", "postwork", "finished")
+NEXT_ACTIVITIES = 5
+STATE_LABELS = {UPCOMING: _("Coming up"), PREWORK: _("Pre-work"), GATHERING: _("Gathering day"),
+                POSTWORK: _("Post-work"), FINISHED: _("Finished")}
+
+
+def leader_group_ids(roles):
+    return [role.leader_group_id for role in roles if role.kind == RoleKind.LEADER]
+
+
+def local_day(moment):
+    return timezone.localtime(moment).date() if isinstance(moment, datetime) else moment
+
+
+def module_state(cohort_module, gathering, today):
+    """(state, due date) of a cohort module on a day.
+
+    Pre-work runs from its opening until the gathering, then the gathering day, then post-work
+    until its due date. Without a gathering date yet, the module stays in pre-work."""
+    gathering_day = local_day(gathering.starts_at) if gathering else None
+    if today < cohort_module.prework_opens_on:
+        return UPCOMING, cohort_module.prework_opens_on
+    if gathering_day is None:
+        return PREWORK, None
+    if today < gathering_day:
+        return PREWORK, gathering_day
+    if today == gathering_day:
+        return GATHERING, gathering_day
+    if today <= cohort_module.postwork_due_on:
+        return POSTWORK, cohort_module.postwork_due_on
+    return FINISHED, cohort_module.postwork_due_on
+
+
+@dataclass
+class ActivityItem:
+    activity: Activity
+    done: bool = False
+    open_round: object = None  # the open assessment round, for assessment activities
+
+    @property
+    def completed_by_hand(self):
+        """Assessments are completed by submitting a round, not with a button."""
+        return self.activity.kind != ActivityKind.ASSESSMENT
+
+
+@dataclass
+class PhaseItem:
+    phase: Phase
+    items: list
+    current: bool = False
+
+    @property
+    def done_count(self):
+        return sum(item.done for item in self.items)
+
+
+@dataclass
+class ModuleJourney:
+    cohort_module: CohortModule
+    gathering: object
+    state: str
+    due_on: date | None
+    phases: list
+
+    @property
+    def items(self):
+        return [item for phase in self.phases for item in phase.items]
+
+    @property
+    def done_count(self):
+        return sum(item.done for item in self.items)
+
+    @property
+    def total(self):
+        return len(self.items)
+
+    @property
+    def state_label(self):
+        return STATE_LABELS[self.state]
+
+    @property
+    def is_active(self):
+        return self.state in (PREWORK, GATHERING, POSTWORK)
+
+    def next_items(self, limit=NEXT_ACTIVITIES):
+        return [item for item in self.items if not item.done][:limit]
+
+
+@dataclass
+class CohortJourney:
+    cohort: Cohort
+    group_ids: list
+    modules: list = field(default_factory=list)
+
+    @property
+    def done_count(self):
+        return sum(module.done_count for module in self.modules)
+
+    @property
+    def total(self):
+        return sum(module.total for module in self.modules)
+
+    @property
+    def current_modules(self):
+        """The modules running today; else the next to start; else none (all done)."""
+        active = [module for module in self.modules if module.is_active]
+        if active:
+            return active
+        upcoming = [module for module in self.modules if module.state == UPCOMING]
+        return upcoming[:1]
+
+    @property
+    def next_gathering(self):
+        now = timezone.now()
+        coming = [m.gathering for m in self.modules if m.gathering and m.gathering.ends_at >= now]
+        return min(coming, key=lambda gathering: gathering.starts_at) if coming else None
+
+    @property
+    def finished(self):
+        return bool(self.modules) and all(m.state == FINISHED for m in self.modules)
+
+
+def _outline(module_ids):
+    """{module id: [phase with .activities_list]} in two queries."""
+    phases = (Phase.objects.filter(module__in=module_ids).order_by("module", "position")
+              .prefetch_related(Prefetch(
+                  "activities", to_attr="activities_list",
+                  queryset=Activity.objects.select_related("resource").order_by("position"))))
+    outline = {}
+    for phase in phases:
+        outline.setdefault(phase.module_id, []).append(phase)
+    return outline
+
+
+def _assessment_states(network, person, cohort_ids):
+    """Open rounds per (cohort, instrument slug), and the windows of rounds the person
+    submitted, in two queries (assessments are done by submitting a round)."""
+    from assessments.models import Response, Round
+
+    now = timezone.now()
+    open_rounds = {}
+    for round_ in (Round.objects.for_network(network)
+                   .filter(cohort__in=cohort_ids, opens_at__lte=now, closes_at__gt=now)
+                   .select_related("instrument").order_by("closes_at")):
+        open_rounds.setdefault((round_.cohort_id, round_.instrument.slug), round_)
+    submitted = {}
+    for cohort_id, slug, opens_at, closes_at in (
+            Response.objects.for_network(network)
+            .filter(person=person, round__cohort__in=cohort_ids, submitted_at__isnull=False)
+            .values_list("round__cohort_id", "round__instrument__slug", "round__opens_at",
+                         "round__closes_at")):
+        submitted.setdefault((cohort_id, slug), []).append(
+            (local_day(opens_at), local_day(closes_at)))
+    return open_rounds, submitted
+
+
+def _assessment_done(cohort_module, slug, submitted):
+    """Done when the person submitted a round of the instrument that overlaps the module."""
+    windows = submitted.get((cohort_module.cohort_id, slug), [])
+    return any(opens <= cohort_module.postwork_due_on and closes >= cohort_module.prework_opens_on
+               for opens, closes in windows)
+
+
+def _journeys(network, person, cohort_groups, cohort_modules, today):
+    cohort_ids = list(cohort_groups)
+    outline = _outline({cm.module_id for cm in cohort_modules})
+    done = set(ActivityCompletion.objects.for_network(network)
+               .filter(person=person, cohort__in=cohort_ids)
+               .values_list("cohort_id", "activity_id"))
+    open_rounds, submitted = _assessment_states(network, person, cohort_ids)
+    journeys = {}
+    for cohort_id, (cohort, group_ids) in cohort_groups.items():
+        journeys[cohort_id] = CohortJourney(cohort=cohort, group_ids=group_ids)
+    for cohort_module in cohort_modules:
+        gathering = getattr(cohort_module, "gathering", None)
+        state, due_on = module_state(cohort_module, gathering, today)
+        current_kind = {PREWORK: PhaseKind.PREWORK, GATHERING: PhaseKind.GATHERING,
+                        POSTWORK: PhaseKind.POSTWORK}.get(state)
+        phases = []
+        for phase in outline.get(cohort_module.module_id, []):
+            items = []
+            for activity in phase.activities_list:
+                item = ActivityItem(activity=activity)
+                if activity.kind == ActivityKind.ASSESSMENT:
+                    item.open_round = open_rounds.get(
+                        (cohort_module.cohort_id, activity.instrument_slug))
+                    item.done = _assessment_done(cohort_module, activity.instrument_slug,
+                                                 submitted)
+                item.done = item.done or (cohort_module.cohort_id, activity.pk) in done
+                items.append(item)
+            phases.append(PhaseItem(phase=phase, items=items, current=phase.kind == current_kind))
+        journeys[cohort_module.cohort_id].modules.append(ModuleJourney(
+            cohort_module=cohort_module, gathering=gathering, state=state, due_on=due_on,
+            phases=phases))
+    return list(journeys.values())
+
+
+def leader_journeys(network, person, roles, today=None):
+    """The journey through each cohort the leader's groups are in (usually one)."""
+    today = today or timezone.localdate()
+    groups = leader_group_ids(roles)
+    memberships = (Cohort.leader_groups.through.objects
+                   .filter(leadergroup_id__in=groups, cohort__network=network)
+                   .select_related("cohort").order_by("-cohort__starts_on", "cohort_id"))
+    cohort_groups = {}
+    for membership in memberships:
+        cohort_groups.setdefault(membership.cohort_id, (membership.cohort, []))[1].append(
+            membership.leadergroup_id)
+    if not cohort_groups:
+        return []
+    cohort_modules = list(
+        CohortModule.objects.for_network(network).filter(cohort__in=list(cohort_groups))
+        .select_related("module", "gathering").order_by("cohort", "position"))
+    return _journeys(network, person, cohort_groups, cohort_modules, today)
+
+
+def module_journey(network, person, cohort_module, today=None):
+    """One cohort module with the leader's done-state for each activity."""
+    today = today or timezone.localdate()
+    cohort_groups = {cohort_module.cohort_id: (cohort_module.cohort, [])}
+    return _journeys(network, person, cohort_groups, [cohort_module], today)[0].modules[0]
+
+
+def leader_groups_in_cohort(network, roles, cohort):
+    """The leader's own groups that take part in the cohort."""
+    return list(cohort.leader_groups.filter(pk__in=leader_group_ids(roles))
+                .select_related("organisation").order_by("name"))
+
+
+def group_task_answers(network, cohort, groups, activities):
+    """{(group id, activity id): answer} for the groups' shared answers."""
+    return {(a.leader_group_id, a.activity_id): a for a in
+            GroupTaskAnswer.objects.for_network(network)
+            .filter(cohort=cohort, leader_group__in=groups, activity__in=activities)
+            .select_related("updated_by")}
+
+
+def own_reflection(network, person, cohort, activity):
+    """The person's own reflection, the only way any page reads one."""
+    return Reflection.objects.for_network(network).filter(
+        cohort=cohort, person=person, activity=activity).first()
+
+
+def is_done(network, person, cohort, activity):
+    return ActivityCompletion.objects.for_network(network).filter(
+        cohort=cohort, person=person, activity=activity).exists()
+
+
+def group_ambition(network, cohort, group, module):
+    return (Ambition.objects.for_network(network).select_related("updated_by")
+            .filter(cohort=cohort, leader_group=group, module=module).first())
+
+
+def group_work(network, group):
+    """The group's cohorts' modules, with its ambition and initiatives per module."""
+    cohort_modules = list(
+        CohortModule.objects.for_network(network).filter(cohort__leader_groups=group)
+        .select_related("cohort", "module").order_by("-cohort__starts_on", "position"))
+    ambitions = {(a.cohort_id, a.module_id): a for a in
+                 Ambition.objects.for_network(network).filter(leader_group=group)
+                 .select_related("updated_by")}
+    initiatives = {}
+    for initiative in (Initiative.objects.for_network(network).filter(leader_group=group)
+                       .order_by("horizon", "-updated_at")):
+        initiatives.setdefault((initiative.cohort_id, initiative.module_id), []).append(
+            initiative)
+    return [{"cohort_module": cm, "ambition": ambitions.get((cm.cohort_id, cm.module_id)),
+             "initiatives": initiatives.get((cm.cohort_id, cm.module_id), [])}
+            for cm in cohort_modules]
+
+
+def shared_initiatives(network):
+    """Initiatives that groups chose to share with the whole network, for inspiration."""
+    return (Initiative.objects.for_network(network).filter(shared_with_network=True)
+            .select_related("leader_group__organisation", "module").order_by("-updated_at"))

@@ -1,0 +1,227 @@
+"""The leader's journey: what's next, a module's phases and activities, reflections, the
+group's shared task, ambitions and initiatives. Every page works without JavaScript; htmx
+only saves in place."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+from modules import selectors, services
+from modules.access import (
+    access_activity_in,
+    access_cohort_module_as_leader,
+    access_group_cohort_module,
+    access_initiative_to_edit,
+)
+from modules.forms import AmbitionForm, GroupTaskForm, InitiativeForm, ReflectionForm
+from modules.links import attach_links
+from programmes.models import ActivityKind, Theme
+from tenancy.access import access_leader_group_to_follow, require_role
+from tenancy.models import RoleKind
+
+
+def _module_url(request, cohort_module):
+    return reverse("module_detail", kwargs={"network_slug": request.network.slug,
+                                            "cohort_module_id": cohort_module.pk})
+
+
+def leader_home(request):
+    """What's next: the running module and phase, what is due, the next gathering, progress."""
+    require_role(request, RoleKind.LEADER)
+    groups = [role.leader_group for role in request.roles if role.kind == RoleKind.LEADER]
+    journeys = selectors.leader_journeys(request.network, request.user, request.roles)
+    for journey in journeys:
+        journey.groups = [group for group in groups if group.pk in journey.group_ids]
+        for module in journey.current_modules:
+            module.next = module.next_items()
+            attach_links(request.network.slug, module, journey.groups, module.next)
+    return render(request, "modules/leader_home.html", {
+        "journeys": journeys, "groups": sorted(groups, key=lambda group: group.name)})
+
+
+def _module_context(request, cohort_module):
+    journey = selectors.module_journey(request.network, request.user, cohort_module)
+    groups = selectors.leader_groups_in_cohort(request.network, request.roles,
+                                               cohort_module.cohort)
+    attach_links(request.network.slug, journey, groups)
+    return {"journey": journey, "cohort_module": cohort_module, "module": cohort_module.module,
+            "cohort": cohort_module.cohort, "gathering": journey.gathering, "groups": groups}
+
+
+def module_detail(request, cohort_module_id):
+    cohort_module = access_cohort_module_as_leader(request, cohort_module_id)
+    context = _module_context(request, cohort_module)
+    context["own_resources"] = cohort_module.resources.all()
+    return render(request, "modules/module_detail.html", context)
+
+
+def activity_done(request, cohort_module_id, activity_id):
+    """Mark an activity done or not done (POST); htmx swaps the activity in place."""
+    cohort_module = access_cohort_module_as_leader(request, cohort_module_id)
+    activity = access_activity_in(cohort_module, activity_id)
+    anchor = f"{_module_url(request, cohort_module)}#activity-{activity.pk}"
+    back = request.POST.get("next") or anchor
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        back = _module_url(request, cohort_module)
+    if request.method != "POST":
+        return redirect(back)
+    done = request.POST.get("done") == "1"
+    if activity.kind != ActivityKind.ASSESSMENT:
+        services.set_activity_done(request.network, cohort_module.cohort, request.user,
+                                   activity, done)
+    if not request.htmx:
+        return redirect(back)
+    context = _module_context(request, cohort_module)
+    context["item"] = next(item for item in context["journey"].items
+                           if item.activity.pk == activity.pk)
+    return render(request, "modules/_activity_toggled.html", context)
+
+
+def reflection(request, cohort_module_id, reflection_activity_id):
+    """A reflection exercise: the questions and the leader's own private answer."""
+    cohort_module = access_cohort_module_as_leader(request, cohort_module_id)
+    activity = access_activity_in(cohort_module, reflection_activity_id, ActivityKind.REFLECTION)
+    own = selectors.own_reflection(request.network, request.user, cohort_module.cohort, activity)
+    form = ReflectionForm(request.POST or None, initial={"text": own.text if own else ""})
+    if request.method == "POST" and form.is_valid():
+        services.save_reflection(request.network, cohort_module.cohort, request.user, activity,
+                                 form.cleaned_data["text"])
+        messages.success(request, _("Your reflection is saved."))
+        return redirect(request.path)
+    return render(request, "modules/reflection.html", {
+        "cohort_module": cohort_module, "activity": activity, "reflection": own, "form": form,
+        "done": selectors.is_done(request.network, request.user, cohort_module.cohort,
+                                  activity)})
+
+
+def reflection_save(request, cohort_module_id, reflection_activity_id):
+    """The autosave endpoint: stores the text and answers with "Saved at HH:MM"."""
+    cohort_module = access_cohort_module_as_leader(request, cohort_module_id)
+    activity = access_activity_in(cohort_module, reflection_activity_id, ActivityKind.REFLECTION)
+    page = reverse("reflection", kwargs={
+        "network_slug": request.network.slug, "cohort_module_id": cohort_module.pk,
+        "reflection_activity_id": activity.pk})
+    if request.method != "POST":
+        return redirect(page)
+    form = ReflectionForm(request.POST)
+    if not form.is_valid():
+        return render(request, "modules/_save_status.html", {"error": True}, status=400)
+    saved = services.save_reflection(request.network, cohort_module.cohort, request.user,
+                                     activity, form.cleaned_data["text"])
+    if not request.htmx:
+        messages.success(request, _("Your reflection is saved."))
+        return redirect(page)
+    return render(request, "modules/_save_status.html", {"saved_at": saved.updated_at})
+
+
+def group_task(request, group_id, cohort_module_id, task_activity_id):
+    """The group's one shared answer; a save based on an old version never overwrites."""
+    group, cohort_module = access_group_cohort_module(request, group_id, cohort_module_id)
+    activity = access_activity_in(cohort_module, task_activity_id, ActivityKind.GROUP_TASK)
+    cohort = cohort_module.cohort
+    answer = selectors.group_task_answers(request.network, cohort, [group], [activity]).get(
+        (group.pk, activity.pk))
+    conflict = None
+    form = GroupTaskForm(initial={"text": answer.text if answer else "",
+                                  "base_version": answer.version if answer else 0})
+    if request.method == "POST":
+        form = GroupTaskForm(request.POST)
+        if form.is_valid():
+            result = services.save_group_task_answer(
+                request.network, cohort, group, activity, request.user,
+                form.cleaned_data["text"], form.cleaned_data["base_version"])
+            if not result.conflict:
+                messages.success(request, _("The group's answer is saved."))
+                return redirect(request.path)
+            answer = conflict = result.answer
+            data = request.POST.copy()
+            data["base_version"] = answer.version
+            form = GroupTaskForm(data)
+    revisions = (answer.revisions.select_related("changed_by").order_by("-version")
+                 if answer else [])
+    return render(request, "modules/group_task.html", {
+        "group": group, "cohort_module": cohort_module, "activity": activity, "answer": answer,
+        "form": form, "conflict": conflict, "revisions": revisions})
+
+
+def ambition_edit(request, group_id, cohort_module_id):
+    group, cohort_module = access_group_cohort_module(request, group_id, cohort_module_id)
+    ambition = selectors.group_ambition(request.network, cohort_module.cohort, group,
+                                        cohort_module.module)
+    form = AmbitionForm(request.POST or None, initial={"text": ambition.text if ambition else ""})
+    if request.method == "POST" and form.is_valid():
+        services.save_ambition(request.network, cohort_module.cohort, group,
+                               cohort_module.module, request.user, form.cleaned_data["text"])
+        messages.success(request, _("The group's ambition is saved."))
+        return redirect("group_work", network_slug=request.network.slug, group_id=group.pk)
+    return render(request, "modules/ambition_form.html", {
+        "group": group, "cohort_module": cohort_module, "ambition": ambition, "form": form})
+
+
+def group_work(request, group_id):
+    """The group's ambitions and initiatives, module by module. Its leaders edit them; the
+    people who follow the group (coordinator, facilitators, admins) read them."""
+    group = access_leader_group_to_follow(request, group_id)
+    is_member = any(role.kind == RoleKind.LEADER and role.leader_group_id == group.pk
+                    for role in request.roles)
+    today = timezone.localdate()
+    work = [entry for entry in selectors.group_work(request.network, group)
+            if entry["cohort_module"].prework_opens_on <= today
+            or entry["ambition"] or entry["initiatives"]]
+    return render(request, "modules/group_work.html", {
+        "group": group, "work": work, "can_edit": is_member})
+
+
+def initiative_create(request, group_id, cohort_module_id):
+    group, cohort_module = access_group_cohort_module(request, group_id, cohort_module_id)
+    form = InitiativeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            services.create_initiative(request.network, cohort_module.cohort, group,
+                                       cohort_module.module, form.cleaned_data)
+        messages.success(request, _("The initiative is added."))
+        return redirect("group_work", network_slug=request.network.slug, group_id=group.pk)
+    return render(request, "modules/initiative_form.html", {
+        "group": group, "cohort_module": cohort_module, "module": cohort_module.module,
+        "form": form})
+
+
+def initiative_edit(request, initiative_id):
+    initiative = access_initiative_to_edit(request, initiative_id)
+    form = InitiativeForm(request.POST or None, instance=initiative)
+    if request.method == "POST" and form.is_valid():
+        services.update_initiative(initiative, {name: form.cleaned_data[name]
+                                                for name in InitiativeForm.Meta.fields})
+        messages.success(request, _("The initiative is saved."))
+        return redirect("group_work", network_slug=request.network.slug,
+                        group_id=initiative.leader_group_id)
+    return render(request, "modules/initiative_form.html", {
+        "group": initiative.leader_group, "module": initiative.module,
+        "initiative": initiative, "form": form})
+
+
+def initiative_delete(request, initiative_id):
+    initiative = access_initiative_to_edit(request, initiative_id)
+    if request.method == "POST":
+        services.delete_initiative(initiative)
+        messages.success(request, _("The initiative is deleted."))
+        return redirect("group_work", network_slug=request.network.slug,
+                        group_id=initiative.leader_group_id)
+    return render(request, "modules/initiative_delete.html", {"initiative": initiative})
+
+
+def shared_initiatives(request):
+    """What other groups in the network decided to do, for inspiration."""
+    require_role(request, RoleKind.LEADER, RoleKind.FACILITATOR, RoleKind.NETWORK_ADMIN)
+    theme = request.GET.get("module", "")
+    initiatives = selectors.shared_initiatives(request.network)
+    if theme in Theme.values:
+        initiatives = initiatives.filter(module__theme=theme)
+    page = Paginator(initiatives, 25).get_page(request.GET.get("page"))
+    return render(request, "modules/shared_initiatives.html", {
+        "page": page, "themes": Theme.choices, "theme": theme})
