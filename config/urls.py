@@ -8,6 +8,7 @@ from tenancy import views as tenancy_views
 # Every page of one network lives under /n/<network_slug>/; each app adds its own there.
 network_patterns = [
     path("", include("tenancy.urls")),
+    path("", include("reminders.network_urls")),
     path("", include("assessments.urls")),
     path("", include("assessments.results_urls")),
     path("", include("reminders.network_urls")),

@@ -18,6 +18,8 @@ ALLOWED = {
     "leader_group_detail": {"leader", "coordinator", "facilitator", "admin"},
     "facilitator_home": {"facilitator"},
     "leader_home": {"leader"},
+    "organisation_reminders": {"coordinator", "admin"},
+    "cohort_reminders": {"admin"},
     "cohort_rounds": {"facilitator", "admin"},
     "round_edit": {"facilitator", "admin"},
     "my_assessments": {"leader"},
