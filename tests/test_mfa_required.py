@@ -164,3 +164,11 @@ def test_a_leader_may_switch_their_own_app_off(client, world):
     client.post(reverse("mfa_deactivate_totp"))
     assert not Authenticator.objects.filter(user=world.leader,
                                             type=Authenticator.Type.TOTP).exists()
+
+
+def test_the_two_factor_page_offers_switching_off_only_to_those_who_may(client, world):
+    with_mfa(world.leader)
+    client.force_login(world.admin)
+    assert reverse("mfa_deactivate_totp") not in client.get(reverse("mfa_index")).content.decode()
+    client.force_login(world.leader)
+    assert reverse("mfa_deactivate_totp") in client.get(reverse("mfa_index")).content.decode()

@@ -25,3 +25,11 @@ def entra_buttons(context, process="login"):
          "url": reverse("openid_connect_login", kwargs={"provider_id": provider_id})}
         for network, provider_id in selectors.entra_sign_ins(networks)
     ]
+
+
+@register.filter
+def must_use_mfa(person):
+    """{% if user|must_use_mfa %}: network admins and platform staff keep their app."""
+    from tenancy.services import person_must_use_mfa
+
+    return person.is_authenticated and person_must_use_mfa(person)
