@@ -10,8 +10,9 @@ words, so nothing relies on colour alone; both colours have at least 4.5:1 contr
 import itertools
 import math
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils.formats import number_format
+from django.utils import formats
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -52,6 +53,13 @@ def number(value):
     return float(getattr(value, "mean", value))
 
 
+def number_format(value, digits=1):
+    """A number in the active language, rounded half up (Django's own number_format cuts
+    digits off instead of rounding)."""
+    rounded = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP)
+    return formats.number_format(rounded, digits)
+
+
 def format_value(value, digits=1):
     value = number(value)
     if value is None:
@@ -63,8 +71,10 @@ def format_gap(value):
     value = number(value)
     if value is None:
         return "–"
-    sign = "+" if value > 0.05 else ("−" if value < -0.05 else "±")
-    return sign + number_format(abs(value), 1)
+    text = number_format(abs(value), 1)
+    if text == number_format(0, 1):
+        return "±" + text
+    return ("+" if value > 0 else "−") + text
 
 
 def _gap(row):
@@ -242,7 +252,10 @@ def radar_chart(rows, *, title, scale_max, first_column=None):
         label_y = center[1] + (radius + 14) * math.sin(angle)
         anchor = "middle" if abs(math.cos(angle)) < 0.3 else (
             "start" if math.cos(angle) > 0 else "end")
-        lines = _wrap(row.label, 17)
+        label = row.label
+        if number(row.today) is None and number(row.ambition) is None:
+            label = f"{label} ({_('not shown')})"
+        lines = _wrap(label, 17)
         if math.sin(angle) < -0.3:
             label_y -= 16 * (len(lines) - 1)
         elif abs(math.sin(angle)) <= 0.3:

@@ -1,0 +1,94 @@
+"""The gathering screen: the room's answers arrive live, but only in blocks of k."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import build_round, build_submission, make_group
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english(world):
+    for role in ("facilitator", "admin", "coordinator", "leader"):
+        person = world.person(role)
+        person.language = "en"
+        person.save(update_fields=["language"])
+
+
+def at(minutes):
+    return timezone.now() - timedelta(hours=1) + timedelta(minutes=minutes)
+
+
+def screen(world, round, **query):
+    url = reverse("round_gathering",
+                  kwargs={"network_slug": world.network.slug, "round_id": round.pk})
+    return url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
+
+
+def test_the_screen_counts_answers_exactly_and_refreshes_itself(client, world):
+    round = build_round(world)
+    for minute in range(3):
+        build_submission(round, group=world.group, submitted_at=at(minute),
+                         scores={"vision": (2, 4)})
+    client.force_login(world.facilitator)
+    page = client.get(screen(world, round)).content.decode()
+    assert "3 have answered" in page
+    assert 'hx-trigger="every 5s"' in page
+    assert '<noscript><meta http-equiv="refresh" content="5"></noscript>' in page
+    assert "assessments/gathering.js" in page
+    assert "not shown yet: fewer than 5 answers" in page
+
+
+def test_htmx_gets_only_the_live_part(client, world):
+    round = build_round(world)
+    client.force_login(world.admin)
+    response = client.get(screen(world, round, d=1), headers={"HX-Request": "true"})
+    page = response.content.decode()
+    assert page.lstrip().startswith('<div id="gathering-live"')
+    assert "<html" not in page and "Previous" not in page
+    assert 'hx-get="?d=1"' in page
+
+
+def test_one_dimension_at_a_time_with_its_discussion_prompt(client, world):
+    round = build_round(world)
+    client.force_login(world.facilitator)
+    page = client.get(screen(world, round, d=2)).content.decode()
+    assert "Talk about customer" in page
+    assert "2 of 3" in page
+    assert 'rel="prev" href="?d=1"' in page and 'rel="next" href="?d=3"' in page
+    last = client.get(screen(world, round, d=99)).content.decode()
+    assert "Talk about data" in last and 'rel="next"' not in last
+    overview = client.get(screen(world, round, d="x")).content.decode()
+    assert "Overview" in overview and 'rel="prev"' not in overview
+
+
+def test_group_values_move_only_when_k_more_have_answered(client, world):
+    round = build_round(world)
+    other = make_group(world.network, world.organisation, name="Second group")
+    round.cohort.leader_groups.add(other)
+    for minute, today in enumerate([1, 2, 3, 4, 5, 5, 5]):  # first five: mean 3.0
+        build_submission(round, group=world.group, submitted_at=at(minute),
+                         scores={"vision": (today, 5)})
+    client.force_login(world.facilitator)
+    page = client.get(screen(world, round, d=1)).content.decode()
+    assert "7 have answered" in page
+    assert "3.0 → 5.0" in page  # the group and the network: the first block of five
+    assert "Second group" in page and "not shown yet" in page
+
+    for minute in range(3):  # the second block completes: ten answers, mean 4.0
+        build_submission(round, group=world.group, submitted_at=at(10 + minute),
+                         scores={"vision": (5, 5)})
+    page = client.get(screen(world, round, d=1)).content.decode()
+    assert "10 have answered" in page
+    assert "3.0 → 5.0" not in page and "4.0 → 5.0" in page  # (1+2+3+4+5+5*5)/10
+
+
+def test_leaders_and_coordinators_have_no_gathering_screen(client, world):
+    round = build_round(world)
+    for person in (world.leader, world.coordinator):
+        client.force_login(person)
+        assert client.get(screen(world, round)).status_code == 404

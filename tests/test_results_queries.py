@@ -1,0 +1,91 @@
+"""The results pages and the gathering screen ask the database the same number of times for
+a handful of answers as for many groups: aggregates are computed in one statement."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from tenancy.models import RoleKind
+from tenancy.services import grant_role
+from tests.factories import (
+    build_round,
+    build_submission,
+    make_group,
+    make_organisation,
+    make_person,
+)
+
+pytestmark = pytest.mark.django_db
+
+SCORES = {"vision": (2, 4), "customer": (3, 3.5), "data": (1, 5)}
+
+
+def fill(world, round, groups, per_group):
+    minute = 0
+    for group in groups:
+        round.cohort.leader_groups.add(group)
+        for _ in range(per_group):
+            minute += 1
+            person = make_person()
+            grant_role(person, world.network, RoleKind.LEADER, leader_group=group)
+            build_submission(round, person=person, group=group, scores=SCORES,
+                             submitted_at=timezone.now() - timedelta(minutes=600 - minute))
+
+
+def small(world):
+    """The leader answered this round and an earlier one; their group is complete."""
+    earlier = build_round(world, name="Earlier", opens_at=timezone.now() - timedelta(days=60),
+                          closes_at=timezone.now() - timedelta(days=50))
+    build_submission(earlier, person=world.leader, group=world.group, scores=SCORES,
+                     submitted_at=timezone.now() - timedelta(days=55))
+    round = build_round(world)
+    build_submission(round, person=world.leader, group=world.group, scores=SCORES)
+    fill(world, round, [world.group], 4)
+    return round
+
+
+def big(world):
+    """The same, with seven more groups (in seven organisations) answering both rounds."""
+    round = small(world)
+    earlier = round.cohort.rounds.get(name="Earlier")
+    groups = [make_group(world.network, make_organisation(world.network)) for _ in range(6)]
+    groups.append(make_group(world.network, world.organisation))
+    fill(world, round, groups, 7)
+    fill(world, earlier, groups[:3], 5)
+    return round
+
+
+# session, person, network, roles and an admin check (the middleware: 5), then the page's own
+PAGES = [("assessment_results", "leader", 14, {}),
+         ("round_results", "facilitator", 14, {}),
+         ("round_results", "coordinator", 14, {}),
+         ("round_gathering", "facilitator", 11, {}),
+         ("round_gathering", "admin", 11, {"HX-Request": "true"})]
+
+
+@pytest.mark.parametrize(("name", "role", "queries", "headers"), PAGES,
+                         ids=[f"{name}-{role}" for name, role, _q, _h in PAGES])
+@pytest.mark.parametrize("size", [small, big], ids=["small", "big"])
+def test_the_query_count_does_not_grow_with_the_data(
+        client, world, django_assert_num_queries, name, role, queries, headers, size):
+    round = size(world)
+    url = reverse(name, kwargs={"network_slug": world.network.slug, "round_id": round.pk})
+    client.force_login(world.person(role))
+    assert client.get(url, headers=headers).status_code == 200  # the network is remembered
+    with django_assert_num_queries(queries):
+        response = client.get(url, headers=headers)
+    assert response.status_code == 200
+
+
+def test_the_big_world_really_is_bigger(client, world):
+    round = big(world)
+    client.force_login(world.facilitator)
+    url = reverse("round_results", kwargs={"network_slug": world.network.slug,
+                                           "round_id": round.pk})
+    with CaptureQueriesContext(connection):
+        page = client.get(url).content.decode()
+    assert "54 responses submitted." in page
