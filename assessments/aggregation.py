@@ -36,7 +36,9 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db import connection
+from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -347,3 +349,19 @@ def national_benchmark(instrument, *, dimensions=None, now=None):
                 cells.append(sums[cell].stats(instrument, BENCHMARK_K))
         rows.append(DimensionResult(dimension, *cells))
     return Aggregate("national", None, rows)
+
+
+def cached_national_benchmark(instrument, *, dimensions=None, now=None):
+    """national_benchmark, kept in the cache until another round of the instrument closes
+    (its inputs are closed rounds only, which never change)."""
+    now = now or timezone.now()
+    # Round.unscoped: the benchmark is deliberately across networks; only counts are read.
+    closed = Round.unscoped.filter(instrument=instrument, closes_at__lte=now).aggregate(
+        rounds=Count("id"), last=Max("closes_at"))
+    key = (f"assessments:benchmark:{instrument.pk}:{closed['rounds']}:"
+           f"{closed['last'].timestamp() if closed['last'] else 0}")
+    benchmark = cache.get(key)
+    if benchmark is None:
+        benchmark = national_benchmark(instrument, dimensions=dimensions, now=now)
+        cache.set(key, benchmark, timeout=24 * 3600)
+    return benchmark

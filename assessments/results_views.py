@@ -100,7 +100,8 @@ def round_results(request, round_id):
     be shown, with the discussion prompt per dimension."""
     round = _get_or_404(
         selectors.rounds_with_group_results_for(request.network, request.roles), round_id)
-    page = selectors.group_results_page(request.network, request.roles, round)
+    page = selectors.group_results_page(request.network, request.roles, round,
+                                        with_benchmark=True)
     instrument = round.instrument
     sections = []
     for index, dimension in enumerate(page.dimensions):
@@ -114,6 +115,7 @@ def round_results(request, round_id):
                     "dimension": translated(dimension.name)},
                 value_labels={v: translated(t) for v, t in instrument.scale_labels.items()}),
             "network": network_result,
+            "benchmark": page.benchmark.dimensions[index],
             "change": page.network_change.get(dimension.code),
         })
     context = {"page": page, "round": round, "instrument": instrument, "sections": sections}

@@ -9,7 +9,12 @@ from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Q
 
-from assessments.aggregation import compare, instrument_dimensions, round_results
+from assessments.aggregation import (
+    cached_national_benchmark,
+    compare,
+    instrument_dimensions,
+    round_results,
+)
 from assessments.models import DimensionScore, InstrumentKind, Response, Round
 from cohorts.models import Cohort
 from cohorts.selectors import cohorts_facilitated_by
@@ -215,6 +220,7 @@ class GroupResultsPage:
     submitted: int
     earlier_round: Round | None = None
     network_change: dict = field(default_factory=dict)
+    benchmark: object = None  # the national Aggregate, on the results page only
 
     @property
     def k(self):
@@ -257,7 +263,7 @@ def _earlier_round(network, round):
             .select_related("instrument", "network").order_by("-opens_at").first())
 
 
-def group_results_page(network, roles, round, *, with_change=True):
+def group_results_page(network, roles, round, *, with_change=True, with_benchmark=False):
     dimensions = instrument_dimensions(round.instrument)
     results = round_results(round, dimensions=dimensions)
     groups = _visible_groups(network, roles, round, results.groups)
@@ -278,4 +284,6 @@ def group_results_page(network, roles, round, *, with_change=True):
         if earlier is not None:
             page.earlier_round = earlier
             page.network_change = compare(round_results(earlier).network, results.network)
+    if with_benchmark:
+        page.benchmark = cached_national_benchmark(round.instrument, dimensions=dimensions)
     return page

@@ -61,8 +61,8 @@ def big(world):
 
 # session, person, network, roles and an admin check (the middleware: 5), then the page's own
 PAGES = [("assessment_results", "leader", 14, {}),
-         ("round_results", "facilitator", 14, {}),
-         ("round_results", "coordinator", 14, {}),
+         ("round_results", "facilitator", 15, {}),
+         ("round_results", "coordinator", 15, {}),
          ("round_gathering", "facilitator", 11, {}),
          ("round_gathering", "admin", 11, {"HX-Request": "true"})]
 
