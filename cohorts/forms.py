@@ -112,6 +112,7 @@ class CohortModuleForm(forms.Form):
     gathering_date = forms.DateField(label=_("Date of the gathering"), widget=DateInput())
     gathering_starts = forms.TimeField(label=_("Starts at"), widget=TimeInput())
     gathering_ends = forms.TimeField(label=_("Ends at"), widget=TimeInput())
+    postwork_due_on = forms.DateField(label=_("Post-work due"), widget=DateInput())
     place = forms.CharField(label=_("Place"), max_length=255, required=False,
                             help_text=_("Venue and town, for a physical gathering."))
     online_url = forms.URLField(label=_("Online link"), required=False, assume_scheme="https",
@@ -119,7 +120,6 @@ class CohortModuleForm(forms.Form):
     agenda = forms.CharField(label=_("Agenda"), required=False, widget=forms.Textarea)
     speakers = forms.CharField(label=_("Speakers"), required=False, widget=forms.Textarea(
         attrs={"rows": 4}))
-    postwork_due_on = forms.DateField(label=_("Post-work due"), widget=DateInput())
     resources = forms.ModelMultipleChoiceField(
         label=_("The network's own resources"), queryset=None, required=False,
         widget=forms.CheckboxSelectMultiple)
@@ -237,7 +237,7 @@ class LeaderListForm(forms.Form):
 
     text = forms.CharField(
         label=_("Paste the list"), required=False,
-        widget=forms.Textarea(attrs={"rows": 10, "spellcheck": "false"}),
+        widget=forms.Textarea(attrs={"rows": 10, "spellcheck": "false", "wrap": "off"}),
         help_text=_("One leader per row, with the column names in the first row: name, "
                     "email, title, language (nb, da or en; empty for the network's language). "
                     "Separate the columns with semicolons, commas or tabs (as when you copy "
