@@ -85,7 +85,9 @@ def test_the_results_page_shows_the_benchmark_without_naming_networks(
         client, world, other_world, instrument):
     from django.urls import reverse
 
-    third = make_world("third-network")
+    third = make_world("third-network", name="Digi Tredje")
+    other_world.network.name = "Digi Andre"
+    other_world.network.save()
     for each, value in ((world, 2), (other_world, 4), (third, 3)):
         answers(closed_round(each, instrument), each.group, [value] * 10)
     world.facilitator.language = "en"
