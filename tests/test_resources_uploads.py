@@ -10,9 +10,18 @@ from django.urls import reverse
 
 from resources import uploads
 from resources.models import Resource
-from tests.factories import PDF_BYTES
+from tests.factories import PDF_BYTES, ROLES
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english(world):
+    """The people of the world read Bro in English, so the tests read the English texts."""
+    for role in ROLES:
+        person = world.person(role)
+        person.language = "en"
+        person.save(update_fields=["language"])
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32
@@ -85,7 +94,7 @@ def test_a_file_over_the_limit_is_refused_with_the_limit(client, world, monkeypa
     client.force_login(world.admin)
     response = upload(client, world, "big.pdf", PDF_BYTES + b"0" * 2048)
     page = response.content.decode()
-    assert "The file is 2,1\xa0KB; the largest file you can upload is 1,0\xa0KB." in page
+    assert "The file is 2.1\xa0KB; the largest file you can upload is 1.0\xa0KB." in page
     assert not own_resources(world).exists()
 
 
