@@ -7,4 +7,4 @@ class TenancyConfig(AppConfig):
     verbose_name = _("Networks and people")
 
     def ready(self):
-        from tenancy import signals  # noqa: F401 (connects the receivers)
+        from tenancy import checks, signals  # noqa: F401 (registers checks and receivers)

@@ -186,3 +186,12 @@ class TestRateLimits:
         assert response.status_code == 429
         assert "Too many attempts" in response.content.decode()
         assert 'class="site-header"' in response.content.decode()
+
+
+def test_the_deploy_check_wants_redis_for_the_rate_limits(settings):
+    from tenancy.checks import shared_cache_for_rate_limits
+
+    assert shared_cache_for_rate_limits(None) == []
+    settings.CACHES = {"default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    assert [w.id for w in shared_cache_for_rate_limits(None)] == ["tenancy.W001"]
