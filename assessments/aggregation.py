@@ -178,12 +178,12 @@ def _difference(before, after):
 # 2 = inside a complete block of the pool of waiting scores of a closed round (round only),
 # 0 = waiting (counts nowhere). Raw SQL because the ORM cannot express windows over a
 # filtered window; every caller names the network(s) explicitly in its WHERE clause.
-_RELEASED = """
+_SCORED = """
 WITH scored AS (
-    SELECT s.round_id, s.network_id, s.dimension_id, s.kind,
+    SELECT s.round_id, s.network_id, s.dimension_id,
+           CASE WHEN s.kind = 'today' THEN 0 ELSE 1 END AS kind_index,
            s.leader_group_id AS group_id, s.organisation_id, s.score,
-           r.submitted_at, r.id AS response_id, n.anonymity_threshold AS k,
-           CASE WHEN rd.closes_at <= %s THEN 1 ELSE 0 END AS final
+           r.submitted_at, r.id AS response_id, n.anonymity_threshold AS k
     FROM assessments_dimensionscore s
     JOIN assessments_response r ON r.id = s.response_id
     JOIN assessments_round rd ON rd.id = s.round_id
@@ -191,27 +191,37 @@ WITH scored AS (
     WHERE {where} AND r.submitted_at IS NOT NULL AND r.submitted_at <= rd.closes_at
 ), in_units AS (
     SELECT scored.*,
-           ROW_NUMBER() OVER (PARTITION BY round_id, dimension_id, kind, group_id,
+           ROW_NUMBER() OVER (PARTITION BY round_id, dimension_id, kind_index, group_id,
                                            organisation_id
                               ORDER BY submitted_at, response_id) AS unit_position,
-           COUNT(*) OVER (PARTITION BY round_id, dimension_id, kind, group_id,
+           COUNT(*) OVER (PARTITION BY round_id, dimension_id, kind_index, group_id,
                                        organisation_id) AS unit_size
     FROM scored
 ), blocked AS (
     SELECT in_units.*,
            CASE WHEN unit_position <= (unit_size / k) * k THEN 1 ELSE 0 END AS in_unit_block
     FROM in_units
-), pooled AS (
+)"""
+
+# Live rounds: only unit blocks count.
+_LIVE = _SCORED + """, released AS (
+    SELECT blocked.*, in_unit_block AS release_level, FLOOR(score + %s) AS bucket
+    FROM blocked
+)
+"""
+
+# Closed rounds: the waiting scores of all units are pooled and cut into blocks as well.
+_FINAL = _SCORED + """, pooled AS (
     SELECT blocked.*,
-           ROW_NUMBER() OVER (PARTITION BY round_id, dimension_id, kind, in_unit_block
+           ROW_NUMBER() OVER (PARTITION BY round_id, dimension_id, kind_index, in_unit_block
                               ORDER BY submitted_at, response_id) AS pool_position,
-           COUNT(*) OVER (PARTITION BY round_id, dimension_id, kind, in_unit_block)
+           COUNT(*) OVER (PARTITION BY round_id, dimension_id, kind_index, in_unit_block)
                AS pool_size
     FROM blocked
 ), released AS (
     SELECT pooled.*,
            CASE WHEN in_unit_block = 1 THEN 1
-                WHEN final = 1 AND pool_position <= (pool_size / k) * k THEN 2
+                WHEN pool_position <= (pool_size / k) * k THEN 2
                 ELSE 0 END AS release_level,
            FLOOR(score + %s) AS bucket
     FROM pooled
@@ -219,16 +229,16 @@ WITH scored AS (
 """
 
 _ROUND_SELECT = """
-SELECT dimension_id, kind, group_id, organisation_id, release_level, bucket,
+SELECT dimension_id, kind_index, group_id, organisation_id, release_level, bucket,
        COUNT(*), SUM(score), SUM(score * score)
 FROM released WHERE release_level > 0
-GROUP BY dimension_id, kind, group_id, organisation_id, release_level, bucket
+GROUP BY dimension_id, kind_index, group_id, organisation_id, release_level, bucket
 """
 
 _NATIONAL_SELECT = """
-SELECT dimension_id, kind, network_id, bucket, COUNT(*), SUM(score), SUM(score * score)
+SELECT dimension_id, kind_index, network_id, bucket, COUNT(*), SUM(score), SUM(score * score)
 FROM released WHERE release_level > 0
-GROUP BY dimension_id, kind, network_id, bucket
+GROUP BY dimension_id, kind_index, network_id, bucket
 """
 
 
@@ -292,17 +302,18 @@ def round_results(round, *, dimensions=None, now=None):
     k = network.anonymity_threshold
     if dimensions is None:
         dimensions = instrument_dimensions(instrument)
-    sql = _RELEASED.format(where="s.network_id = %s AND s.round_id = %s") + _ROUND_SELECT
-    params = [connection.ops.adapt_datetimefield_value(now), network.pk, round.pk,
-              _bucket_offset(instrument)]
+    final = round.closes_at <= now
+    sql = ((_FINAL if final else _LIVE).format(where="s.network_id = %s AND s.round_id = %s")
+           + _ROUND_SELECT)
+    params = [network.pk, round.pk, _bucket_offset(instrument)]
     whole = defaultdict(_Sums)
     groups = defaultdict(lambda: defaultdict(_Sums))
     organisations = defaultdict(lambda: defaultdict(_Sums))
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        for (dimension_id, kind, group_id, organisation_id, level, bucket,
+        for (dimension_id, kind_index, group_id, organisation_id, level, bucket,
              count, total, squares) in cursor.fetchall():
-            cell = (dimension_id, kind)
+            cell = (dimension_id, KINDS[kind_index])
             whole[cell].add(bucket, count, total, squares)
             if level != 1:
                 continue
@@ -311,7 +322,7 @@ def round_results(round, *, dimensions=None, now=None):
             if organisation_id is not None:
                 organisations[organisation_id][cell].add(bucket, count, total, squares)
     return RoundResults(
-        round=round, k=k, final=round.closes_at <= now, dimensions=dimensions,
+        round=round, k=k, final=final, dimensions=dimensions,
         network=_aggregate("round", None, dimensions, whole, instrument, k),
         groups={key: _aggregate("group", key, dimensions, sums, instrument, k)
                 for key, sums in groups.items()},
@@ -327,17 +338,18 @@ def national_benchmark(instrument, *, dimensions=None, now=None):
     now = now or timezone.now()
     if dimensions is None:
         dimensions = instrument_dimensions(instrument)
-    sql = (_RELEASED.format(where="rd.instrument_id = %s AND rd.closes_at <= %s")
-           + _NATIONAL_SELECT)
-    moment = connection.ops.adapt_datetimefield_value(now)
-    params = [moment, instrument.pk, moment, _bucket_offset(instrument)]
+    sql = _FINAL.format(where="rd.instrument_id = %s AND rd.closes_at <= %s") + _NATIONAL_SELECT
+    params = [instrument.pk, connection.ops.adapt_datetimefield_value(now),
+              _bucket_offset(instrument)]
     sums = defaultdict(_Sums)
     networks = defaultdict(set)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        for dimension_id, kind, network_id, bucket, count, total, squares in cursor.fetchall():
-            sums[dimension_id, kind].add(bucket, count, total, squares)
-            networks[dimension_id, kind].add(network_id)
+        for (dimension_id, kind_index, network_id, bucket, count, total,
+             squares) in cursor.fetchall():
+            cell = (dimension_id, KINDS[kind_index])
+            sums[cell].add(bucket, count, total, squares)
+            networks[cell].add(network_id)
     rows = []
     for dimension in dimensions:
         cells = []

@@ -7,13 +7,13 @@ Today is a solid blue, ambition an orange hatched or dashed mark, and both are l
 words, so nothing relies on colour alone; both colours have at least 4.5:1 contrast on white.
 """
 
+import html
 import itertools
 import math
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import formats
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -53,11 +53,16 @@ def number(value):
     return float(getattr(value, "mean", value))
 
 
+def escape(text):
+    return html.escape(str(text), quote=True)
+
+
 def number_format(value, digits=1):
-    """A number in the active language, rounded half up (Django's own number_format cuts
-    digits off instead of rounding)."""
+    """A number with the active language's decimal mark, rounded half up (Django's own
+    number_format cuts digits off instead of rounding)."""
     rounded = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP)
-    return formats.number_format(rounded, digits)
+    text = f"{rounded:f}"
+    return text.replace(".", formats.get_format("DECIMAL_SEPARATOR")) if digits else text
 
 
 def format_value(value, digits=1):

@@ -1,0 +1,199 @@
+"""Measure assessments at scale against PostgreSQL (DESIGN.md section 6).
+
+    .venv/bin/python bench/bench_assessments.py --leaders 300
+    .venv/bin/python bench/bench_assessments.py --leaders 50000
+
+Uses DATABASE_URL, by default postgres://postgres@127.0.0.1:5432/bro_bench (created and
+migrated if missing). When the scale dataset (manage.py seed_scale) there has another size,
+it is generated again. Prints: the time to submit one response (with scoring), the time of a
+round's aggregates in one network and of the national benchmark, and the query count and
+server time of the leader's results page, the group results page and the gathering screen.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bro_bench")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+os.environ.setdefault("TENANT_STRICT_SCOPING", "true")
+
+
+def ensure_database(url):
+    """Create the benchmark database when it does not exist yet."""
+    import dj_database_url
+    import psycopg
+
+    settings = dj_database_url.parse(url)
+    if settings["ENGINE"] != "django.db.backends.postgresql":
+        sys.exit("The benchmark needs PostgreSQL: set DATABASE_URL to a postgres:// address.")
+    server = psycopg.connect(host=settings["HOST"] or "127.0.0.1", port=settings["PORT"] or 5432,
+                             user=settings["USER"] or None, password=settings["PASSWORD"] or None,
+                             dbname="postgres", autocommit=True)
+    with server:
+        exists = server.execute("SELECT 1 FROM pg_database WHERE datname = %s",
+                                [settings["NAME"]]).fetchone()
+        if not exists:
+            server.execute(f'CREATE DATABASE "{settings["NAME"]}"')
+
+
+def timed(function, repeat):
+    """(median seconds, last result) of `repeat` calls."""
+    durations, result = [], None
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = function()
+        durations.append(time.perf_counter() - started)
+    return statistics.median(durations), result
+
+
+def report(label, seconds, extra=""):
+    print(f"  {label:<58} {seconds * 1000:9.1f} ms  {extra}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--leaders", type=int, default=300)
+    parser.add_argument("--repeat", type=int, default=5)
+    arguments = parser.parse_args()
+    ensure_database(os.environ["DATABASE_URL"])
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from tenancy.models import Role
+
+    existing = Role.unscoped.filter(kind="leader",
+                                    network__slug__startswith="scale-").count()
+    if existing != arguments.leaders:
+        print(f"Generating the scale dataset ({arguments.leaders} leaders) ...")
+        started = time.perf_counter()
+        call_command("seed_scale", leaders=arguments.leaders, replace=True)
+        print(f"  seed_scale: {time.perf_counter() - started:.0f} s")
+    measure(arguments.leaders, arguments.repeat)
+
+
+def bench_people_cleanup():
+    from tenancy.models import Person
+
+    Person.objects.filter(email__startswith="bench-", email__endswith="@scale.bro.example").delete()
+
+
+def measure_submit(network, gathering, group, repeat):
+    """Submitting answered responses in the open round: scoring and storing the scores."""
+    from assessments.models import Answer, Item, Response
+    from assessments.services import submit_response
+    from tenancy.models import Person, Role, RoleKind
+
+    bench_people_cleanup()
+    items = list(Item.objects.filter(dimension__instrument=gathering.instrument)
+                 .values_list("pk", flat=True))
+    responses = []
+    for index in range(repeat * 2):
+        person = Person.objects.create_user(f"bench-{index}@scale.bro.example")
+        Role.objects.create(network=network, person=person, kind=RoleKind.LEADER,
+                            leader_group=group)
+        response = Response.objects.create(
+            network=network, round=gathering, person=person, leader_group=group,
+            organisation=group.organisation)
+        Answer.objects.bulk_create(
+            Answer(response=response, item_id=item, kind=kind, value=1 + (item + index) % 5)
+            for item in items for kind in ("today", "ambition"))
+        responses.append(response)
+    durations = []
+    for response in responses:
+        started = time.perf_counter()
+        submit_response(response)
+        durations.append(time.perf_counter() - started)
+    bench_people_cleanup()
+    return statistics.median(durations), len(items)
+
+
+def page(client, url, repeat, headers=None):
+    """(median seconds, queries, status) of a page, after one request to warm up."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url, headers=headers or {})
+    durations, queries, status = [], 0, None
+    for _ in range(repeat):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = client.get(url, headers=headers or {})
+            durations.append(time.perf_counter() - started)
+        queries, status = len(captured.captured_queries), response.status_code
+    return statistics.median(durations), queries, status
+
+
+def measure(leaders, repeat):
+    from django.db import connection
+    from django.test import Client
+    from django.urls import reverse
+
+    from assessments.aggregation import national_benchmark, round_results
+    from assessments.models import DimensionScore, Response, Round
+    from tenancy.models import Network, Role, RoleKind
+
+    network = Network.objects.get(slug="scale-01")
+    start = Round.objects.for_network(network).select_related("instrument", "network").get(
+        name="Start")
+    gathering = Round.objects.for_network(network).select_related(
+        "instrument", "network").get(name="Gathering")
+    answered = Response.objects.for_network(network).filter(round=gathering).select_related(
+        "person", "leader_group__organisation").order_by("pk").first()
+    facilitator = Role.objects.for_network(network).get(kind=RoleKind.FACILITATOR).person
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM assessments_answer")
+        answers = cursor.fetchone()[0]
+    print(f"\nBro assessments benchmark: {leaders} leaders, "
+          f"{Network.objects.filter(slug__startswith='scale-').count()} networks, "
+          f"{answers:,} answers, {DimensionScore.unscoped.count():,} dimension scores "
+          f"(PostgreSQL {connection.pg_version // 10000}, median of {repeat})\n")
+
+    seconds, items = measure_submit(network, gathering, answered.leader_group, repeat)
+    report(f"submit one response ({items} items x 2, scoring included)", seconds)
+
+    for label, round in (("round aggregates, one network, closed round (Start)", start),
+                         ("round aggregates, one network, open round (Gathering)", gathering)):
+        seconds, results = timed(lambda round=round: round_results(round), repeat)
+        report(label, seconds, f"{len(results.groups)} groups shown, "
+                               f"{results.network.respondents} respondents released")
+    seconds, benchmark = timed(lambda: national_benchmark(start.instrument), max(1, repeat // 2))
+    report("national benchmark, all networks (uncached)", seconds,
+           f"{benchmark.respondents} respondents released")
+
+    client = Client()
+    client.force_login(answered.person)
+    slug = network.slug
+    leader_url = reverse("assessment_results", kwargs={"network_slug": slug,
+                                                       "round_id": gathering.pk})
+    seconds, queries, status = page(client, leader_url, repeat)
+    report("leader's results page", seconds, f"{queries} queries, HTTP {status}")
+    client.force_login(facilitator)
+    for label, round in (("group results page, closed round", start),
+                         ("group results page, open round", gathering)):
+        url = reverse("round_results", kwargs={"network_slug": slug, "round_id": round.pk})
+        seconds, queries, status = page(client, url, repeat)
+        report(label, seconds, f"{queries} queries, HTTP {status}")
+    url = reverse("round_gathering", kwargs={"network_slug": slug, "round_id": gathering.pk})
+    for label, address, headers in (
+            ("gathering screen, overview", url, None),
+            ("gathering screen, one dimension", url + "?d=1", None),
+            ("gathering screen, live part every 5 s (htmx)", url + "?d=1",
+             {"HX-Request": "true"})):
+        seconds, queries, status = page(client, address, repeat, headers)
+        report(label, seconds, f"{queries} queries, HTTP {status}")
+
+
+if __name__ == "__main__":
+    main()
