@@ -198,6 +198,8 @@ def build_message(delivery, target, extra=None):
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             "Content-Language": language,
             "Auto-Submitted": "auto-generated",
+            # Which kind of reminder this is, for mail filters (and tests), in any language.
+            "X-Bro-Reminder": delivery.kind,
         })
     message.attach_alternative(html, "text/html")
     for filename, data, mimetype in context["attachments"]:

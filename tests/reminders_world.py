@@ -38,7 +38,10 @@ def make_cohort_world(world, *, gathering_at=None, prework_opens_on=date(2026, 5
                       postwork_due_on=date(2026, 6, 15)):
     cohort = make_cohort(world)
     cohort.leader_groups.add(world.group)
-    second = make_person()
+    for person in (world.leader, world.coordinator, world.facilitator, world.admin):
+        person.language = "en"  # the tests read English; test_reminders_emails checks the rest
+        person.save(update_fields=["language"])
+    second = make_person(language="en")
     grant_role(second, world.network, RoleKind.LEADER, leader_group=world.group)
     cohort_module = make_cohort_module(
         cohort, prework_opens_on=prework_opens_on, postwork_due_on=postwork_due_on,

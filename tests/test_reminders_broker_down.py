@@ -38,6 +38,8 @@ def test_inviting_a_leader_answers_and_shows_the_invitation_queued(
         client, world, broker_down, django_capture_on_commit_callbacks):
     url = reverse("organisation_detail", kwargs={"network_slug": world.network.slug,
                                                  "organisation_id": world.organisation.pk})
+    world.coordinator.language = "en"
+    world.coordinator.save()
     client.force_login(world.coordinator)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, {

@@ -34,7 +34,7 @@ def test_the_email_is_in_the_person_s_language(world, dispatch, language, month)
     world.leader.save()
     dispatch(local(2026, 5, 17, 9))  # pre-work due: the gathering's date is in the text
     message = next(m for m in mail.outbox if m.to == [world.leader.email]
-                   and "Finish" in m.subject)
+                   and m.extra_headers["X-Bro-Reminder"] == ReminderKind.PREWORK_DUE)
     assert message.extra_headers["Content-Language"] == language
     html, mimetype = message.alternatives[0]
     assert mimetype == "text/html" and f'<html lang="{language}">' in html
@@ -47,6 +47,8 @@ def test_without_a_choice_the_network_s_language_is_used(world, dispatch):
     make_cohort_world(world)
     world.network.default_language = "da"
     world.network.save()
+    world.leader.language = ""
+    world.leader.save()
     dispatch(local(2026, 5, 4, 9))
     message = next(m for m in mail.outbox if m.to == [world.leader.email])
     assert message.extra_headers["Content-Language"] == "da"

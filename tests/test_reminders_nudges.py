@@ -140,7 +140,7 @@ def test_the_admin_sees_what_was_sent_and_what_failed(client, cw, monkeypatch,
         services.dispatch()
     client.force_login(cw.world.admin)
     html = client.get(overview(cw.world, cw.cohort)).content.decode()
-    assert "Pre-work opens" in html and cw.cohort_module.module.title["nb"] in html
+    assert "Pre-work opens" in html and cw.cohort_module.module.title["en"] in html
     assert failing.name in html and "no such mailbox" in html
     statuses = set(ReminderDelivery.objects.for_network(cw.network).values_list("status",
                                                                                  flat=True))
