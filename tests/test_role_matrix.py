@@ -30,8 +30,6 @@ ALLOWED = {
     "assessment_results": {"leader"},
     "round_results": {"coordinator", "facilitator", "admin"},
     "round_gathering": {"facilitator", "admin"},
-    "organisation_reminders": {"coordinator", "admin"},
-    "cohort_reminders": {"admin"},
     "cohort_list": {"admin"},
     "cohort_create": {"admin"},
     "cohort_detail": {"facilitator", "admin"},
