@@ -61,7 +61,7 @@ def assessment_results(request, round_id):
         raise Http404
     round = _get_or_404(
         selectors.rounds_with_own_results_for(request.network, request.roles), round_id)
-    page = selectors.leader_page(request.network, request.user, round)
+    page = selectors.leader_page(request.network, request.roles, request.user, round)
     instrument = round.instrument
     context = {"page": page, "round": round, "instrument": instrument,
                "has_levels": instrument.has_levels}

@@ -189,11 +189,20 @@ class LeaderPage:
                         strict=True))
 
 
-def leader_page(network, person, round):
+def _own_group_id(roles, round, response):
+    """The group the leader answered for; before they answer, their group in the cohort."""
+    if response is not None:
+        return response.leader_group_id
+    return (CohortGroup.objects.filter(cohort_id=round.cohort_id,
+                                       leadergroup_id__in=_led_groups(roles))
+            .order_by("leadergroup__name").values_list("leadergroup_id", flat=True).first())
+
+
+def leader_page(network, roles, person, round):
     dimensions = instrument_dimensions(round.instrument)
     own = own_results(network, person, round, dimensions)
     results = round_results(round, dimensions=dimensions)
-    group_id = own.response.leader_group_id if own.response else None
+    group_id = _own_group_id(roles, round, own.response)
     return LeaderPage(round, dimensions, own, results.group(group_id), results.network,
                       results.k)
 

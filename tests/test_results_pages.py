@@ -68,12 +68,16 @@ def test_a_leader_sees_group_and_network_once_k_have_answered(client, world):
     assert "2.6" in page and "4.4" in page
 
 
-def test_a_leader_who_has_not_answered_is_told_so(client, world):
+def test_a_leader_who_has_not_answered_is_told_so_and_sees_their_group(client, world):
     round = build_round(world)
+    fill_group(round, world.group, 5, {"vision": (1.5, 2.5)})
     client.force_login(world.leader)
     response = client.get(url("assessment_results", world, round))
     assert response.status_code == 200
-    assert "You have not submitted this assessment yet" in response.content.decode()
+    page = response.content.decode()
+    assert "You have not submitted this assessment yet" in page
+    assert "Your group's results are not shown" not in page
+    assert "<td>1.5</td><td>2.5</td><td>5</td>" in page  # the group's column
 
 
 def test_a_leader_outside_the_rounds_cohort_gets_404(client, world):
