@@ -73,7 +73,7 @@ COHORTS = {
 }
 
 
-def _programme(demo):
+def _programme():
     programme = Programme.objects.filter(slug=PROGRAMME_SLUG).first()
     if programme is not None:
         return programme
@@ -121,7 +121,7 @@ def _make_cohort(network, programme, spec, name, first_gathering_on):
 
 
 def seed(demo):
-    programme = _programme(demo)
+    programme = _programme()
     if programme is None:
         return
     demo.cohorts = getattr(demo, "cohorts", {})

@@ -86,7 +86,10 @@ class CohortForm(forms.Form):
 
 class CohortEditForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=160)
-    starts_on = forms.DateField(label=_("Starts on"), widget=DateInput())
+    starts_on = forms.DateField(
+        label=_("Starts on"), widget=DateInput(),
+        help_text=_("The modules keep their dates; change them module by module, or copy the "
+                    "cohort to move every date at once."))
     modules = ModuleChoiceField(
         label=_("Modules"), queryset=None, widget=forms.CheckboxSelectMultiple,
         help_text=_("A module you add gets suggested dates. Removing a module removes its "

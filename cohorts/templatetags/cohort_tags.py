@@ -3,6 +3,7 @@
 from django import template
 
 from cohorts import selectors
+from cohorts.policies import leader_groups_person_can_see_progress
 from tenancy.policies import leader_groups_person_can_manage
 
 register = template.Library()
@@ -14,8 +15,6 @@ def group_schedule(context, group):
     get, whether the person may see the group's progress, whether they may enrol in it)."""
     request = context["request"]
     cohort_modules, ics_ids = selectors.group_schedule(request.network, request.roles, group)
-    from cohorts.policies import leader_groups_person_can_see_progress
-
     sees_progress = leader_groups_person_can_see_progress(
         request.network, request.roles).filter(pk=group.pk).exists()
     enrols = leader_groups_person_can_manage(
@@ -28,6 +27,5 @@ def group_schedule(context, group):
 def organisation_cohorts(context, organisation):
     """The cohorts the organisation takes part in, with their modules and gatherings."""
     request = context["request"]
-    cohorts = list(selectors.cohorts_of_organisation(request.network, organisation)
-                   .prefetch_related("cohort_modules__module", "cohort_modules__gathering"))
-    return cohorts
+    return list(selectors.cohorts_of_organisation(request.network, organisation)
+                .prefetch_related("cohort_modules__module", "cohort_modules__gathering"))
