@@ -117,9 +117,13 @@ class Person:
         return self.page.locator("html").get_attribute("lang")
 
     def t(self, msgid, context=None, **values):
-        """`msgid` as the page shows it in its current language, with its %(values)s."""
+        """`msgid` (or a lazy translation, such as a choice's label) as the page shows it in
+        its current language, with its %(values)s."""
         with translation.override(self.language):
-            text = pgettext(context, msgid) if context else gettext(msgid)
+            if not isinstance(msgid, str):
+                text = str(msgid)
+            else:
+                text = pgettext(context, msgid) if context else gettext(msgid)
         return text % values if values else text
 
     def button(self, msgid, exact=True, **kwargs):
@@ -129,7 +133,8 @@ class Person:
         return self.page.get_by_role("link", name=self.t(msgid, **kwargs), exact=exact)
 
     def _for(self, role, msgid, thing):
-        name = re.compile(rf"^{re.escape(self.t(msgid))}\s*:\s*{re.escape(thing)}$")
+        name = re.compile(
+            rf"^{re.escape(self.t(msgid))}\s*(:\s*{re.escape(thing)}|\({re.escape(thing)}\))$")
         return self.page.get_by_role(role, name=name)
 
     def button_for(self, msgid, thing):
@@ -137,7 +142,8 @@ class Person:
         return self._for("button", msgid, thing)
 
     def link_for(self, msgid, thing):
-        """A link like "Watch" followed, for screen readers, by what it opens."""
+        """A link like "Watch" followed, for screen readers, by what it opens: "Watch: Film"
+        or "Change dates and gathering (Organisation)"."""
         return self._for("link", msgid, thing)
 
     def link_starting(self, msgid, **kwargs):
