@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from django.core import mail
 from django.urls import Resolver404, resolve
 from django.utils import translation
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext, ngettext, pgettext
 from playwright.sync_api import expect
 
 from tests.factories import TOTP_SECRET, code_from_email, current_totp_code
@@ -125,6 +125,10 @@ class Person:
             else:
                 text = pgettext(context, msgid) if context else gettext(msgid)
         return text % values if values else text
+
+    def tn(self, singular, plural, count, **values):
+        with translation.override(self.language):
+            return ngettext(singular, plural, count) % {"count": count, **values}
 
     def button(self, msgid, exact=True, **kwargs):
         return self.page.get_by_role("button", name=self.t(msgid, **kwargs), exact=exact)

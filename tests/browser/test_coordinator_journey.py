@@ -1,0 +1,87 @@
+"""Journey 2: a municipality's coordinator accepts the invitation from the email, creates a
+leader group and enrols its leaders from a CSV file. One row is wrong: nothing is saved until
+it is fixed; then every new leader gets an invitation."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tenancy.models import RoleKind
+from tenancy.services import create_invitation
+from tests.browser.people import emails_to, last_email_to
+from tests.browser.worlds import network_admin
+from tests.factories import make_network, make_organisation
+
+pytestmark = pytest.mark.browser
+
+EMAIL = "lene.mathisen@kolding.example"
+GROUP = "Direktionen"
+LEADERS = ["mette.juul.frederiksen@kolding.example", "anders.bech@kolding.example",
+           "sofie.lund@kolding.example"]
+CSV = """navn;e-mail;titel;sprog
+Mette Juul Frederiksen;mette.juul.frederiksen@kolding.example;kommunaldirektør;da
+Anders Bech;anders.bech@kolding;direktør for børn og uddannelse;da
+Sofie Lund;sofie.lund@kolding.example;digitaliseringschef;
+"""
+
+
+def test_a_coordinator_enrols_a_leader_group_from_a_csv_file(people, tmp_path):
+    network = make_network("digi-syddanmark", name="Digitaliseringsnetværket Syddanmark",
+                           country="DK", default_language="da")
+    kolding = make_organisation(network, "Kolding Kommune")
+    create_invitation(network, email=EMAIL, name="Lene Mathisen", kind=RoleKind.COORDINATOR,
+                      invited_by=network_admin(network, "karen@digi-syddanmark.example"),
+                      language="da", organisation=kolding)
+    csv_file = tmp_path / "direktionen.csv"
+    csv_file.write_text(CSV, encoding="utf-8-sig")  # as Excel saves "CSV UTF-8"
+    lene = people.open("Lene", locale="da-DK")
+    page = lene.page
+
+    # The invitation email: accept, sign in with a code, land on her municipality.
+    lene.follow_email_link(last_email_to(EMAIL), "/invitations/")
+    expect(page.locator("html")).to_have_attribute("lang", "da")
+    lene.check()
+    lene.button("Accept the invitation").click()
+    lene.sign_in(EMAIL)
+    expect(lene.heading("Kolding Kommune")).to_be_visible()
+    lene.check()
+
+    # A leader group for the municipality's top leaders.
+    page.get_by_text(lene.t("Create a leader group")).click()
+    lene.field("Name").fill(GROUP)
+    lene.button("Create group").click()
+    expect(lene.status()).to_contain_text(lene.t("%(name)s is created.", name=GROUP))
+    lene.check()
+
+    # The CSV file has a wrong email in row 3: nothing is saved, the row is named.
+    lene.link("Enrol leaders in %(group)s", group=GROUP).click()
+    lene.check()
+    lene.field("Or upload a CSV file").set_input_files(csv_file)
+    lene.button("Check the list").click()
+    problems = page.get_by_role("alert")
+    expect(problems).to_contain_text(lene.t("Row %(row)s", row=3))
+    expect(problems).to_contain_text(lene.t("email"))
+    assert not emails_to(LEADERS[0])
+    lene.check()
+
+    # She fixes the row in the list the page kept, checks it again and enrols all three.
+    text = lene.field("Paste the list")
+    text.fill(text.input_value().replace("@kolding;", "@kolding.example;"))
+    lene.button("Check the list").click()
+    expect(lene.heading(lene.t("The list is right"), level=2)).to_be_visible()
+    lene.check()
+    page.get_by_role("button", name=lene.tn("Enrol %(count)s leader", "Enrol %(count)s leaders",
+                                            3)).click()
+
+    # The invitations go out, one to each leader, and are listed until they are accepted.
+    expect(lene.status()).to_contain_text(lene.tn(
+        "%(count)s invitation is on its way.", "%(count)s invitations are on their way.", 3))
+    pending = page.get_by_role("table", name=lene.t("Invitations not yet accepted"))
+    for email in LEADERS:
+        row = pending.get_by_role("row").filter(has_text=email)
+        expect(row).to_contain_text(GROUP)
+        expect(row).not_to_contain_text(lene.t("Queued"))  # sent, with the time it went
+        assert "/invitations/" in last_email_to(email).body
+    group_card = page.get_by_role("listitem").filter(
+        has=page.get_by_role("heading", name=GROUP))
+    expect(group_card).to_be_visible()
+    lene.check()
