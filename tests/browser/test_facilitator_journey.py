@@ -1,0 +1,56 @@
+"""Journey 4: a facilitator puts the gathering screen on the projector. A group's result
+stays hidden until the k-th leader of the group has submitted, then appears by itself."""
+
+import re
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from tests.browser.worlds import ANONYMITY_THRESHOLD, running_cohort
+
+pytestmark = pytest.mark.browser
+
+POLL_TIMEOUT_MS = 15_000  # the screen asks for news every 5 seconds
+
+
+def test_the_group_result_appears_on_the_gathering_screen_when_the_kth_leader_submits(people):
+    world = running_cohort()
+    for name in ("Ola Nordmann", "Siri Dahl"):
+        world.leader_who_answered(name, today=2, ambition=4)
+    ingrid = people.open("Ingrid")
+    page = ingrid.page
+
+    ingrid.sign_in(world.facilitator.email)
+    expect(ingrid.heading(ingrid.t("Cohorts you facilitate"))).to_be_visible()
+    ingrid.check()
+
+    ingrid.goto(reverse("round_results", kwargs={"network_slug": world.network.slug,
+                                                 "round_id": world.round.pk}))
+    ingrid.check()
+    ingrid.link("Open the gathering screen").click()
+    ingrid.check()
+    page.keyboard.press("ArrowRight")  # a presentation clicker: the first dimension
+    expect(page).to_have_url(re.compile(r"\?d=1$"))
+    chart = page.get_by_role("img", name=re.compile(world.round.instrument.dimensions.first()
+                                                    .name[ingrid.language]))
+    not_yet = ingrid.t("not shown yet: fewer than %(k)s answers", k=ANONYMITY_THRESHOLD)
+    expect(chart).to_contain_text(
+        re.compile(rf"{re.escape(world.group.name)}\s*{re.escape(not_yet)}"))
+    hidden = ingrid.t("not shown")
+    group_row = page.locator(".gathering__live tr").filter(has_text=world.group.name)
+    expect(group_row).to_contain_text(hidden)
+    expect(ingrid.status()).to_contain_text("2")
+    ingrid.check()
+    with page.expect_response(lambda response: response.url.endswith("?d=1"),
+                              timeout=POLL_TIMEOUT_MS):
+        pass  # the screen asked for news: still two answers, still hidden
+    expect(group_row).to_contain_text(hidden)
+
+    world.leader_who_answered("Kari Hansen", today=3, ambition=5)
+    expect(ingrid.status()).to_contain_text("3", timeout=POLL_TIMEOUT_MS)
+    expect(group_row).not_to_contain_text(hidden)
+    expect(chart).not_to_contain_text(not_yet)
+    expect(group_row).to_contain_text(re.compile(r"\d"))
+    ingrid.check()
+    ingrid.screenshot("gathering-screen", full_page=False)
