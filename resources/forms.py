@@ -69,12 +69,12 @@ class ResourceForm(forms.Form):
         super().__init__(*args, **kwargs)
         labels = {"title": _("Title"), "description": _("Short description"),
                   "body": _("Text")}
-        for code, language in settings.LANGUAGES:
+        for code, _language in settings.LANGUAGES:
             for name in TEXT_FIELDS:
                 field = (forms.CharField(max_length=200) if name == "title"
                          else forms.CharField(widget=forms.Textarea(attrs={"rows": 4})))
                 field.required = False
-                field.label = f"{labels[name]} ({language})"
+                field.label = labels[name]  # the fieldset's legend names the language
                 self.fields[f"{name}_{code}"] = field
 
     def language_fieldsets(self):
