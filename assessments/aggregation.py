@@ -38,7 +38,6 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -47,6 +46,7 @@ from assessments.models import AnswerKind, Dimension, Round
 # The benchmark's own k: the number of scores and of networks it needs before it shows.
 BENCHMARK_K = 20
 BENCHMARK_MIN_NETWORKS = 3
+RELEASED_SUMS_CACHE_SECONDS = 30 * 24 * 3600
 
 KINDS = (AnswerKind.TODAY, AnswerKind.AMBITION)
 
@@ -235,10 +235,10 @@ FROM released WHERE release_level > 0
 GROUP BY dimension_id, kind_index, group_id, organisation_id, release_level, bucket
 """
 
-_NATIONAL_SELECT = """
-SELECT dimension_id, kind_index, network_id, bucket, COUNT(*), SUM(score), SUM(score * score)
+_CLOSED_ROUND_SELECT = """
+SELECT round_id, dimension_id, kind_index, bucket, COUNT(*), SUM(score), SUM(score * score)
 FROM released WHERE release_level > 0
-GROUP BY dimension_id, kind_index, network_id, bucket
+GROUP BY round_id, dimension_id, kind_index, bucket
 """
 
 
@@ -331,22 +331,46 @@ def round_results(round, *, dimensions=None, now=None):
     )
 
 
+def _released_sums_of_closed_rounds(round_ids, instrument):
+    """{round id: [(dimension id, kind index, bucket, count, sum, sum of squares), ...]} of
+    the released scores of closed rounds, in one statement."""
+    placeholders = ", ".join(["%s"] * len(round_ids))
+    sql = _FINAL.format(where=f"s.round_id IN ({placeholders})") + _CLOSED_ROUND_SELECT
+    sums = {round_id: [] for round_id in round_ids}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*round_ids, _bucket_offset(instrument)])
+        for round_id, *row in cursor.fetchall():
+            sums[round_id].append(tuple(row))
+    return sums
+
+
 def national_benchmark(instrument, *, dimensions=None, now=None):
     """The released blocks of every closed round of this instrument version, across
     networks; suppressed unless BENCHMARK_MIN_NETWORKS networks and BENCHMARK_K scores are
-    in a cell. It reads every network on purpose (an anonymised cross-network benchmark)."""
+    in a cell. It reads every network on purpose (an anonymised cross-network benchmark).
+
+    A closed round's released sums never change, so each round's are computed once and kept
+    in the cache (keyed by its closing time and k); a page then costs one small query."""
     now = now or timezone.now()
     if dimensions is None:
         dimensions = instrument_dimensions(instrument)
-    sql = _FINAL.format(where="rd.instrument_id = %s AND rd.closes_at <= %s") + _NATIONAL_SELECT
-    params = [instrument.pk, connection.ops.adapt_datetimefield_value(now),
-              _bucket_offset(instrument)]
+    # Round.unscoped: deliberately across networks; only ids and closing times are read.
+    closed = Round.unscoped.filter(instrument=instrument, closes_at__lte=now).values_list(
+        "pk", "network_id", "closes_at", "network__anonymity_threshold")
+    keys = {f"assessments:released:{pk}:{closes_at.timestamp()}:{k}": (pk, network_id)
+            for pk, network_id, closes_at, k in closed}
+    found = cache.get_many(list(keys))
+    missing = {pk: key for key, (pk, _network) in keys.items() if key not in found}
+    if missing:
+        computed = _released_sums_of_closed_rounds(sorted(missing), instrument)
+        fresh = {missing[pk]: rows for pk, rows in computed.items()}
+        cache.set_many(fresh, timeout=RELEASED_SUMS_CACHE_SECONDS)
+        found |= fresh
     sums = defaultdict(_Sums)
     networks = defaultdict(set)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for (dimension_id, kind_index, network_id, bucket, count, total,
-             squares) in cursor.fetchall():
+    for key, rows in found.items():
+        network_id = keys[key][1]
+        for dimension_id, kind_index, bucket, count, total, squares in rows:
             cell = (dimension_id, KINDS[kind_index])
             sums[cell].add(bucket, count, total, squares)
             networks[cell].add(network_id)
@@ -361,19 +385,3 @@ def national_benchmark(instrument, *, dimensions=None, now=None):
                 cells.append(sums[cell].stats(instrument, BENCHMARK_K))
         rows.append(DimensionResult(dimension, *cells))
     return Aggregate("national", None, rows)
-
-
-def cached_national_benchmark(instrument, *, dimensions=None, now=None):
-    """national_benchmark, kept in the cache until another round of the instrument closes
-    (its inputs are closed rounds only, which never change)."""
-    now = now or timezone.now()
-    # Round.unscoped: the benchmark is deliberately across networks; only counts are read.
-    closed = Round.unscoped.filter(instrument=instrument, closes_at__lte=now).aggregate(
-        rounds=Count("id"), last=Max("closes_at"))
-    key = (f"assessments:benchmark:{instrument.pk}:{closed['rounds']}:"
-           f"{closed['last'].timestamp() if closed['last'] else 0}")
-    benchmark = cache.get(key)
-    if benchmark is None:
-        benchmark = national_benchmark(instrument, dimensions=dimensions, now=now)
-        cache.set(key, benchmark, timeout=24 * 3600)
-    return benchmark

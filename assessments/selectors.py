@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, OuterRef, Q
 
 from assessments.aggregation import (
-    cached_national_benchmark,
     compare,
     instrument_dimensions,
+    national_benchmark,
     round_results,
 )
 from assessments.models import DimensionScore, InstrumentKind, Response, Round
@@ -294,5 +294,5 @@ def group_results_page(network, roles, round, *, with_change=True, with_benchmar
             page.earlier_round = earlier
             page.network_change = compare(round_results(earlier).network, results.network)
     if with_benchmark:
-        page.benchmark = cached_national_benchmark(round.instrument, dimensions=dimensions)
+        page.benchmark = national_benchmark(round.instrument, dimensions=dimensions)
     return page

@@ -55,6 +55,7 @@ def test_two_networks_are_not_a_benchmark(world, other_world, instrument):
 
 
 def test_fewer_than_the_benchmarks_k_is_not_shown(world, other_world, instrument):
+    """Three networks of five: 15 scores are fewer than the benchmark's own k."""
     third = make_world("third-network")
     for each in (world, other_world, third):
         answers(closed_round(each, instrument), each.group, [3] * 5)
@@ -70,15 +71,20 @@ def test_open_rounds_do_not_count(world, other_world, instrument):
     assert vision(national_benchmark(instrument)) == Suppressed(Suppressed.TOO_FEW_NETWORKS)
 
 
-def test_the_cached_benchmark_renews_when_another_round_closes(world, other_world, instrument):
+def test_each_closed_round_is_summed_once_then_read_from_the_cache(
+        world, other_world, instrument, django_assert_num_queries):
     third = make_world("third-network")
     for each in (world, other_world, third):
         answers(closed_round(each, instrument), each.group, [3] * 10)
-    first = aggregation.cached_national_benchmark(instrument)
-    assert vision(first).mean == 3.0
+    dimensions = aggregation.instrument_dimensions(instrument)
+    with django_assert_num_queries(2):  # the closed rounds, then their sums in one statement
+        assert vision(national_benchmark(instrument, dimensions=dimensions)).mean == 3.0
+    with django_assert_num_queries(1):
+        assert vision(national_benchmark(instrument, dimensions=dimensions)).mean == 3.0
     answers(closed_round(world, instrument), world.group, [5] * 30)
-    assert vision(aggregation.cached_national_benchmark(instrument)).mean == pytest.approx(
-        (30 * 3 + 30 * 5) / 60)
+    with django_assert_num_queries(2):  # only the newly closed round is summed
+        assert vision(national_benchmark(instrument, dimensions=dimensions)).mean == (
+            pytest.approx((30 * 3 + 30 * 5) / 60))
 
 
 def test_the_results_page_shows_the_benchmark_without_naming_networks(
