@@ -17,7 +17,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 from tests.browser.people import People  # noqa: E402
 
 STATIC = Path(__file__).parent / "static"
-CHROMIUM = "/usr/bin/chromium"
+# Debian's Chromium (.ci/run installs it); another build can be named with BRO_CHROMIUM.
+CHROMIUM = os.environ.get("BRO_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 
@@ -25,6 +26,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     """Debian's Chromium: Playwright cannot download its own browsers here."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"The browser journeys need Chromium at {CHROMIUM} "
+                    "(apt-get install chromium, or set BRO_CHROMIUM).", pytrace=False)
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
