@@ -125,22 +125,39 @@ class Aggregate:
 
 @dataclass
 class RoundResults:
-    """Every selection of one round, computed together in one statement."""
+    """Every selection of one round, summed together in one statement; a group's or an
+    organisation's aggregate is built when first asked for."""
 
     round: Round
     k: int
     final: bool
     dimensions: list
     network: Aggregate
-    groups: dict = field(default_factory=dict)
-    organisations: dict = field(default_factory=dict)
+    group_sums: dict = field(default_factory=dict, repr=False)
+    organisation_sums: dict = field(default_factory=dict, repr=False)
+    _built: dict = field(default_factory=dict, repr=False)
+
+    def _selection(self, scope, key, sums):
+        if (scope, key) not in self._built:
+            self._built[scope, key] = (
+                _aggregate(scope, key, self.dimensions, sums[key], self.round.instrument, self.k)
+                if key in sums else _empty(scope, key, self.dimensions))
+        return self._built[scope, key]
 
     def group(self, group_id):
-        return self.groups.get(group_id) or _empty("group", group_id, self.dimensions)
+        return self._selection("group", group_id, self.group_sums)
 
     def organisation(self, organisation_id):
-        return (self.organisations.get(organisation_id)
-                or _empty("organisation", organisation_id, self.dimensions))
+        return self._selection("organisation", organisation_id, self.organisation_sums)
+
+    @property
+    def groups(self):
+        """{group id: Aggregate} of every group with released scores."""
+        return {key: self.group(key) for key in self.group_sums}
+
+    @property
+    def organisations(self):
+        return {key: self.organisation(key) for key in self.organisation_sums}
 
 
 @dataclass(frozen=True)
@@ -303,7 +320,9 @@ def round_results(round, *, dimensions=None, now=None):
     if dimensions is None:
         dimensions = instrument_dimensions(instrument)
     final = round.closes_at <= now
-    sql = ((_FINAL if final else _LIVE).format(where="s.network_id = %s AND s.round_id = %s")
+    # The network is named on the round (its scores carry the same one): the planner then
+    # estimates the round's rows right and joins the responses by hash.
+    sql = ((_FINAL if final else _LIVE).format(where="rd.network_id = %s AND s.round_id = %s")
            + _ROUND_SELECT)
     params = [network.pk, round.pk, _bucket_offset(instrument)]
     whole = defaultdict(_Sums)
@@ -324,11 +343,7 @@ def round_results(round, *, dimensions=None, now=None):
     return RoundResults(
         round=round, k=k, final=final, dimensions=dimensions,
         network=_aggregate("round", None, dimensions, whole, instrument, k),
-        groups={key: _aggregate("group", key, dimensions, sums, instrument, k)
-                for key, sums in groups.items()},
-        organisations={key: _aggregate("organisation", key, dimensions, sums, instrument, k)
-                       for key, sums in organisations.items()},
-    )
+        group_sums=dict(groups), organisation_sums=dict(organisations))
 
 
 def _released_sums_of_closed_rounds(round_ids, instrument):

@@ -275,7 +275,7 @@ def _earlier_round(network, round):
 def group_results_page(network, roles, round, *, with_change=True, with_benchmark=False):
     dimensions = instrument_dimensions(round.instrument)
     results = round_results(round, dimensions=dimensions)
-    groups = _visible_groups(network, roles, round, results.groups)
+    groups = _visible_groups(network, roles, round, results.group_sums)
     organisations = []
     coordinated = _coordinated(roles)
     if coordinated:
