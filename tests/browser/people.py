@@ -249,8 +249,12 @@ class Person:
                 + json.dumps(violations, indent=1, ensure_ascii=False))
 
     def screenshot(self, name, full_page=True):
+        """docs/screenshots/<name>.png for the README (a screen's worth from the top of the
+        page, or the full page)."""
         if SCREENSHOTS:
             Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
+            if not full_page:
+                self.page.evaluate("window.scrollTo(0, 0)")
             self.page.screenshot(path=Path(SCREENSHOTS) / f"{name}.png", full_page=full_page)
 
 

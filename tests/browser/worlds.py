@@ -73,7 +73,8 @@ def running_cohort():
     network, programme = digi_agder()
     organisation = make_organisation(network, "Kristiansand kommune")
     group = make_group(network, organisation, "Kommunedirektørens ledergruppe")
-    facilitator = make_person("Ingrid Solberg", "ingrid.solberg@bro.example")
+    # Ingrid facilitates in networks of both countries and reads Bro in English.
+    facilitator = make_person("Ingrid Solberg", "ingrid.solberg@bro.example", language="en")
     grant_role(facilitator, network, RoleKind.FACILITATOR)
     today = timezone.localdate()
     cohort = cohort_services.create_cohort(
