@@ -138,10 +138,11 @@ def accept_invitation(request, token):
 def manage_dashboard(request):
     require_role(request, RoleKind.NETWORK_ADMIN)
     network = request.network
-    organisation_form = OrganisationForm(network=network)
-    invitation_form = StaffInvitationForm(network=network)
+    # Both forms have a "name": prefixes keep their ids (and so their labels) apart.
+    organisation_form = OrganisationForm(network=network, prefix="organisation")
+    invitation_form = StaffInvitationForm(network=network, prefix="invite")
     if request.method == "POST" and "add_organisation" in request.POST:
-        organisation_form = OrganisationForm(request.POST, network=network)
+        organisation_form = OrganisationForm(request.POST, network=network, prefix="organisation")
         if organisation_form.is_valid():
             organisation = organisation_form.save(commit=False)
             organisation.network = network
@@ -149,7 +150,7 @@ def manage_dashboard(request):
             messages.success(request, _("%(name)s is added.") % {"name": organisation.name})
             return redirect("manage_dashboard", network_slug=network.slug)
     elif request.method == "POST" and "invite" in request.POST:
-        invitation_form = StaffInvitationForm(request.POST, network=network)
+        invitation_form = StaffInvitationForm(request.POST, network=network, prefix="invite")
         if invitation_form.is_valid():
             data = invitation_form.cleaned_data
             with transaction.atomic():

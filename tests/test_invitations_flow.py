@@ -26,10 +26,11 @@ def organisation_url(world, organisation=None):
 
 
 def invite_staff(client, world, **fields):
-    data = {"invite": "1", "name": "Kari Nordmann", "email": "kari@test.example",
+    data = {"name": "Kari Nordmann", "email": "kari@test.example",
             "kind": RoleKind.COORDINATOR, "organisation": world.organisation.pk,
             "language": "nb", **fields}
-    return client.post(manage_url(world), data)
+    return client.post(manage_url(world), {
+        "invite": "1", **{f"invite-{key}": value for key, value in data.items()}})
 
 
 def invite_leader(client, world, organisation=None, **fields):
@@ -85,7 +86,7 @@ class TestWhoInvitesWhom:
         client.force_login(world.admin)
         response = invite_staff(client, world, organisation="")
         assert response.status_code == 200
-        assert 'id="id_organisation_error"' in response.content.decode()
+        assert 'id="id_invite-organisation_error"' in response.content.decode()
         assert not Invitation.objects.for_network(world.network).exists()
 
     def test_an_organisation_of_another_network_is_refused(self, client, world, other_world):
@@ -294,3 +295,21 @@ def test_an_existing_person_keeps_their_name_and_language(
     client.post(reverse("accept_invitation", args=[token]))
     person.refresh_from_db()
     assert (person.name, person.language) == ("Kari Original", "da")
+
+
+def test_a_network_admin_adds_an_organisation_next_to_the_invitation_form(client, world):
+    from tenancy.models import Organisation
+
+    client.force_login(world.admin)
+    page = client.get(manage_url(world)).content.decode()
+    ids = re.findall(r' id="(id_[^"]+)"', page)
+    assert len(ids) == len(set(ids)), "two fields share an id, so a label names the wrong one"
+    response = client.post(manage_url(world), {
+        "add_organisation": "1", "organisation-name": "Grimstad kommune",
+        "organisation-org_number": "964977402"})
+    assert response.status_code == 302
+    assert Organisation.objects.for_network(world.network).filter(
+        name="Grimstad kommune").exists()
+    again = client.post(manage_url(world), {
+        "add_organisation": "1", "organisation-name": "grimstad KOMMUNE"})
+    assert 'id="id_organisation-name_error"' in again.content.decode()

@@ -65,6 +65,18 @@ def new_admin(client, world):
     client.force_login(person)
 
 
+def admin_at_the_app_step(client, world):
+    from tests.factories import sign_in_with_code
+
+    sign_in_with_code(client, world.admin.email)
+
+
+def leader_with_password(client, world):
+    world.leader.set_password("bro-bridges-2026")
+    world.leader.save()
+    client.force_login(world.leader)
+
+
 def staff_with_app(client, world):
     client.force_login(with_mfa(make_person(is_staff=True)))
 
@@ -82,6 +94,9 @@ PAGES = {
     "password reset": (anonymous, lambda w: reverse("account_reset_password")),
     "sign out": (signed_in("leader"), lambda w: reverse("account_logout")),
     "set a password": (signed_in("leader"), lambda w: reverse("account_set_password")),
+    "change the password": (leader_with_password,
+                            lambda w: reverse("account_change_password")),
+    "enter the app code": (admin_at_the_app_step, lambda w: reverse("mfa_authenticate")),
     "profile": (signed_in("leader"), lambda w: reverse("profile")),
     "networks": (signed_in("leader"), lambda w: reverse("network_choice")),
     "microsoft accounts": (signed_in("leader"), lambda w: reverse("socialaccount_connections")),
@@ -254,3 +269,9 @@ def test_focus_is_always_visible():
     css = stylesheet()
     assert re.search(r":focus-visible\s*\{[^}]*outline:\s*3px solid", css)
     assert "outline: none" not in css.replace("main:focus { outline: none; }", "")
+
+
+def test_a_checkbox_comes_before_its_label(client, db):
+    html = client.get(reverse("account_login")).content.decode()
+    assert re.search(r'<div class="field field--check">\s*<input type="checkbox" name="remember"'
+                     r'[^>]*id="id_remember">\s*<label for="id_remember">', html)
