@@ -238,3 +238,60 @@ class DimensionScore(TenantModel):
             models.Index(fields=["round", "dimension", "kind"]),
             models.Index(fields=["round", "leader_group", "dimension", "kind"]),
         ]
+
+
+class ReportKind(models.TextChoices):
+    GROUP = "group", _("Leader group report")
+    NETWORK = "network", _("Network report")
+
+
+class ReportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    WORKING = "working", _("Being made")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+def report_file_name(report, filename):
+    """One fixed name per report, so making it again replaces the same file."""
+    return f"reports/{report.network_id}/report-{report.pk}.pdf"
+
+
+class Report(TenantModel):
+    """A PDF of a cohort's results: of one leader group (kind "group") or of the network with
+    every group (kind "network"). Made by a Celery task (assessments/tasks.py); the numbers
+    come from assessments.aggregation like the results pages'."""
+
+    kind = models.CharField(max_length=10, choices=ReportKind.choices)
+    cohort = models.ForeignKey("cohorts.Cohort", on_delete=models.CASCADE, related_name="+")
+    leader_group = models.ForeignKey(
+        "tenancy.LeaderGroup", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    language = models.CharField(max_length=5, choices=settings.LANGUAGES)
+    status = models.CharField(max_length=10, choices=ReportStatus.choices,
+                              default=ReportStatus.QUEUED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True, help_text=_("Why the last attempt failed (for staff)."))
+    file = models.FileField(upload_to=report_file_name, blank=True)
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        ordering = ["-requested_at", "-pk"]
+        base_manager_name = "unscoped"
+        constraints = [models.CheckConstraint(
+            condition=models.Q(kind="group", leader_group__isnull=False)
+            | models.Q(kind="network", leader_group__isnull=True),
+            name="report_group_matches_kind")]
+        indexes = [models.Index(fields=["cohort", "leader_group", "kind", "-requested_at"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.pk}"
+
+    @property
+    def in_progress(self):
+        return self.status in (ReportStatus.QUEUED, ReportStatus.WORKING)

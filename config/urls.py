@@ -11,6 +11,7 @@ network_patterns = [
     path("", include("reminders.network_urls")),
     path("", include("assessments.urls")),
     path("", include("assessments.results_urls")),
+    path("", include("assessments.report_urls")),
     path("", include("cohorts.urls")),
     path("", include("resources.urls")),
     path("", include("modules.urls")),

@@ -460,3 +460,59 @@ def make_initiative(world, title="Technology radar", **fields):
         module=cohort_module.module, title=title,
         defaults={"horizon": "short", "description": "Twice a year.", **fields})
     return initiative
+
+
+# --- Reports (assessments/reports.py) -------------------------------------------------------
+
+def make_report(world, kind="group", **fields):
+    """A report of the world's cohort (test_role_matrix's facilitated one): of the world's
+    group, or with kind="network" of the whole cohort; queued unless fields say otherwise."""
+    from assessments.models import Report
+
+    group = world.group if kind == "group" else None
+    return Report.objects.create(
+        network=world.network, cohort=world_cohort(world), leader_group=group, kind=kind,
+        language=world.network.default_language, requested_by=world.admin, **fields)
+
+
+@dataclass
+class ReportResults:
+    round: object
+    group: LeaderGroup  # the world's group: 5 answers, shown
+    other: LeaderGroup  # 5 answers, shown
+    small: LeaderGroup  # 2 answers: below k, never shown
+    small_leader: Person
+
+
+REPORT_SCORES = {
+    # group: per leader {dimension: (today, ambition)}; means are in tests/test_reports_pdf.py
+    "group": [{"vision": (t, a), "customer": (3, 4), "data": (d, 3)}
+              for t, a, d in zip((2, 2, 3, 3, 3), (4, 4, 4, 5, 5), (1, 2, 2, 2, 2), strict=True)],
+    "other": [{"vision": (3.5, 4.5), "customer": (2, 5), "data": (4, 4)}] * 5,
+    # means 1.7 → 4.7, 2.3 → 4.2, 3.7 → 4.9: numbers no other value of the report has
+    "small": [{"vision": (1.6, 4.6), "customer": (2.3, 4.2), "data": (3.7, 4.9)},
+              {"vision": (1.8, 4.8), "customer": (2.3, 4.2), "data": (3.7, 4.9)}],
+}
+
+
+def make_report_results(world, cohort=None):
+    """An open round of the world's cohort (build_round) with three groups of the world's
+    organisation: the world's group and "Helse" with 5 answers each, "Smågruppen" with 2."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    round_ = build_round(world, cohort=cohort)
+    other = make_group(world.network, world.organisation, name="Ledergruppe Helse")
+    small = make_group(world.network, world.organisation, name="Smågruppen")
+    round_.cohort.leader_groups.add(world.group, other, small)
+    small_leader = make_person()
+    grant_role(small_leader, world.network, RoleKind.LEADER, leader_group=small)
+    start = timezone.now() - timedelta(hours=1)
+    people = {"group": [world.leader] + [None] * 4, "small": [small_leader, None]}
+    for key, group in (("group", world.group), ("other", other), ("small", small)):
+        for index, scores in enumerate(REPORT_SCORES[key]):
+            person = people.get(key, [None] * 5)[index]
+            build_submission(round_, person=person, group=group, scores=scores,
+                             submitted_at=start + timedelta(minutes=len(key) * 10 + index))
+    return ReportResults(round_, world.group, other, small, small_leader)

@@ -12,6 +12,7 @@ from tests.factories import (
     journey_activity,
     make_initiative,
     make_network_resource,
+    make_report,
     world_cohort,
     world_cohort_module,
     world_gathering,
@@ -32,6 +33,7 @@ OBJECTS = {
     "reflection_activity_id": lambda world: journey_activity(world, "reflection").pk,
     "task_activity_id": lambda world: journey_activity(world, "group_task").pk,
     "initiative_id": lambda world: make_initiative(world).pk,
+    "report_id": lambda world: make_report(world).pk,
 }
 
 

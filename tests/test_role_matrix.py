@@ -63,6 +63,11 @@ ALLOWED = {
     "initiative_delete": {"leader"},
     "group_work": {"leader", "coordinator", "facilitator", "admin"},
     "shared_initiatives": {"leader", "facilitator", "admin"},
+    "group_reports": {"leader", "facilitator", "admin"},
+    "cohort_reports": {"facilitator", "admin"},
+    "report_detail": {"leader", "facilitator", "admin"},
+    "report_retry": {"leader", "facilitator", "admin"},
+    "report_download": {"leader", "facilitator", "admin"},
 }
 
 

@@ -1,0 +1,390 @@
+"""Reports of a cohort's assessment results as PDF: what goes in, the HTML, and the PDF.
+
+* **The numbers** come from assessments.aggregation, the one place the anonymity rule is
+  applied, exactly as on the results pages: a value that may not be shown arrives as a
+  `Suppressed` and is written "not shown: fewer than k answered", never as a number.
+* **The charts** are the SVG of assessments.charts, the same functions the web pages call,
+  written inline into the HTML.
+* **The PDF** is made by WeasyPrint with `OfflineURLFetcher`, which loads nothing from any
+  network: only data: URIs and the network's logo, read from Django's default storage.
+
+A group report holds, for every round of the cohort that has opened, the group's results
+against the network's (today, ambition, the gap between them and the change since the
+cohort's earlier round of the same instrument), its charts, the discussion prompts (largest
+gap first) and the group's ambitions and initiatives. A network report holds the network's
+results and every group of the cohort side by side, dimension by dimension.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import formats, timezone, translation
+from django.utils.safestring import mark_safe
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from assessments import charts
+from assessments.aggregation import Suppressed, compare, instrument_dimensions, round_results
+from assessments.models import InstrumentKind, ReportKind, Round
+from modules.selectors import group_work
+from tenancy.models import LeaderGroup
+from tenancy.translated import translated
+
+# Stored files appear in a report's HTML under this scheme; only report_pdf serves them.
+STORAGE_SCHEME = "bro-storage"
+# Rows of one comparison chart in a network report: more would not fit on a page.
+GROUPS_PER_CHART = 30
+
+
+def storage_url(name):
+    """The address of a stored file (the network's logo) in a report's HTML."""
+    return f"{STORAGE_SCHEME}:{name}"
+
+
+# --- Text in the report ----------------------------------------------------------------------
+
+def hidden_text(k):
+    return _("not shown: fewer than %(k)s answered") % {"k": k}
+
+
+def value_text(value, k, *, signed=False, digits=1):
+    """A mean, gap or change as text; a Suppressed as the anonymity message; None as "–"."""
+    if value is None:
+        return "–"
+    if getattr(value, "shown", True) is False:
+        return hidden_text(k)
+    number = charts.number(value)
+    return charts.format_gap(number) if signed else charts.number_format(number, digits)
+
+
+def css_string(text):
+    """A quoted CSS string that cannot end the string or the style element early."""
+    escaped = (str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+               .replace("<", "\\3c ").replace(">", "\\3e "))
+    return f'"{escaped}"'
+
+
+def page_counter_content():
+    """CSS `content` for "Page X of Y" in the active language (counters of @page)."""
+    text = _("Page %(page)s of %(pages)s") % {"page": "\0page\0", "pages": "\0pages\0"}
+    parts = []
+    for index, piece in enumerate(text.split("\0")):
+        if index % 2:
+            parts.append(f"counter({piece})")
+        elif piece:
+            parts.append(css_string(piece))
+    return mark_safe(" ".join(parts))
+
+
+ASCII = str.maketrans({"æ": "ae", "Æ": "Ae", "ø": "o", "Ø": "O", "å": "a", "Å": "A"})
+
+
+def download_name(report):
+    """e.g. digi-agder-ledergruppen-kristiansand-2026-03-05.pdf"""
+    subject = report.leader_group.name if report.leader_group_id else report.cohort.name
+    day = timezone.localdate(report.finished_at or report.requested_at)
+    parts = [slugify(str(text).translate(ASCII)) for text in (report.network.name, subject)]
+    return "-".join([part for part in parts if part] + [day.isoformat()]) + ".pdf"
+
+
+# --- What goes in ------------------------------------------------------------------------------
+
+@dataclass
+class Table:
+    caption: str
+    columns: list
+    rows: list  # [(row header, [cell text, ...]), ...]
+    groups: list = field(default_factory=list)  # [(label, number of columns)] above columns
+
+
+@dataclass
+class DimensionPart:
+    """One dimension in a network report: its prompt and every group next to the network."""
+
+    dimension: object
+    charts: list
+
+
+@dataclass
+class RoundPart:
+    round: Round
+    instrument_name: str
+    k: int
+    final: bool
+    earlier_round: Round | None = None
+    notes: list = field(default_factory=list)
+    tables: list = field(default_factory=list)
+    charts: list = field(default_factory=list)
+    prompts: list = field(default_factory=list)  # [(dimension name, prompt)]
+    dimensions: list = field(default_factory=list)  # DimensionPart, network reports only
+
+
+@dataclass
+class ReportData:
+    report: object
+    title: str
+    subtitle: str
+    date: str
+    k: int
+    rounds: list
+    work: list = field(default_factory=list)  # the group's ambitions and initiatives
+    logo_url: str = ""
+
+    @property
+    def is_group(self):
+        return self.report.kind == ReportKind.GROUP
+
+
+def _opened_rounds(report, now):
+    return list(Round.objects.for_network(report.network)
+                .filter(cohort=report.cohort, opens_at__lte=now)
+                .select_related("instrument", "network").order_by("opens_at", "pk"))
+
+
+def _round_results(rounds, now):
+    """{round id: RoundResults} and {round id: the cohort's earlier round of the same
+    instrument (any version), if any}, with each instrument's dimensions read once."""
+    dimensions, results, earlier, latest = {}, {}, {}, {}
+    for round_ in rounds:
+        instrument = round_.instrument
+        if instrument.pk not in dimensions:
+            dimensions[instrument.pk] = instrument_dimensions(instrument)
+        results[round_.pk] = round_results(round_, dimensions=dimensions[instrument.pk], now=now)
+        earlier[round_.pk] = latest.get(instrument.slug)
+        latest[instrument.slug] = round_
+    return results, earlier
+
+
+def _facet_label(dimension):
+    labels = {"knowledge": pgettext("competence facet", "Knowledge"),
+              "skills": pgettext("competence facet", "Skills"),
+              "attitude": pgettext("competence facet", "Attitude")}
+    return labels.get(dimension.facet) or translated(dimension.name)
+
+
+def _shape_chart(instrument, aggregate, title):
+    """The radar (or, for the competence wheel, the wheel) of one aggregate."""
+    if instrument.kind == InstrumentKind.WHEEL:
+        return charts.wheel_chart(
+            [(translated(row.dimension.area.name),
+              charts.Row(_facet_label(row.dimension), row.today, row.ambition))
+             for row in aggregate.dimensions], title=title, scale_max=instrument.scale_max)
+    return charts.radar_chart(
+        [charts.Row(translated(row.dimension.name), row.today, row.ambition)
+         for row in aggregate.dimensions], title=title, scale_max=instrument.scale_max)
+
+
+def _bar_chart(instrument, aggregate, title):
+    return charts.bar_chart(
+        [charts.Row(translated(row.dimension.name), row.today, row.ambition)
+         for row in aggregate.dimensions],
+        title=_("%(title)s: today and ambition per dimension") % {"title": title},
+        scale_max=instrument.scale_max)
+
+
+def _prompts(aggregates, dimensions):
+    """(name, prompt) of every dimension with a prompt, the largest gap first in the first
+    aggregate that shows gaps (else in the instrument's order)."""
+    order = list(dimensions)
+    for aggregate in aggregates:
+        gaps = {row.dimension.pk: charts.number(row.gap) for row in aggregate.dimensions}
+        if any(gap is not None for gap in gaps.values()):
+            order.sort(key=lambda d: (gaps[d.pk] is None, -(gaps[d.pk] or 0), d.position))
+            break
+    return [(translated(d.name), translated(d.discussion_prompt))
+            for d in order if translated(d.discussion_prompt)]
+
+
+def _pair_cells(result, k):
+    return [value_text(result.today, k), value_text(result.ambition, k),
+            value_text(result.gap, k, signed=True)]
+
+
+def _change_table(caption, selections, changes, dimensions, k):
+    """Later minus earlier for each selection (label) and question, by dimension code."""
+    columns = [_("Dimension")]
+    groups = []
+    for label in selections:
+        columns += [_("Today"), _("Ambition")]
+        groups.append((label, 2))
+    rows = []
+    for dimension in dimensions:
+        cells = []
+        for change in changes:
+            entry = change.get(dimension.code)
+            cells += ([value_text(entry.today, k, signed=True),
+                       value_text(entry.ambition, k, signed=True)] if entry else ["–", "–"])
+        rows.append((translated(dimension.name), cells))
+    return Table(caption, columns, rows, groups)
+
+
+def _group_round(report, round_, results, earlier_results, earlier_round):
+    group, k = report.leader_group, results.k
+    instrument = round_.instrument
+    group_aggregate, network_aggregate = results.group(group.pk), results.network
+    part = RoundPart(round_, translated(instrument.name), k, results.final, earlier_round)
+    columns, column_groups = [_("Dimension")], []
+    if group_aggregate.shown:
+        columns += [_("Today"), _("Ambition"), _("Gap")]
+        column_groups.append((group.name, 3))
+    else:
+        part.notes.append(_("%(group)s: %(message)s.") % {
+            "group": group.name, "message": hidden_text(k)})
+    columns += [_("Today"), _("Ambition"), _("Gap")]
+    column_groups.append((report.network.name, 3))
+    rows = []
+    for group_row, network_row in zip(group_aggregate.dimensions, network_aggregate.dimensions,
+                                      strict=True):
+        cells = _pair_cells(group_row, k) if group_aggregate.shown else []
+        rows.append((translated(group_row.dimension.name), cells + _pair_cells(network_row, k)))
+    part.tables.append(Table(_("Today, ambition and the gap between them"), columns, rows,
+                             [("", 1), *column_groups]))
+    if earlier_results is not None:
+        part.tables.append(_change_table(
+            _("Change since “%(round)s”") % {"round": earlier_round.name},
+            [group.name, report.network.name],
+            [compare(earlier_results.group(group.pk), group_aggregate),
+             compare(earlier_results.network, network_aggregate)],
+            results.dimensions, k))
+    if group_aggregate.shown:
+        part.charts += [_shape_chart(instrument, group_aggregate, group.name),
+                        _bar_chart(instrument, group_aggregate, group.name)]
+    if network_aggregate.shown:
+        part.charts.append(_bar_chart(instrument, network_aggregate, report.network.name))
+    else:
+        part.notes.append(_("%(network)s: %(message)s.") % {
+            "network": report.network.name, "message": hidden_text(k)})
+    part.prompts = _prompts([group_aggregate, network_aggregate], results.dimensions)
+    return part
+
+
+def _cohort_groups(report, results_by_round):
+    """(label, group) of every group of the cohort and every group with results in one of its
+    rounds, by name; a name two groups share gets the organisation added."""
+    with_results = {pk for results in results_by_round.values() for pk in results.groups}
+    groups = list(LeaderGroup.objects.for_network(report.network)
+                  .filter(Q(pk__in=list(with_results)) | Q(cohorts=report.cohort))
+                  .select_related("organisation").distinct().order_by("name", "pk"))
+    names = [group.name for group in groups]
+    return [(f"{group.name} ({group.organisation.name})"
+             if names.count(group.name) > 1 and group.organisation else group.name, group)
+            for group in groups]
+
+
+def _network_round(report, round_, results, earlier_results, earlier_round, groups):
+    k, instrument, network = results.k, round_.instrument, results.network
+    part = RoundPart(round_, translated(instrument.name), k, results.final, earlier_round)
+    rows = [(translated(row.dimension.name),
+             [*_pair_cells(row, k),
+              value_text(row.today.spread, k) if row.today.shown else hidden_text(k)])
+            for row in network.dimensions]
+    part.tables.append(Table(
+        _("%(network)s: today, ambition and the gap between them") % {
+            "network": report.network.name},
+        [_("Dimension"), _("Today"), _("Ambition"), _("Gap"),
+         _("Disagreement (standard deviation, today)")], rows))
+    if earlier_results is not None:
+        part.tables.append(_change_table(
+            _("Change since “%(round)s”") % {"round": earlier_round.name},
+            [report.network.name], [compare(earlier_results.network, network)],
+            results.dimensions, k))
+    overview = []
+    for label, group in groups:
+        aggregate = results.group(group.pk)
+        today, ambition = aggregate.overall("today"), aggregate.overall("ambition")
+        gap = (ambition - today if isinstance(today, float) and isinstance(ambition, float)
+               else Suppressed(Suppressed.TOO_FEW))
+        overview.append((label, [
+            str(aggregate.respondents) if aggregate.shown else hidden_text(k),
+            value_text(today, k), value_text(ambition, k), value_text(gap, k, signed=True)]))
+    part.tables.append(Table(
+        _("Leader groups: the mean of all dimensions"),
+        [_("Leader group"), _("Answers counted"), _("Today"), _("Ambition"), _("Gap")],
+        overview))
+    if network.shown:
+        part.charts += [_shape_chart(instrument, network, report.network.name),
+                        _bar_chart(instrument, network, report.network.name)]
+    else:
+        part.notes.append(_("%(network)s: %(message)s.") % {
+            "network": report.network.name, "message": hidden_text(k)})
+    for index, dimension in enumerate(results.dimensions):
+        network_row = charts.Row(report.network.name, network.dimensions[index].today,
+                                 network.dimensions[index].ambition,
+                                 _answers_note(network.dimensions[index]))
+        group_rows = [charts.Row(label, results.group(group.pk).dimensions[index].today,
+                                 results.group(group.pk).dimensions[index].ambition,
+                                 _answers_note(results.group(group.pk).dimensions[index]))
+                      for label, group in groups]
+        chunks = [group_rows[start:start + GROUPS_PER_CHART]
+                  for start in range(0, len(group_rows), GROUPS_PER_CHART)] or [[]]
+        part.dimensions.append(DimensionPart(dimension, [
+            charts.comparison_chart(
+                [network_row, *chunk],
+                title=translated(dimension.name) if len(chunks) == 1 else
+                _("%(dimension)s (%(part)s of %(parts)s)") % {
+                    "dimension": translated(dimension.name), "part": number,
+                    "parts": len(chunks)},
+                scale_max=instrument.scale_max, first_column=_("Selection"), font_size=11,
+                hidden_text=hidden_text(k))
+            for number, chunk in enumerate(chunks, start=1)]))
+    return part
+
+
+def _answers_note(result):
+    return str(result.today.respondents) if result.today.shown else ""
+
+
+def report_data(report, now=None):
+    """Everything the report shows, in the active language."""
+    now = now or timezone.now()
+    network = report.network
+    rounds = _opened_rounds(report, now)
+    results, earlier = _round_results(rounds, now)
+    parts = []
+    if report.kind == ReportKind.GROUP:
+        group = report.leader_group
+        title = _("Report for %(group)s") % {"group": group.name}
+        for round_ in rounds:
+            before = earlier[round_.pk]
+            parts.append(_group_round(report, round_, results[round_.pk],
+                                      results[before.pk] if before else None, before))
+        work = [entry for entry in group_work(network, group)
+                if entry["cohort_module"].cohort_id == report.cohort_id]
+    else:
+        title = _("Network report for %(cohort)s") % {"cohort": report.cohort.name}
+        groups = _cohort_groups(report, results)
+        for round_ in rounds:
+            before = earlier[round_.pk]
+            parts.append(_network_round(report, round_, results[round_.pk],
+                                        results[before.pk] if before else None, before,
+                                        groups))
+        work = []
+    return ReportData(
+        report=report, title=title,
+        subtitle=report.cohort.name if report.kind == ReportKind.GROUP else network.name,
+        date=formats.date_format(timezone.localdate(now), "DATE_FORMAT"),
+        k=network.anonymity_threshold, rounds=parts, work=work,
+        logo_url=storage_url(network.logo.name) if network.logo else "")
+
+
+def report_html(report, now=None):
+    """The report as one HTML document in its language, ready for WeasyPrint."""
+    with translation.override(report.language):
+        data = report_data(report, now)
+        return render_to_string("assessments/reports/pdf/report.html", {
+            "data": data, "report": report, "network": report.network,
+            "language": report.language,
+            "css": {"network": mark_safe(css_string(report.network.name)),
+                    "title": mark_safe(css_string(data.title)),
+                    "date": mark_safe(css_string(data.date)),
+                    "pages": page_counter_content()}})
+
+
+def render_pdf(report, now=None):
+    """The PDF bytes of a report; the network's logo is the one file it may read."""
+    from assessments.report_pdf import html_to_pdf  # WeasyPrint takes seconds to import
+
+    logo = [report.network.logo.name] if report.network.logo else []
+    return html_to_pdf(report_html(report, now), storage_names=logo)
