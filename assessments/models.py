@@ -6,6 +6,7 @@ computed once when a response is submitted, never the raw answers."""
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from tenancy.scoping import TenantModel
@@ -253,8 +254,11 @@ class ReportStatus(models.TextChoices):
 
 
 def report_file_name(report, filename):
-    """One fixed name per report, so making it again replaces the same file."""
-    return f"reports/{report.network_id}/report-{report.pk}.pdf"
+    """One fixed name per report, so making it again replaces the same file; not guessable
+    from the id, though only the download view (which checks access) ever serves it."""
+    token = salted_hmac("assessments.report-file", str(report.pk),
+                        algorithm="sha256").hexdigest()[:20]
+    return f"reports/{report.network_id}/report-{report.pk}-{token}.pdf"
 
 
 class Report(TenantModel):
