@@ -121,7 +121,7 @@ def _wrap(label, width):
 
 def _fit(label, width, font_size):
     """Shorten a label to about `width` units at `font_size` (the full text is in the table)."""
-    limit = max(4, int(width / (font_size * 0.62)))
+    limit = max(4, int(width / (font_size * 0.66)))
     return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
 
 
@@ -420,7 +420,7 @@ def comparison_chart(rows, *, title, scale_max, first_column, font_size=16, hidd
     uid = f"chart-{next(_ids)}"
     scale = font_size / 16
     width = int((480 if stacked else 960) * scale)
-    label_width = 8 if stacked else int(320 * scale)
+    label_width = 8 if stacked else int(380 * scale)
     right = int(112 * scale)
     line_height = int(22 * scale)
     row_height = int((50 if stacked else 40) * scale)

@@ -257,9 +257,10 @@ def _visible_groups(network, roles, round, group_ids_with_results):
 
 
 def _group_labels(groups):
-    """Group names, with the organisation added where two groups share a name."""
+    """Group names, led by the organisation's where two groups share a name (so a shortened
+    label still tells them apart)."""
     names = [group.name for group in groups]
-    return [f"{group.name} ({group.organisation.name})"
+    return [f"{group.organisation.name}: {group.name}"
             if names.count(group.name) > 1 and group.organisation else group.name
             for group in groups]
 
