@@ -1,0 +1,104 @@
+"""Measure how long a report takes to make (DESIGN.md section 6: a network of 300 leaders).
+
+    .venv/bin/python bench/bench_reports.py                 # 300 leaders, median of 3
+    .venv/bin/python bench/bench_reports.py --leaders 1000 --repeat 5
+
+Uses DATABASE_URL, by default postgres://postgres@127.0.0.1:5432/bro_bench_reports (created,
+migrated and filled with manage.py seed_scale when the dataset has another size). Prints, for
+one leader group's report and for the network report of the network's cohort (every group side
+by side): the time to read the data and write the HTML, the time WeasyPrint takes to make the
+PDF, the number of pages and the size.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bro_bench_reports")
+os.environ.setdefault("TENANT_STRICT_SCOPING", "true")
+
+
+def timed(function, repeat):
+    """(median seconds, last result) of `repeat` calls."""
+    durations, result = [], None
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = function()
+        durations.append(time.perf_counter() - started)
+    return statistics.median(durations), result
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--leaders", type=int, default=300)
+    parser.add_argument("--repeat", type=int, default=3)
+    arguments = parser.parse_args()
+    from bench_assessments import ensure_database
+
+    ensure_database(os.environ["DATABASE_URL"])
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from tenancy.models import Role
+
+    existing = Role.unscoped.filter(kind="leader", network__slug__startswith="scale-").count()
+    if existing != arguments.leaders:
+        print(f"Generating the scale dataset ({arguments.leaders} leaders) ...")
+        call_command("seed_scale", leaders=arguments.leaders, replace=True)
+    measure(arguments.repeat)
+
+
+def measure(repeat):
+    import io
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from pypdf import PdfReader
+
+    from assessments import reports
+    from assessments.models import Report, ReportKind, Response, Round
+    from assessments.report_pdf import html_to_pdf
+    from cohorts.models import Cohort
+    from tenancy.models import LeaderGroup, Network
+
+    network = Network.objects.get(slug="scale-01")
+    cohort = Cohort.objects.for_network(network).get()
+    group = (LeaderGroup.objects.for_network(network).filter(cohorts=cohort)
+             .order_by("pk").first())
+    rounds = Round.objects.for_network(network).filter(cohort=cohort).count()
+    groups = LeaderGroup.objects.for_network(network).filter(cohorts=cohort).count()
+    responses = Response.objects.for_network(network).filter(
+        round__cohort=cohort, submitted_at__isnull=False).count()
+    print(f"\nBro reports benchmark: {network.name}, {groups} leader groups, {rounds} rounds, "
+          f"{responses} submitted responses (median of {repeat})\n")
+    html_to_pdf("<p>warm up</p>")  # WeasyPrint's first PDF loads its fonts
+
+    for label, report in (
+            (f"group report ({group.name})",
+             Report(network=network, cohort=cohort, leader_group=group,
+                    kind=ReportKind.GROUP, language="nb")),
+            (f"network report ({groups} groups)",
+             Report(network=network, cohort=cohort, kind=ReportKind.NETWORK, language="nb"))):
+        with CaptureQueriesContext(connection) as captured:
+            html_seconds, html = timed(lambda report=report: reports.report_html(report), repeat)
+        queries = len(captured.captured_queries) // repeat
+        pdf_seconds, pdf = timed(lambda html=html: html_to_pdf(html), repeat)
+        pages = len(PdfReader(io.BytesIO(pdf)).pages)
+        print(f"  {label:<34} data + HTML {html_seconds * 1000:7.0f} ms ({queries} queries)"
+              f"   PDF {pdf_seconds:5.1f} s   total {html_seconds + pdf_seconds:5.1f} s"
+              f"   {pages} pages, {len(pdf) / 1024:.0f} KiB")
+
+
+if __name__ == "__main__":
+    main()
