@@ -1,12 +1,16 @@
 """Journey 4: a facilitator puts the gathering screen on the projector. A group's result
-stays hidden until the k-th leader of the group has submitted, then appears by itself."""
+stays hidden until the k-th leader of the group has submitted, then appears by itself.
+Afterwards she has the network's PDF report made and downloads it."""
 
 import re
+import subprocess
 
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
+from tests.browser.people import SCREENSHOTS
 from tests.browser.worlds import ANONYMITY_THRESHOLD, running_cohort
 
 pytestmark = pytest.mark.browser
@@ -14,7 +18,8 @@ pytestmark = pytest.mark.browser
 POLL_TIMEOUT_MS = 15_000  # the screen asks for news every 5 seconds
 
 
-def test_the_group_result_appears_on_the_gathering_screen_when_the_kth_leader_submits(people):
+def test_the_group_result_appears_on_the_gathering_screen_when_the_kth_leader_submits(
+        people, tmp_path):
     world = running_cohort()
     for name in ("Ola Nordmann", "Siri Dahl"):
         world.leader_who_answered(name, today=2, ambition=4)
@@ -54,3 +59,21 @@ def test_the_group_result_appears_on_the_gathering_screen_when_the_kth_leader_su
     expect(group_row).to_contain_text(re.compile(r"\d"))
     ingrid.check()
     ingrid.screenshot("gathering-screen", full_page=False)
+
+    # The network's report of the cohort, as a PDF.
+    ingrid.goto(reverse("cohort_reports", kwargs={"network_slug": world.network.slug,
+                                                  "cohort_id": world.cohort.pk}))
+    ingrid.check()
+    ingrid.button("Make a new report").click()
+    download_link = ingrid.link("Download the PDF")
+    expect(download_link).to_be_visible(timeout=POLL_TIMEOUT_MS)  # made by a Celery task
+    ingrid.check()
+    with page.expect_download() as download:
+        download_link.click()
+    pdf = tmp_path / "report.pdf"
+    download.value.save_as(pdf)
+    text = "\n".join(sheet.extract_text() for sheet in PdfReader(pdf).pages)
+    assert world.cohort.name in text and world.group.name in text
+    if SCREENSHOTS:
+        subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "2", "-l", "2", "-singlefile",
+                        str(pdf), f"{SCREENSHOTS}/report-page"], check=True)
