@@ -9,7 +9,7 @@ from django.db import connection
 from django.urls import reverse
 
 from tenancy.models import Network, Person, Role, RoleKind
-from tests.factories import sign_in_with_code
+from tests.factories import current_totp_code, sign_in_with_code
 
 pytestmark = pytest.mark.django_db
 
@@ -77,13 +77,16 @@ def test_the_demo_facilitator_works_in_both_networks(client, demo):
 
 
 def test_demo_admins_sign_in_with_the_printed_totp(client, demo):
+    from tenancy.demo import DEMO_TOTP_SECRET
     from tenancy.management.commands.demo_totp import Command
 
+    landing = sign_in_with_code(client, "randi.kvale@digi-agder.example")
+    assert landing.resolver_match.url_name == "mfa_authenticate"
+    expected = current_totp_code(DEMO_TOTP_SECRET)  # waits out the end of a 30-second step
     output = io.StringIO()
     call_command(Command(), stdout=output)
     code = output.getvalue().strip()
-    landing = sign_in_with_code(client, "randi.kvale@digi-agder.example")
-    assert landing.resolver_match.url_name == "mfa_authenticate"
+    assert code == expected
     landing = client.post(reverse("mfa_authenticate"), {"code": code}, follow=True)
     assert landing.resolver_match.url_name == "manage_dashboard"
 
