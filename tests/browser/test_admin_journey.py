@@ -35,8 +35,9 @@ def test_a_network_admin_sets_up_a_cohort(people):
     # The municipalities that take part.
     for name, number in ORGANISATIONS:
         page.get_by_text(randi.t("Add an organisation")).click()
-        randi.field("Name").first.fill(name)
-        randi.field("Organisation number").fill(number)
+        adding = page.locator("form", has=randi.button("Add organisation"))
+        adding.get_by_label(re.compile(rf"^{randi.t('Name')}")).fill(name)
+        adding.get_by_label(re.compile(rf"^{randi.t('Organisation number')}")).fill(number)
         randi.button("Add organisation").click()
         expect(randi.status()).to_contain_text(randi.t("%(name)s is added.", name=name))
     table = page.get_by_role("table", name=randi.t("Organisations"))
@@ -46,9 +47,7 @@ def test_a_network_admin_sets_up_a_cohort(people):
 
     # A new facilitator gets an invitation by email.
     invitation = page.locator("form", has=randi.button("Send invitation"))
-    # Known bug: this "Name" has no label of its own. The organisation form above uses the
-    # same id (id_name), so the label's for= points at that field (axe-core does not see it).
-    invitation.get_by_role("textbox").first.fill("Lars Holm")
+    invitation.get_by_label(re.compile(rf"^{randi.t('Name')}")).fill("Lars Holm")
     invitation.get_by_label(re.compile(rf"^{randi.t('Email')}")).fill("lars.holm@bro.example")
     invitation.get_by_label(re.compile(rf"^{randi.t('Role')}")).select_option(
         label=randi.t(RoleKind.FACILITATOR.label))
