@@ -44,7 +44,7 @@ class AccessibilityViolations(AssertionError):
 
 
 def page_key(url):
-    """Pages are told apart by their view: part 1 and part 3 of a test are the same page."""
+    """Pages are told apart by their view: part 1 and part 3 of an assessment are one page."""
     path = urlsplit(url).path
     try:
         return resolve(path).view_name
@@ -127,8 +127,10 @@ class Person:
         return text % values if values else text
 
     def tn(self, singular, plural, count, **values):
+        """A plural msgid; {% blocktranslate count counter=… %} names its number "counter"."""
         with translation.override(self.language):
-            return ngettext(singular, plural, count) % {"count": count, **values}
+            return ngettext(singular, plural, count) % {"count": count, "counter": count,
+                                                        **values}
 
     def button(self, msgid, exact=True, **kwargs):
         return self.page.get_by_role("button", name=self.t(msgid, **kwargs), exact=exact)
@@ -149,12 +151,6 @@ class Person:
         """A link like "Watch" followed, for screen readers, by what it opens: "Watch: Film"
         or "Change dates and gathering (Organisation)"."""
         return self._for("link", msgid, thing)
-
-    def link_starting(self, msgid, **kwargs):
-        """A link whose name starts with `msgid` (many add the activity's title for screen
-        readers, e.g. "Watch: Five generations of digital maturity")."""
-        name = re.escape(self.t(msgid, **kwargs))
-        return self.page.get_by_role("link", name=re.compile(rf"^{name}\b"))
 
     def field(self, msgid, **kwargs):
         """The field labelled `msgid` (Django's forms add a colon to their labels)."""
@@ -197,7 +193,6 @@ class Person:
         self.button("Confirm").click()
         if totp_secret:
             expect(page).to_have_url(re.compile(r"/accounts/2fa/authenticate/"))
-            print(page.locator("body").aria_snapshot())
             self.check()
             self.field("Code").fill(current_totp_code(totp_secret))
             self.button("Sign In").click()
