@@ -48,6 +48,8 @@ def field(item, kind):
 
 @pytest.fixture
 def leader(client, world):
+    world.leader.language = "en"  # these tests read the English status texts
+    world.leader.save(update_fields=["language"])
     client.force_login(world.leader)
     return client
 
