@@ -220,3 +220,48 @@ def test_a_report_fetches_no_url_only_data_uris_and_its_own_stored_files(web_ser
 
     HTML(string=outside).write_pdf()  # WeasyPrint's own fetcher would have asked the server
     assert "/image.png" in Recorder.requests
+
+
+def test_the_change_since_the_cohorts_earlier_round_is_the_aggregations_difference(world):
+    from datetime import timedelta
+
+    from assessments.aggregation import compare
+    from tests.factories import build_round, build_submission
+
+    now = timezone.now()
+    earlier = build_round(world, name="Before", opens_at=now - timedelta(days=10),
+                          closes_at=now - timedelta(days=5))
+    for minute in range(5):
+        build_submission(earlier, group=world.group,
+                         submitted_at=now - timedelta(days=8, minutes=-minute),
+                         scores={"vision": (2, 4), "customer": (3, 4), "data": (1, 3)})
+    results = make_report_results(world)
+    assert results.round.cohort == earlier.cohort
+    text = pdf_text(made(make_report(results, world.group)))
+
+    later_results, earlier_results = round_results(results.round), round_results(earlier)
+    group_change = compare(earlier_results.group(world.group.pk),
+                           later_results.group(world.group.pk))
+    network_change = compare(earlier_results.network, later_results.network)
+    assert "Change since “Before”" in text
+    for code in ("vision", "customer", "data"):
+        cells = [charts.format_gap(value) for change in (group_change, network_change)
+                 for value in (change[code].today, change[code].ambition)]
+        assert f"{code} {' '.join(cells)}" in text
+    assert "vision +0.6 +0.4" in text  # 2.0 → 2.6 today, 4.0 → 4.4 ambition
+
+
+def test_a_competence_wheel_round_is_drawn_as_a_wheel(world):
+    from tests.factories import build_instrument, build_round, build_submission
+
+    wheel = build_instrument(slug="test-wheel", kind="wheel",
+                             areas=(("information", ("info-k", "info-s", "info-a")),))
+    round_ = build_round(world, instrument=wheel)
+    for _ in range(5):
+        build_submission(round_, group=world.group,
+                         scores={"info-k": (2, 4), "info-s": (3, 4), "info-a": (4, 5)})
+    report = Report.objects.create(network=world.network, cohort=round_.cohort,
+                                   leader_group=world.group, kind="group", language="en")
+    text = pdf_text(made(report))
+    assert "Competence wheel" in text
+    assert "info-k 2.0 4.0 +2.0" in text
