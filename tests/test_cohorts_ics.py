@@ -5,6 +5,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from cohorts.ics import Event, calendar, escape_text, fold
 from tenancy.models import RoleKind
@@ -78,8 +80,10 @@ def test_the_gathering_file_carries_its_times_place_and_agenda(client, world, ga
     assert "DTSTART:20260302T080000Z\r\n" in text  # 09:00 in Norway in winter
     assert "DTEND:20260302T143000Z\r\n" in text
     assert "LOCATION:Clarion Hotel Ernst\\, Kristiansand\r\n" in text
+    with translation.override("nb"):  # the leader reads the network's language
+        speakers = gettext("Speakers:")
     assert ("DESCRIPTION:09.00 Velkommen\\; kaffe\\n10.00 Fem generasjoner\\, digital "
-            "modenhet\\n\\nSpeakers:\\nIngrid Solberg") in text
+            f"modenhet\\n\\n{speakers}\\nIngrid Solberg") in text
     assert "Kull 2026" in text and "Modul organisation" in text
     assert f"UID:gathering-{gathering.pk}@" in text
     assert "URL:http" in text

@@ -69,7 +69,7 @@ def test_a_coordinator_enrols_a_leader_group_from_a_csv_file(people, tmp_path):
     lene.button("Check the list").click()
     expect(lene.heading(lene.t("The list is right"), level=2)).to_be_visible()
     lene.check()
-    page.get_by_role("button", name=lene.tn("Enrol %(count)s leader", "Enrol %(count)s leaders",
+    page.get_by_role("button", name=lene.tn("Enrol %(counter)s leader", "Enrol %(counter)s leaders",
                                             3)).click()
 
     # The invitations go out, one to each leader, and are listed until they are accepted.
