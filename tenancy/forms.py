@@ -93,7 +93,7 @@ class LeaderInvitationForm(forms.Form):
 
     name = forms.CharField(label=_("Name"), max_length=160)
     email = forms.EmailField(label=_("Email"))
-    title = forms.CharField(label=_("Title"), max_length=160, required=False)
+    title = forms.CharField(label=_("Job title"), max_length=160, required=False)
     leader_group = forms.ModelChoiceField(
         label=_("Leader group"), queryset=LeaderGroup.objects.none())
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)

@@ -112,7 +112,7 @@ class Person(AbstractBaseUser, PermissionsMixin):
 
     email = models.EmailField(_("email"), unique=True)
     name = models.CharField(_("name"), max_length=160, blank=True)
-    title = models.CharField(_("title"), max_length=160, blank=True)
+    title = models.CharField(_("job title"), max_length=160, blank=True)
     language = models.CharField(
         _("language"), max_length=5, choices=settings.LANGUAGES, blank=True,
         help_text=_("Empty means the network's default language."))
@@ -200,7 +200,7 @@ class Invitation(TenantModel):
 
     email = models.EmailField(_("email"))
     name = models.CharField(_("name"), max_length=160, blank=True)
-    title = models.CharField(_("title"), max_length=160, blank=True)
+    title = models.CharField(_("job title"), max_length=160, blank=True)
     language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
     kind = models.CharField(_("role"), max_length=20, choices=RoleKind.choices)
     organisation = models.ForeignKey(
