@@ -376,8 +376,7 @@ def report_html(report, now=None):
         return render_to_string("assessments/reports/pdf/report.html", {
             "data": data, "report": report, "network": report.network,
             "language": report.language,
-            "css": {"network": mark_safe(css_string(report.network.name)),
-                    "title": mark_safe(css_string(data.title)),
+            "css": {"title": mark_safe(css_string(data.title)),
                     "date": mark_safe(css_string(data.date)),
                     "pages": page_counter_content()}})
 
