@@ -4,6 +4,7 @@ from django.core import signing
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 
 from reminders import selectors, services
@@ -63,9 +64,10 @@ def organisation_reminders(request, organisation_id):
                 messages.error(request, _("That can no longer be reminded of."))
             else:
                 if nudge.recipient_count:
-                    messages.success(request, _(
+                    messages.success(request, ngettext(
+                        "The reminder to %(count)d leader is queued and goes out in a moment.",
                         "The reminder to %(count)d leaders is queued and goes out in a "
-                        "moment.") % {"count": nudge.recipient_count})
+                        "moment.", nudge.recipient_count) % {"count": nudge.recipient_count})
                 else:
                     messages.info(request, _("Everyone has finished; nobody was reminded."))
         return redirect(request.path)

@@ -20,3 +20,13 @@ def _clear_cache():
 
     cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _default_language_between_tests():
+    """A request activates its person's language for the thread; the next test starts fresh."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")
