@@ -77,6 +77,7 @@ class RoundForm(forms.Form):
     def __init__(self, *args, cohort, round_=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.cohort = cohort
+        self.round_ = round_
         self.fields["gathering"].queryset = (
             Gathering.objects.for_network(cohort.network_id)
             .filter(cohort_module__cohort=cohort).select_related("cohort_module__module")
@@ -108,6 +109,11 @@ class RoundForm(forms.Form):
                                         "this choice."))
         if data["opens_at"] and data["closes_at"] and data["closes_at"] <= data["opens_at"]:
             self.add_error("closes_at", _("The round must close after it opens."))
+        if self.round_ is not None and services.round_times_are_locked(self.round_) and (
+                (data["opens_at"], data["closes_at"])
+                != (self.round_.opens_at, self.round_.closes_at)):
+            self.add_error("closes_at", _("The round has closed, so its times stay as they "
+                                          "are: its results may not change."))
         if not data.get("name"):
             if purpose in DEFAULT_NAMES:
                 with translation.override(self.cohort.network.default_language):

@@ -6,8 +6,10 @@ stores the scores. Every write on a response locks that response's row (and only
 300 leaders answering in the same room do not wait for each other).
 """
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from assessments.models import Answer, DimensionScore, Response, Round
 from assessments.scoring import score_answers, score_rows
@@ -22,6 +24,11 @@ class AnswerRefused(Exception):
         assert reason in self.REASONS, reason
         self.reason = reason
         super().__init__(reason)
+
+
+ANONYMITY_THRESHOLD_LOCKED = gettext_lazy(
+    "People have already answered in this network, so its anonymity threshold can no longer "
+    "change.")
 
 
 # --- rounds ----------------------------------------------------------------------------------
@@ -40,6 +47,18 @@ def update_round(round_, *, name, opens_at, closes_at, purpose, gathering=None):
     return round_
 
 
+def round_times_are_locked(round_, now=None):
+    """A closed round keeps its times: reopening it would dissolve the blocks its leftover
+    answers were pooled into (assessments/aggregation.py) and so move published numbers."""
+    return round_.closes_at <= (now or timezone.now())
+
+
+def anonymity_threshold_is_locked(network):
+    """A network's k is fixed once anyone has submitted: aggregates are cut into blocks of k,
+    and two cuts of the same answers with different k could be differenced."""
+    return Response.objects.for_network(network).filter(submitted_at__isnull=False).exists()
+
+
 def delete_round(round_):
     """Only a round nobody has started answering can go: answers are never thrown away."""
     with transaction.atomic():
@@ -47,6 +66,17 @@ def delete_round(round_):
             return False
         round_.delete()
     return True
+
+
+def refuse_changing_a_locked_threshold(sender, instance, **kwargs):
+    """pre_save guard on Network: the admin form says the same in words (tenancy/admin.py)."""
+    if instance.pk is None:
+        return
+    stored = type(instance).objects.filter(pk=instance.pk).values_list(
+        "anonymity_threshold", flat=True).first()
+    if stored is not None and stored != instance.anonymity_threshold and \
+            anonymity_threshold_is_locked(instance):
+        raise ValidationError(ANONYMITY_THRESHOLD_LOCKED)
 
 
 # --- answering -------------------------------------------------------------------------------

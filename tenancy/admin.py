@@ -1,6 +1,7 @@
 """Django admin, for platform staff only (staff also need MFA, see RequireMFAMiddleware)."""
 
 from allauth.account.decorators import secure_admin_login
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
@@ -32,8 +33,29 @@ class PlatformWideAdmin(admin.ModelAdmin):
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
+class NetworkAdminForm(forms.ModelForm):
+    class Meta:
+        model = Network
+        fields = ["name", "slug", "country", "default_language", "logo", "anonymity_threshold",
+                  "entra_provider_id"]
+
+    def clean_anonymity_threshold(self):
+        from assessments.services import (
+            ANONYMITY_THRESHOLD_LOCKED,
+            anonymity_threshold_is_locked,
+        )
+
+        k = self.cleaned_data["anonymity_threshold"]
+        network = self.instance  # still as stored: the form copies its data in after cleaning
+        if network.pk and k != network.anonymity_threshold and \
+                anonymity_threshold_is_locked(network):
+            raise forms.ValidationError(ANONYMITY_THRESHOLD_LOCKED)
+        return k
+
+
 @admin.register(Network)
 class NetworkAdmin(admin.ModelAdmin):
+    form = NetworkAdminForm
     list_display = ["name", "slug", "country", "default_language", "anonymity_threshold"]
     prepopulated_fields = {"slug": ["name"]}
 
