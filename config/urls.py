@@ -1,7 +1,5 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.static import serve
 
 from tenancy import views as tenancy_views
 
@@ -30,5 +28,3 @@ urlpatterns = [
     path("n/<slug:network_slug>/", include(network_patterns)),
 ]
 
-if settings.DEBUG:
-    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]

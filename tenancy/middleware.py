@@ -84,7 +84,7 @@ class LanguageMiddleware:
 class RequireMFAMiddleware:
     """Network admins and platform staff set up an authenticator app before anything else."""
 
-    ALLOWED_PREFIXES = ("/accounts/", "/static/", "/language/", "/media/")
+    ALLOWED_PREFIXES = ("/accounts/", "/static/", "/language/")
 
     def __init__(self, get_response):
         self.get_response = get_response
