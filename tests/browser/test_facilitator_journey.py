@@ -6,7 +6,6 @@ import re
 import subprocess
 
 import pytest
-from django.urls import reverse
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
@@ -30,8 +29,14 @@ def test_the_group_result_appears_on_the_gathering_screen_when_the_kth_leader_su
     expect(ingrid.heading(ingrid.t("Cohorts you facilitate"))).to_be_visible()
     ingrid.check()
 
-    ingrid.goto(reverse("round_results", kwargs={"network_slug": world.network.slug,
-                                                 "round_id": world.round.pk}))
+    # From her cohort to the round's results, and on to the projector.
+    page.get_by_role("link", name=world.cohort.name).click()
+    expect(ingrid.heading(world.cohort.name)).to_be_visible()
+    ingrid.check()
+    ingrid.link("Assessment rounds and results").click()
+    ingrid.check()
+    page.get_by_role("link", name=re.compile(
+        rf"^{re.escape(ingrid.t('Results'))}\W+{world.round.name}$")).click()
     ingrid.check()
     ingrid.link("Open the gathering screen").click()
     ingrid.check()
@@ -61,8 +66,10 @@ def test_the_group_result_appears_on_the_gathering_screen_when_the_kth_leader_su
     ingrid.screenshot("gathering-screen", full_page=False)
 
     # The network's report of the cohort, as a PDF.
-    ingrid.goto(reverse("cohort_reports", kwargs={"network_slug": world.network.slug,
-                                                  "cohort_id": world.cohort.pk}))
+    ingrid.link("Leave the screen").click()
+    ingrid.link("Facilitate").click()
+    page.get_by_role("link", name=world.cohort.name).click()
+    ingrid.link("Network report (PDF) for %(cohort)s", cohort=world.cohort.name).click()
     ingrid.check()
     ingrid.button("Make a new report").click()
     download_link = ingrid.link("Download the PDF")
