@@ -7,22 +7,16 @@ their own response: no URL names a response, so nobody can ask for someone else'
 """
 
 from django.db.models import Exists, OuterRef
-from django.http import Http404
 
 from assessments.models import Round
 from cohorts.models import Cohort
 from cohorts.selectors import cohorts_facilitated_by
+from tenancy.access import get_or_404
 from tenancy.models import RoleKind
 from tenancy.policies import role_kinds
 
 CohortGroup = Cohort.leader_groups.through
 
-
-def _get_or_404(queryset, pk):
-    try:
-        return queryset.get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
 
 
 def cohorts_person_can_schedule_in(network, roles):
@@ -48,18 +42,18 @@ def rounds_person_can_take(network, roles):
 
 
 def access_cohort_to_schedule(request, cohort_id):
-    return _get_or_404(cohorts_person_can_schedule_in(request.network, request.roles),
+    return get_or_404(cohorts_person_can_schedule_in(request.network, request.roles),
                        cohort_id)
 
 
 def access_round_to_schedule(request, round_id):
-    return _get_or_404(
+    return get_or_404(
         rounds_person_can_schedule(request.network, request.roles)
         .select_related("instrument", "cohort"), round_id)
 
 
 def access_round_to_take(request, round_id):
-    return _get_or_404(
+    return get_or_404(
         rounds_person_can_take(request.network, request.roles).select_related("instrument"),
         round_id)
 

@@ -8,11 +8,11 @@ facilitators. Coordinators get neither: a report is a file that travels, and DES
 """
 
 from django.db.models import Q
-from django.http import Http404
 
 from assessments.models import Report, ReportKind
 from cohorts.models import Cohort
 from cohorts.selectors import cohorts_facilitated_by
+from tenancy.access import get_or_404
 from tenancy.models import LeaderGroup, RoleKind
 from tenancy.policies import role_kinds
 
@@ -24,12 +24,6 @@ def _led_group_ids(roles):
 def _is_admin(roles):
     return RoleKind.NETWORK_ADMIN in role_kinds(roles)
 
-
-def _get_or_404(queryset, pk):
-    try:
-        return queryset.get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
 
 
 def groups_person_can_report_on(network, roles):
@@ -67,16 +61,16 @@ def reports_person_can_see(network, roles):
 
 
 def access_group_for_reports(request, group_id):
-    return _get_or_404(
+    return get_or_404(
         groups_person_can_report_on(request.network, request.roles)
         .select_related("organisation"), group_id)
 
 
 def access_cohort_for_reports(request, cohort_id):
-    return _get_or_404(cohorts_person_can_report_on(request.network, request.roles), cohort_id)
+    return get_or_404(cohorts_person_can_report_on(request.network, request.roles), cohort_id)
 
 
 def access_report(request, report_id):
-    return _get_or_404(
+    return get_or_404(
         reports_person_can_see(request.network, request.roles)
         .select_related("cohort", "leader_group", "network"), report_id)

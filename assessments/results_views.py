@@ -11,17 +11,11 @@ from django.utils.translation import pgettext
 
 from assessments import charts, selectors
 from assessments.models import InstrumentKind
+from tenancy.access import get_or_404
 from tenancy.models import RoleKind
 from tenancy.translated import translated
 
 GATHERING_REFRESH_SECONDS = 5
-
-
-def _get_or_404(queryset, pk):
-    try:
-        return queryset.select_related("instrument", "cohort", "network").get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
 
 
 def _facet_label(dimension):
@@ -59,8 +53,9 @@ def assessment_results(request, round_id):
     next to them when these may be shown. Only the person's own response is ever read."""
     if RoleKind.LEADER not in {role.kind for role in request.roles}:
         raise Http404
-    round = _get_or_404(
-        selectors.rounds_with_own_results_for(request.network, request.roles), round_id)
+    round = get_or_404(
+        selectors.rounds_with_own_results_for(request.network, request.roles)
+        .select_related("instrument", "cohort", "network"), round_id)
     page = selectors.leader_page(request.network, request.roles, request.user, round)
     instrument = round.instrument
     context = {"page": page, "round": round, "instrument": instrument,
@@ -98,8 +93,9 @@ def _selection_chart(page, index, *, font_size=16, stacked=True):
 def round_results(request, round_id):
     """Each group and the network side by side for one round, every value only once it may
     be shown, with the discussion prompt per dimension."""
-    round = _get_or_404(
-        selectors.rounds_with_group_results_for(request.network, request.roles), round_id)
+    round = get_or_404(
+        selectors.rounds_with_group_results_for(request.network, request.roles)
+        .select_related("instrument", "cohort", "network"), round_id)
     page = selectors.group_results_page(request.network, request.roles, round,
                                         with_benchmark=True)
     instrument = round.instrument
@@ -132,8 +128,9 @@ def _distribution(cell):
 def round_gathering(request, round_id):
     """The projector screen of a round: how many have answered, then the network and every
     group side by side, one dimension at a time. Polls itself every few seconds."""
-    round = _get_or_404(
-        selectors.rounds_with_gathering_for(request.network, request.roles), round_id)
+    round = get_or_404(
+        selectors.rounds_with_gathering_for(request.network, request.roles)
+        .select_related("instrument", "cohort", "network"), round_id)
     page = selectors.group_results_page(request.network, request.roles, round,
                                         with_change=False)
     dimensions = page.dimensions

@@ -1,59 +1,52 @@
 """Look cohorts, gatherings and leaders up inside request.network and what the person may act
 on; missing and forbidden both answer 404 (see tenancy.access)."""
 
-from django.http import Http404
 
 from cohorts import policies
 from cohorts.models import CohortModule
+from tenancy.access import get_or_404
 from tenancy.policies import leader_groups_person_can_manage
 
 
-def _get_or_404(queryset, pk):
-    try:
-        return queryset.get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-
-
 def access_cohort_to_configure(request, cohort_id):
-    return _get_or_404(
+    return get_or_404(
         policies.cohorts_person_can_configure(request.network, request.roles)
         .select_related("programme"), cohort_id)
 
 
 def access_cohort_to_follow(request, cohort_id):
-    return _get_or_404(
+    return get_or_404(
         policies.cohorts_person_can_follow(request.network, request.roles)
         .select_related("programme"), cohort_id)
 
 
 def access_cohort_module_to_configure(request, cohort_module_id):
     cohorts = policies.cohorts_person_can_configure(request.network, request.roles)
-    return _get_or_404(
+    return get_or_404(
         CohortModule.objects.for_network(request.network).filter(cohort__in=cohorts)
         .select_related("cohort", "module", "gathering"), cohort_module_id)
 
 
 def access_gathering_to_see(request, gathering_id):
-    return _get_or_404(
+    return get_or_404(
         policies.gatherings_person_can_see(request.network, request.roles)
         .select_related("cohort_module__cohort", "cohort_module__module"), gathering_id)
 
 
 def access_group_to_see_progress(request, group_id):
-    return _get_or_404(
+    return get_or_404(
         policies.leader_groups_person_can_see_progress(request.network, request.roles)
         .select_related("organisation"), group_id)
 
 
 def access_group_to_enrol(request, group_id):
-    return _get_or_404(
+    return get_or_404(
         leader_groups_person_can_manage(request.network, request.roles)
         .select_related("organisation"), group_id)
 
 
 def access_leader_to_manage(request, leader_role_id):
-    return _get_or_404(
+    return get_or_404(
         policies.leader_roles_person_can_manage(request.network, request.roles)
         .select_related("person", "leader_group__organisation"), leader_role_id)
 

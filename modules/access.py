@@ -11,15 +11,8 @@ from cohorts.models import CohortModule
 from modules.models import Initiative
 from modules.selectors import leader_group_ids
 from programmes.models import Activity
-from tenancy.access import require_role
+from tenancy.access import get_or_404, require_role
 from tenancy.models import RoleKind
-
-
-def _get_or_404(queryset, pk):
-    try:
-        return queryset.get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
 
 
 def access_cohort_module_as_leader(request, cohort_module_id):
@@ -28,7 +21,7 @@ def access_cohort_module_as_leader(request, cohort_module_id):
     cohort_modules = (CohortModule.objects.for_network(request.network)
                       .filter(cohort__leader_groups__in=leader_group_ids(request.roles))
                       .select_related("cohort", "module", "gathering").distinct())
-    return _get_or_404(cohort_modules, cohort_module_id)
+    return get_or_404(cohort_modules, cohort_module_id)
 
 
 def access_activity_in(cohort_module, activity_id, *kinds):
@@ -36,7 +29,7 @@ def access_activity_in(cohort_module, activity_id, *kinds):
     activities = Activity.objects.filter(phase__module=cohort_module.module_id)
     if kinds:
         activities = activities.filter(kind__in=kinds)
-    return _get_or_404(activities.select_related("phase", "resource"), activity_id)
+    return get_or_404(activities.select_related("phase", "resource"), activity_id)
 
 
 def access_own_group(request, group_id):
@@ -54,7 +47,7 @@ def access_group_cohort_module(request, group_id, cohort_module_id):
     cohort_modules = (CohortModule.objects.for_network(request.network)
                       .filter(cohort__leader_groups=group)
                       .select_related("cohort", "module", "gathering"))
-    return group, _get_or_404(cohort_modules, cohort_module_id)
+    return group, get_or_404(cohort_modules, cohort_module_id)
 
 
 def access_initiative_to_edit(request, initiative_id):
@@ -63,4 +56,4 @@ def access_initiative_to_edit(request, initiative_id):
     initiatives = (Initiative.objects.for_network(request.network)
                    .filter(leader_group__in=leader_group_ids(request.roles))
                    .select_related("leader_group", "module", "cohort"))
-    return _get_or_404(initiatives, initiative_id)
+    return get_or_404(initiatives, initiative_id)

@@ -15,7 +15,8 @@ def require_role(request, *kinds):
         raise Http404
 
 
-def _get_or_404(queryset, pk):
+def get_or_404(queryset, pk):
+    """The object with this id inside an already scoped queryset; 404 for missing and forbidden."""
     try:
         return queryset.get(pk=pk)
     except (queryset.model.DoesNotExist, ValueError, TypeError):
@@ -23,18 +24,18 @@ def _get_or_404(queryset, pk):
 
 
 def access_organisation_to_manage(request, organisation_id):
-    return _get_or_404(
+    return get_or_404(
         policies.organisations_person_can_manage(request.network, request.roles), organisation_id)
 
 
 def access_leader_group_to_manage(request, group_id):
-    return _get_or_404(
+    return get_or_404(
         policies.leader_groups_person_can_manage(request.network, request.roles)
         .select_related("organisation"), group_id)
 
 
 def access_leader_group_to_follow(request, group_id):
-    return _get_or_404(
+    return get_or_404(
         policies.leader_groups_person_can_follow(request.network, request.roles)
         .select_related("organisation"), group_id)
 
