@@ -89,13 +89,12 @@ def test_start_remembers_group_and_organisation_and_opens_the_first_part(leader,
     assert Response.objects.for_network(world.network).count() == 1
 
 
-def test_a_leader_in_two_groups_of_the_cohort_chooses_the_group(client, world, round_):
+def test_a_leader_in_two_groups_of_the_cohort_chooses_the_group(leader, world, round_):
     second = make_group(world.network, world.organisation, name="Second group")
     round_.cohort.leader_groups.add(second)
     grant_role(world.leader, world.network, RoleKind.LEADER, leader_group=second)
-    client.force_login(world.leader)
-    assert "Which leader group" in client.get(url("assessment_take", round_)).content.decode()
-    client.post(url("assessment_take", round_), {"group": second.pk})
+    assert "Which leader group" in leader.get(url("assessment_take", round_)).content.decode()
+    leader.post(url("assessment_take", round_), {"group": second.pk})
     assert Response.objects.for_network(world.network).get().leader_group == second
 
 

@@ -7,8 +7,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import ngettext
 
+from tenancy.languages import person_language
 from tenancy.models import RoleKind
 from tenancy.services import grant_role
 from tests.factories import (
@@ -89,4 +91,7 @@ def test_the_big_world_really_is_bigger(client, world):
                                            "round_id": round.pk})
     with CaptureQueriesContext(connection):
         page = client.get(url).content.decode()
-    assert "54 responses submitted." in page
+    with translation.override(person_language(world.facilitator, world.network)):
+        submitted = ngettext("%(counter)s response submitted.",
+                             "%(counter)s responses submitted.", 54) % {"counter": 54}
+    assert submitted in page

@@ -5,11 +5,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from assessments import services
 from assessments.instruments_io import load_shipped_instruments
 from assessments.models import Instrument, Round, RoundPurpose
+from tenancy.languages import person_language
 from tests.factories import make_cohort, make_person
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -163,7 +165,10 @@ def test_edit_changes_times_and_remove_only_without_answers(client, world, cohor
     assert round_.instrument == instruments["capabilities"]
 
     services.start_response(round_, world.leader, world.group)
-    assert "cannot be removed" in client.get(edit_url(round_)).content.decode()
+    with translation.override(person_language(world.facilitator, world.network)):
+        refusal = gettext("Leaders have started answering this round, so it cannot be removed. "
+                          "You can let it close earlier by changing its closing time.")
+    assert refusal in client.get(edit_url(round_)).content.decode()
     client.post(edit_url(round_), {"delete": "1"})
     assert Round.objects.for_network(world.network).filter(pk=round_.pk).exists()
 
