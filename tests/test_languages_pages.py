@@ -7,6 +7,8 @@ import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from tenancy.models import Person, RoleKind
 from tenancy.services import create_invitation
@@ -166,3 +168,19 @@ class TestEmails:
         assert Person.objects.get(email="new@test.example").language == "da"
         Client().post(reverse("account_request_login_code"), {"email": "new@test.example"})
         assert mail.outbox[-1].subject == "Bro: Din login-kode"
+
+
+@pytest.mark.django_db
+def test_the_signed_in_message_is_in_the_persons_language(client, world):
+    from allauth.account.models import EmailAddress
+
+    world.leader.set_password("a-long-test-password")
+    world.leader.language = "da"
+    world.leader.save()
+    EmailAddress.objects.filter(user=world.leader).update(verified=True)
+    response = client.post(reverse("account_login"), {
+        "login": world.leader.email, "password": "a-long-test-password"}, follow=True)
+    with translation.override("da"):
+        expected = gettext("Successfully signed in as %(name)s.") % {
+            "name": world.leader.get_full_name()}
+    assert expected in response.content.decode()
