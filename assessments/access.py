@@ -13,7 +13,7 @@ from cohorts.models import Cohort
 from cohorts.selectors import cohorts_facilitated_by
 from tenancy.access import get_or_404
 from tenancy.models import RoleKind
-from tenancy.policies import role_kinds
+from tenancy.policies import led_group_ids, role_kinds
 
 CohortGroup = Cohort.leader_groups.through
 
@@ -28,11 +28,6 @@ def cohorts_person_can_schedule_in(network, roles):
 def rounds_person_can_schedule(network, roles):
     return Round.objects.for_network(network).filter(
         cohort__in=cohorts_person_can_schedule_in(network, roles))
-
-
-def led_group_ids(roles):
-    """The leader groups the person is a leader in (from the roles the middleware loaded)."""
-    return [role.leader_group_id for role in roles if role.kind == RoleKind.LEADER]
 
 
 def rounds_person_can_take(network, roles):

@@ -13,32 +13,23 @@ from assessments.models import Report, ReportKind
 from cohorts.models import Cohort
 from cohorts.selectors import cohorts_facilitated_by
 from tenancy.access import get_or_404
-from tenancy.models import LeaderGroup, RoleKind
-from tenancy.policies import role_kinds
-
-
-def _led_group_ids(roles):
-    return [role.leader_group_id for role in roles if role.kind == RoleKind.LEADER]
-
-
-def _is_admin(roles):
-    return RoleKind.NETWORK_ADMIN in role_kinds(roles)
-
+from tenancy.models import LeaderGroup
+from tenancy.policies import is_network_admin, led_group_ids
 
 
 def groups_person_can_report_on(network, roles):
     groups = LeaderGroup.objects.for_network(network)
-    if _is_admin(roles):
+    if is_network_admin(roles):
         return groups
     return groups.filter(
-        Q(pk__in=_led_group_ids(roles))
+        Q(pk__in=led_group_ids(roles))
         | Q(cohorts__in=cohorts_facilitated_by(network, roles))).distinct()
 
 
 def group_cohorts_person_can_report_on(network, roles, group):
     """The cohorts of one group for which the person may have its report made."""
     cohorts = Cohort.objects.for_network(network).filter(leader_groups=group)
-    if _is_admin(roles) or group.pk in _led_group_ids(roles):
+    if is_network_admin(roles) or group.pk in led_group_ids(roles):
         return cohorts.order_by("-starts_on", "pk")
     return cohorts.filter(pk__in=cohorts_facilitated_by(network, roles).values("pk")).order_by(
         "-starts_on", "pk")
@@ -46,17 +37,17 @@ def group_cohorts_person_can_report_on(network, roles, group):
 
 def cohorts_person_can_report_on(network, roles):
     """Cohorts whose network report the person may have made."""
-    if _is_admin(roles):
+    if is_network_admin(roles):
         return Cohort.objects.for_network(network)
     return cohorts_facilitated_by(network, roles)
 
 
 def reports_person_can_see(network, roles):
     reports = Report.objects.for_network(network)
-    if _is_admin(roles):
+    if is_network_admin(roles):
         return reports
     return reports.filter(
-        Q(kind=ReportKind.GROUP, leader_group__in=_led_group_ids(roles))
+        Q(kind=ReportKind.GROUP, leader_group__in=led_group_ids(roles))
         | Q(cohort__in=cohorts_facilitated_by(network, roles).values("pk")))
 
 

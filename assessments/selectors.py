@@ -19,7 +19,7 @@ from assessments.models import DimensionScore, InstrumentKind, Response, Round
 from cohorts.models import Cohort
 from cohorts.selectors import cohorts_facilitated_by
 from tenancy.models import LeaderGroup, Organisation, RoleKind
-from tenancy.policies import role_kinds
+from tenancy.policies import led_group_ids, role_kinds
 
 CohortGroup = Cohort.leader_groups.through
 CohortOrganisation = Cohort.organisations.through
@@ -27,10 +27,6 @@ CohortOrganisation = Cohort.organisations.through
 
 def _coordinated(roles):
     return [role.organisation_id for role in roles if role.kind == RoleKind.COORDINATOR]
-
-
-def _led_groups(roles):
-    return [role.leader_group_id for role in roles if role.kind == RoleKind.LEADER]
 
 
 def rounds_with_group_results_for(network, roles):
@@ -60,7 +56,7 @@ def rounds_with_gathering_for(network, roles):
 def rounds_with_own_results_for(network, roles):
     """Rounds of the cohorts one of the person's leader groups is in."""
     return Round.objects.for_network(network).filter(Exists(CohortGroup.objects.filter(
-        cohort_id=OuterRef("cohort_id"), leadergroup_id__in=_led_groups(roles))))
+        cohort_id=OuterRef("cohort_id"), leadergroup_id__in=led_group_ids(roles))))
 
 
 def submitted_count(round):
@@ -194,7 +190,7 @@ def _own_group_id(roles, round, response):
     if response is not None:
         return response.leader_group_id
     return (CohortGroup.objects.filter(cohort_id=round.cohort_id,
-                                       leadergroup_id__in=_led_groups(roles))
+                                       leadergroup_id__in=led_group_ids(roles))
             .order_by("leadergroup__name").values_list("leadergroup_id", flat=True).first())
 
 

@@ -9,17 +9,17 @@ from django.http import Http404
 
 from cohorts.models import CohortModule
 from modules.models import Initiative
-from modules.selectors import leader_group_ids
 from programmes.models import Activity
 from tenancy.access import get_or_404, require_role
 from tenancy.models import RoleKind
+from tenancy.policies import led_group_ids
 
 
 def access_cohort_module_as_leader(request, cohort_module_id):
     """A module of a cohort that one of the leader's groups takes part in."""
     require_role(request, RoleKind.LEADER)
     cohort_modules = (CohortModule.objects.for_network(request.network)
-                      .filter(cohort__leader_groups__in=leader_group_ids(request.roles))
+                      .filter(cohort__leader_groups__in=led_group_ids(request.roles))
                       .select_related("cohort", "module", "gathering").distinct())
     return get_or_404(cohort_modules, cohort_module_id)
 
@@ -54,6 +54,6 @@ def access_initiative_to_edit(request, initiative_id):
     """An initiative of one of the leader's own groups."""
     require_role(request, RoleKind.LEADER)
     initiatives = (Initiative.objects.for_network(request.network)
-                   .filter(leader_group__in=leader_group_ids(request.roles))
+                   .filter(leader_group__in=led_group_ids(request.roles))
                    .select_related("leader_group", "module", "cohort"))
     return get_or_404(initiatives, initiative_id)

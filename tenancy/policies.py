@@ -21,8 +21,13 @@ def role_kinds(roles):
     return {role.kind for role in roles}
 
 
-def is_network_admin(person, roles):
+def is_network_admin(roles):
     return RoleKind.NETWORK_ADMIN in role_kinds(roles)
+
+
+def led_group_ids(roles):
+    """Ids of the leader groups the person is a leader in."""
+    return [role.leader_group_id for role in roles if role.kind == RoleKind.LEADER]
 
 
 def organisations_person_coordinates(network, roles):
@@ -55,6 +60,6 @@ def leader_groups_person_can_follow(network, roles):
     from cohorts.selectors import leader_group_ids_facilitated_by
 
     allowed = set(leader_group_ids_facilitated_by(network, roles))
-    allowed |= {r.leader_group_id for r in roles if r.kind == RoleKind.LEADER}
+    allowed |= set(led_group_ids(roles))
     coordinated = [r.organisation_id for r in roles if r.kind == RoleKind.COORDINATOR]
     return groups.filter(pk__in=allowed) | groups.filter(organisation__in=coordinated)
