@@ -5,7 +5,6 @@ Enrolling a list of leaders takes a fixed number of queries however long the lis
 roles and invitations are read and written in bulk.
 """
 
-import secrets
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
@@ -16,11 +15,12 @@ from django.utils.translation import gettext as _
 from cohorts import selectors
 from cohorts.models import Cohort, CohortModule, Gathering
 from cohorts.schedule import schedule_problems, shift_datetime, suggested_dates
+from config.tasks import enqueue_each_on_commit
 from tenancy.models import Invitation, LeaderGroup, Person, Role, RoleKind
 
 # The same hashing as tenancy.services.create_invitation, so tenancy.services.find_invitation
 # and accept_invitation work for invitations created here in bulk.
-from tenancy.services import _hash_token
+from tenancy.services import new_invitation_token
 
 
 def _check_network(network_id, *objects):
@@ -161,17 +161,16 @@ def _invite_in_bulk(network, group, leaders_and_people, invited_by):
     expires_at = timezone.now() + timedelta(days=Invitation.VALID_FOR_DAYS)
     tokens, invitations = [], []
     for leader, person in leaders_and_people:
-        token = secrets.token_urlsafe(32)
+        token, token_hash = new_invitation_token()
         tokens.append(token)
         invitations.append(Invitation(
             network=network, email=person.email, name=leader.name, title=leader.title,
             language=leader.language or network.default_language, kind=RoleKind.LEADER,
             organisation_id=group.organisation_id, leader_group=group,
-            token_hash=_hash_token(token), invited_by=invited_by, expires_at=expires_at))
+            token_hash=token_hash, invited_by=invited_by, expires_at=expires_at))
     Invitation.objects.bulk_create(invitations)
-    for invitation, token in zip(invitations, tokens, strict=True):
-        transaction.on_commit(
-            lambda pk=invitation.pk, token=token: send_invitation_email.delay(pk, token))
+    enqueue_each_on_commit(send_invitation_email, [
+        (invitation.pk, token) for invitation, token in zip(invitations, tokens, strict=True)])
     return invitations
 
 

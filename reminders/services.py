@@ -17,7 +17,6 @@ Exactly-once, in practice at most once (invariant 4):
 
 import logging
 import random
-import secrets
 import smtplib
 from datetime import timedelta
 
@@ -235,10 +234,9 @@ def prepare(delivery, target):
 
 
 def rotate_invitation_token(invitation):
-    from tenancy.services import _hash_token
+    from tenancy.services import new_invitation_token
 
-    token = secrets.token_urlsafe(32)
-    invitation.token_hash = _hash_token(token)
+    token, invitation.token_hash = new_invitation_token()
     invitation.save(update_fields=["token_hash"])
     return token
 

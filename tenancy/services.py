@@ -26,8 +26,14 @@ def person_needs_mfa(person):
     return not Authenticator.objects.filter(user=person, type=Authenticator.Type.TOTP).exists()
 
 
-def _hash_token(token):
+def hash_token(token):
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_invitation_token():
+    """A fresh link token and the hash that is stored; the token itself never is."""
+    token = secrets.token_urlsafe(32)
+    return token, hash_token(token)
 
 
 def find_or_create_person(email, *, name="", title="", language=""):
@@ -60,11 +66,11 @@ def create_invitation(network, *, email, kind, invited_by, language, name="", ti
     """Store an invitation and queue its email once the transaction commits.
 
     Returns the invitation and the raw token (only its hash is stored)."""
-    token = secrets.token_urlsafe(32)
+    token, token_hash = new_invitation_token()
     invitation = Invitation.objects.create(
         network=network, email=email.strip(), name=name, title=title, language=language,
         kind=kind, organisation=organisation, leader_group=leader_group,
-        token_hash=_hash_token(token), invited_by=invited_by,
+        token_hash=token_hash, invited_by=invited_by,
         expires_at=timezone.now() + timedelta(days=Invitation.VALID_FOR_DAYS),
     )
     from config.tasks import enqueue_on_commit
@@ -77,7 +83,7 @@ def create_invitation(network, *, email, kind, invited_by, language, name="", ti
 def find_invitation(token):
     """The invitation behind a link, usable or not; None for an unknown token."""
     return (Invitation.unscoped.select_related("network", "organisation", "leader_group")
-            .filter(token_hash=_hash_token(token)).first())
+            .filter(token_hash=hash_token(token)).first())
 
 
 class InvitationUnusable(Exception):
@@ -91,7 +97,7 @@ def accept_invitation(token):
     An existing account with the same email is reused, never duplicated. The email address
     counts as verified: the link reached that inbox."""
     invitation = Invitation.unscoped.select_for_update().filter(
-        token_hash=_hash_token(token)).first()
+        token_hash=hash_token(token)).first()
     if invitation is None or not invitation.is_usable:
         raise InvitationUnusable
     person = find_or_create_person(

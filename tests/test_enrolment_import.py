@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 
 from cohorts import enrolment, services
 from tenancy.models import Invitation, LeaderGroup, Person, Role, RoleKind
-from tenancy.services import accept_invitation, create_invitation, grant_role
+from tenancy.services import accept_invitation, create_invitation, grant_role, hash_token
 from tests.factories import make_group, make_organisation, make_person
 
 pytestmark = pytest.mark.django_db
@@ -72,7 +72,7 @@ def test_enrolling_creates_accounts_roles_and_sends_invitations_after_commit(
     assert response.status_code == 302
     assert response.url == reverse("organisation_detail", kwargs={
         "network_slug": world.network.slug, "organisation_id": world.organisation.pk})
-    assert len(callbacks) == 2
+    assert callbacks
     assert leaders_in(world.group) >= {"kari@kommune.example", "jens@kommune.example"}
     kari = Person.objects.get(email="kari@kommune.example")
     assert (kari.name, kari.title, kari.language) == ("Kari Nordmann", "kommunedirektør", "")
@@ -91,8 +91,11 @@ def test_no_email_leaves_before_the_transaction_commits(client, world,
     client.force_login(world.coordinator)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         check_and_enrol(client, world, LIST)
-    assert len(callbacks) == 2
     assert mail.outbox == []
+    for callback in callbacks:
+        callback()
+    assert sorted(message.to[0] for message in mail.outbox) == [
+        "jens@kommune.example", "kari@kommune.example"]
 
 
 def test_an_invitation_from_the_list_can_be_accepted(world):
@@ -101,7 +104,7 @@ def test_an_invitation_from_the_list_can_be_accepted(world):
                            invited_by=world.coordinator)
     invitation = Invitation.objects.for_network(world.network).get(email="kari@kommune.example")
     token = "known-token"
-    invitation.token_hash = services._hash_token(token)
+    invitation.token_hash = hash_token(token)
     invitation.save()
     _invitation, person = accept_invitation(token)
     assert person == Person.objects.get(email="kari@kommune.example")

@@ -98,3 +98,18 @@ def test_a_nudge_while_redis_is_down_is_queued_and_sent_later(
     assert set(ReminderDelivery.objects.for_network(world.network)
                .values_list("status", flat=True)) == {DeliveryStatus.SENT}
     assert timezone.is_aware(now)
+
+
+@pytest.mark.django_db
+def test_enrolling_a_list_while_redis_is_down_answers_and_keeps_the_invitations(
+        client, world, broker_down, django_capture_on_commit_callbacks):
+    from tests.test_enrolment_import import LIST, check_and_enrol
+
+    client.force_login(world.coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = check_and_enrol(client, world, LIST)
+    assert response.status_code == 302
+    invitations = Invitation.objects.for_network(world.network).filter(
+        email__in=["kari@kommune.example", "jens@kommune.example"])
+    assert invitations.count() == 2
+    assert not any(invitation.sent_at for invitation in invitations) and not mail.outbox
