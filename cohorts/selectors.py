@@ -99,35 +99,48 @@ class EnrolmentPlan:
     """What enrolling a checked list in a group does, person by person."""
 
     new: list  # no account yet: an account and an invitation
-    known: list  # (leader, person) with an account: added to the group
+    known: list  # (leader, person) with a role in this network: added to the group
+    outside: list  # (leader, person) whose account is only known to other networks
     enrolled: list  # (leader, person) already a leader in the group: nothing to do
     invited: list  # invited to the group and not yet answered: nothing to do
 
     @property
+    def invitees(self):
+        """Everyone who gets an invitation. An account known only to other networks is shown
+        as typed, like a new person's, so a list never tells whether an email has an account
+        elsewhere or whose name it carries there (invariant 1)."""
+        return [*self.new, *(leader for leader, _person in self.outside)]
+
+    @property
     def to_enrol(self):
-        return len(self.new) + len(self.known)
+        return len(self.new) + len(self.known) + len(self.outside)
 
 
 def enrolment_plan(network, group, leaders):
     """Sort checked leaders into new people, known people and those already in the group, in
     three queries however long the list is."""
     people = people_by_email(leader.email for leader in leaders)
-    enrolled_ids = set(Role.objects.for_network(network).filter(
-        kind=RoleKind.LEADER, leader_group=group,
-        person__in=[person.pk for person in people.values()]).values_list("person_id", flat=True))
+    roles_here = list(Role.objects.for_network(network).filter(
+        person__in=[person.pk for person in people.values()])
+        .values_list("person_id", "kind", "leader_group_id"))
+    in_network_ids = {person_id for person_id, _kind, _group_id in roles_here}
+    enrolled_ids = {person_id for person_id, kind, group_id in roles_here
+                    if kind == RoleKind.LEADER and group_id == group.pk}
     invited = set(Invitation.objects.for_network(network)
                   .filter(leader_group=group, accepted_at__isnull=True,
                           expires_at__gt=timezone.now())
                   .annotate(email_key=Lower("email"))
                   .filter(email_key__in=[leader.key for leader in leaders])
                   .values_list("email_key", flat=True))
-    plan = EnrolmentPlan([], [], [], [])
+    plan = EnrolmentPlan([], [], [], [], [])
     for leader in leaders:
         person = people.get(leader.key)
         if person is not None and person.pk in enrolled_ids:
             plan.enrolled.append((leader, person))
-        elif person is not None:
+        elif person is not None and person.pk in in_network_ids:
             plan.known.append((leader, person))
+        elif person is not None:
+            plan.outside.append((leader, person))
         elif leader.key in invited:
             plan.invited.append(leader)
         else:

@@ -178,9 +178,10 @@ def _invite_in_bulk(network, group, leaders_and_people, invited_by):
 def enrol_leaders(network, group, leaders, *, invited_by):
     """Enrol checked leaders (cohorts.enrolment.parse_leaders) in the group.
 
-    New people get an account and an invitation; people with an account are reused and added;
-    those already in the group, or already invited to it, are left as they are. Answers the
-    plan that was carried out."""
+    New people get an account and an invitation; people of this network are added; an account
+    known only to other networks is reused but gets an invitation like a new person, and keeps
+    its own name and title. Those already in the group, or already invited to it, are left as
+    they are. Answers the plan that was carried out."""
     _check_network(network.pk, group)
     plan = selectors.enrolment_plan(network, group, leaders)
     Person.objects.bulk_create([_new_person(leader) for leader in plan.new],
@@ -201,8 +202,9 @@ def enrol_leaders(network, group, leaders, *, invited_by):
 
     Role.objects.bulk_create(
         [Role(network=network, person=person, kind=RoleKind.LEADER, leader_group=group)
-         for _leader, person in [*new_people, *plan.known]], ignore_conflicts=True)
-    _invite_in_bulk(network, group, new_people, invited_by)
+         for _leader, person in [*new_people, *plan.known, *plan.outside]],
+        ignore_conflicts=True)
+    _invite_in_bulk(network, group, [*new_people, *plan.outside], invited_by)
     return plan
 
 

@@ -352,10 +352,10 @@ def _enrolled_message(plan, group):
     parts = [ngettext("%(count)s leader is enrolled in %(group)s.",
                       "%(count)s leaders are enrolled in %(group)s.", plan.to_enrol)
              % {"count": plan.to_enrol, "group": group.name}]
-    if plan.new:
+    if plan.invitees:
         parts.append(ngettext("%(count)s invitation is on its way.",
-                              "%(count)s invitations are on their way.", len(plan.new))
-                     % {"count": len(plan.new)})
+                              "%(count)s invitations are on their way.", len(plan.invitees))
+                     % {"count": len(plan.invitees)})
     if plan.enrolled or plan.invited:
         count = len(plan.enrolled) + len(plan.invited)
         parts.append(ngettext("%(count)s was already enrolled.",

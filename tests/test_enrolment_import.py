@@ -195,12 +195,13 @@ def test_duplicates_in_the_list_become_one_person(client, world):
         email__iexact="kari@kommune.example").count() == 1
 
 
-def test_people_with_an_account_are_reused_never_doubled(client, world, other_world):
+def test_people_of_the_network_are_reused_never_doubled(client, world):
     known = Person.objects.create_user("Kari@Kommune.example", name="")
-    grant_role(known, other_world.network, RoleKind.LEADER, leader_group=other_world.group)
+    grant_role(known, world.network, RoleKind.LEADER,
+               leader_group=make_group(world.network, world.organisation))
     client.force_login(world.coordinator)
     page = check(client, world, LIST).content.decode()
-    assert "already has an account" in page
+    assert "already takes part in the network" in page
     check_and_enrol(client, world, LIST)
     assert Person.objects.filter(email__iexact="kari@kommune.example").count() == 1
     known.refresh_from_db()
@@ -208,6 +209,24 @@ def test_people_with_an_account_are_reused_never_doubled(client, world, other_wo
     assert known.email in leaders_in(world.group)
     assert not Invitation.objects.for_network(world.network).filter(
         email__iexact="kari@kommune.example").exists()
+
+
+def test_an_account_of_another_network_is_neither_revealed_nor_added_silently(
+        client, world, other_world):
+    """Invariant 1: a list must not tell a coordinator that an email has an account elsewhere,
+    nor the name it carries there; that person is invited like anyone new."""
+    elsewhere = Person.objects.create_user("kari@kommune.example", name="Kari Hemmelig")
+    grant_role(elsewhere, other_world.network, RoleKind.LEADER, leader_group=other_world.group)
+    client.force_login(world.coordinator)
+    page = check(client, world, LIST).content.decode()
+    assert "Kari Hemmelig" not in page
+    assert "Kari Nordmann" in page and "already takes part" not in page
+    check_and_enrol(client, world, LIST)
+    assert Person.objects.filter(email__iexact="kari@kommune.example").count() == 1
+    elsewhere.refresh_from_db()
+    assert elsewhere.name == "Kari Hemmelig"
+    assert Invitation.objects.for_network(world.network).filter(
+        email__iexact="kari@kommune.example", leader_group=world.group).exists()
 
 
 def test_people_already_in_the_group_are_reported_and_left_alone(client, world):
@@ -301,8 +320,10 @@ def test_300_leaders_take_as_many_queries_as_30(world, django_assert_num_queries
         enrol(leader_list(300, start=1000), world.group)()
     assert small <= 10
     assert len(leaders_in(world.group) - {world.leader.email}) == 300
+    # leder1001 was in the group already; leder1000's account is unknown to this network, so
+    # it is invited like the 298 new people
     assert Invitation.objects.for_network(world.network).filter(
-        leader_group=world.group).count() == 298
+        leader_group=world.group).count() == 299
 
 
 def test_checking_300_leaders_takes_as_many_queries_as_30(client, world):
