@@ -216,8 +216,10 @@ def initiative_delete(request, initiative_id):
 
 
 def shared_initiatives(request):
-    """What other groups in the network decided to do, for inspiration."""
-    require_role(request, RoleKind.LEADER, RoleKind.FACILITATOR, RoleKind.NETWORK_ADMIN)
+    """What other groups in the network decided to do, for inspiration: shared with everyone
+    who takes part in the network, coordinators included."""
+    require_role(request, RoleKind.LEADER, RoleKind.COORDINATOR, RoleKind.FACILITATOR,
+                 RoleKind.NETWORK_ADMIN)
     theme = request.GET.get("module", "")
     initiatives = selectors.shared_initiatives(request.network)
     if theme in Theme.values:

@@ -62,7 +62,7 @@ ALLOWED = {
     "initiative_edit": {"leader"},
     "initiative_delete": {"leader"},
     "group_work": {"leader", "coordinator", "facilitator", "admin"},
-    "shared_initiatives": {"leader", "facilitator", "admin"},
+    "shared_initiatives": set(ROLES),
     "group_reports": {"leader", "facilitator", "admin"},
     "cohort_reports": {"facilitator", "admin"},
     "report_detail": {"leader", "facilitator", "admin"},
