@@ -12,7 +12,8 @@ send task ask the same `is_due`.
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from assessments.models import Response, Round
@@ -20,7 +21,7 @@ from cohorts.models import CohortModule, Gathering
 from modules.models import ActivityCompletion, Ambition, Initiative
 from programmes.models import Activity, PhaseKind
 from reminders import conf
-from reminders.models import Nudge, ReminderKind, TargetType
+from reminders.models import Nudge, ReminderDelivery, ReminderKind, TargetType
 from tenancy.models import Invitation, Person, Role, RoleKind
 
 
@@ -312,9 +313,13 @@ class InvitationPending(Plan):
         return timedelta(days=conf.get("REMINDER_INVITATION_AFTER_DAYS"))
 
     def candidates(self, now):
-        # Platform-wide: the dispatcher serves every network.
+        # Platform-wide: the dispatcher serves every network. An invitation reminded once is
+        # left out here, so later runs do not look at it again until it expires.
+        already_reminded = ReminderDelivery.unscoped.filter(
+            kind=self.kind, target_type=self.target_type, target_id=OuterRef("pk"))
         return Invitation.unscoped.select_related("network").filter(
-            accepted_at__isnull=True, sent_at__lte=now - self.after(), expires_at__gt=now)
+            accepted_at__isnull=True, sent_at__lte=now - self.after(), expires_at__gt=now,
+        ).exclude(Exists(already_reminded))
 
     def load(self, network, target_id):
         return (Invitation.objects.for_network(network).select_related("network")
@@ -328,7 +333,9 @@ class InvitationPending(Plan):
         return None
 
     def recipients(self, target, person_ids=None):
-        person = Person.objects.filter(email__iexact=target.email, is_active=True).first()
+        # Lower(email) matches the unique index on it; email__iexact (UPPER) would scan.
+        person = (Person.objects.annotate(email_key=Lower("email"))
+                  .filter(email_key=target.email.lower(), is_active=True).first())
         if person_ids is not None and (person is None or person.pk not in person_ids):
             return []
         return [Recipient(person, person.email if person else target.email)]
