@@ -30,6 +30,8 @@ def speak_the_persons_language(sender, request, user, **kwargs):
     language, not in the language the anonymous sign-in page was shown in."""
     if request is None:
         return
-    language = choose_language(request, user.last_network)
+    network = user.last_network or next(
+        (role.network for role in user.roles.select_related("network")[:1]), None)
+    language = choose_language(request, network)
     translation.activate(language)
     request.LANGUAGE_CODE = language

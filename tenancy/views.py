@@ -7,6 +7,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -113,6 +114,13 @@ def accept_invitation(request, token):
     if invitation is None or not invitation.is_usable:
         return render(request, "tenancy/invitation_unusable.html",
                       {"invitation": invitation}, status=410 if invitation else 404)
+    # Someone who has not chosen a language yet reads the invitation in the language it was
+    # written in, as the email was, and so do the sign-in pages after it.
+    chose_language = settings.LANGUAGE_COOKIE_NAME in request.COOKIES or (
+        request.user.is_authenticated and request.user.language)
+    if not chose_language:
+        translation.activate(invitation.language)
+        request.LANGUAGE_CODE = invitation.language
     if request.method == "POST":
         try:
             invitation, person = services.accept_invitation(token)
@@ -130,8 +138,13 @@ def accept_invitation(request, token):
             auth.logout(request)
         messages.success(request, _("Welcome to %(network)s. Sign in with your email to go on.")
                          % {"network": invitation.network.name})
-        return redirect(reverse("account_request_login_code") + "?"
-                        + urlencode({"email": person.email}))
+        response = redirect(reverse("account_request_login_code") + "?"
+                            + urlencode({"email": person.email}))
+        if not chose_language:
+            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, invitation.language,
+                                max_age=365 * 24 * 3600, samesite="Lax",
+                                secure=request.is_secure())
+        return response
     return render(request, "tenancy/accept_invitation.html", {"invitation": invitation})
 
 

@@ -16,6 +16,13 @@ from tests.factories import make_group, make_organisation, make_person, sign_in_
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _visitors_chose_english(client, settings):
+    """The visitors here picked English, so the texts asserted stay as written (an invitation
+    is otherwise shown in its own language: tests/test_languages_pages.py)."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
 def manage_url(world):
     return reverse("manage_dashboard", args=[world.network.slug])
 

@@ -184,3 +184,35 @@ def test_the_signed_in_message_is_in_the_persons_language(client, world):
         expected = gettext("Successfully signed in as %(name)s.") % {
             "name": world.leader.get_full_name()}
     assert expected in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_invitation_reads_in_its_own_language_and_so_does_the_sign_in_after_it(
+        client, world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        create_invitation(world.network, email="ny@test.example", kind=RoleKind.LEADER,
+                          invited_by=world.coordinator, language="da", name="Ny Leder",
+                          leader_group=world.group)
+    url = re.search(r"https?://[^/]+(/invitations/[^/\s]+/)", mail.outbox[-1].body).group(1)
+    with translation.override("da"):
+        accept = gettext("Accept the invitation")
+    page = client.get(url, headers={"accept-language": "en"})
+    assert accept in page.content.decode()
+    signed_in = client.post(url, follow=True, headers={"accept-language": "en"})
+    assert signed_in.wsgi_request.LANGUAGE_CODE == "da"
+
+
+@pytest.mark.django_db
+def test_the_first_sign_in_speaks_the_networks_language(client, world):
+    from allauth.account.models import EmailAddress
+
+    world.leader.set_password("a-long-test-password")
+    world.leader.save()  # no language of their own, no network used yet: the network's nb
+    EmailAddress.objects.filter(user=world.leader).update(verified=True)
+    response = client.post(reverse("account_login"), {
+        "login": world.leader.email, "password": "a-long-test-password"}, follow=True,
+        headers={"accept-language": "en"})
+    with translation.override("nb"):
+        expected = gettext("Successfully signed in as %(name)s.") % {
+            "name": world.leader.get_full_name()}
+    assert expected in response.content.decode()
