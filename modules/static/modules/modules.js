@@ -1,11 +1,12 @@
-// Reflection autosave (htmx posts the text): say so when a save fails, and warn before
+// Reflection autosave (htmx posts the text): say so when a save fails. On every form marked
+// data-autosave or data-warn-unsaved (the group task, ambition, initiatives), warn before
 // leaving the page while typed text is not saved yet. The page works without this file.
 (function () {
   "use strict";
   var unsaved = false;
 
   document.addEventListener("input", function (event) {
-    if (event.target.closest("[data-autosave]")) { unsaved = true; }
+    if (event.target.closest("[data-autosave], [data-warn-unsaved]")) { unsaved = true; }
   });
 
   document.addEventListener("htmx:afterRequest", function (event) {
@@ -22,7 +23,7 @@
   });
 
   document.addEventListener("submit", function (event) {
-    if (event.target.matches("[data-autosave]")) { unsaved = false; }
+    if (event.target.matches("[data-autosave], [data-warn-unsaved]")) { unsaved = false; }
   });
 
   window.addEventListener("beforeunload", function (event) {
