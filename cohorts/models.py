@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tenancy.scoping import TenantModel
@@ -58,6 +59,11 @@ class CohortModule(TenantModel):
 
     def __str__(self):
         return f"{self.cohort} – {self.module}"
+
+    @property
+    def is_running(self):
+        """Pre-work has opened and post-work is not due yet, today in Bro's time zone."""
+        return self.prework_opens_on <= timezone.localdate() <= self.postwork_due_on
 
 
 class Gathering(TenantModel):

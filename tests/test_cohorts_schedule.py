@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext
 
 from cohorts import services
 from cohorts.models import Cohort, CohortModule, Gathering
@@ -386,3 +387,24 @@ def test_cohort_modules_belong_to_the_cohorts_network(world):
     cohort = world_cohort(world)
     cohort_module = make_scheduled_module(cohort)
     assert CohortModule.objects.for_network(world.network).get() == cohort_module
+
+
+def test_now_marks_only_a_module_that_is_running(client, world):
+    from datetime import date, timedelta
+
+    from cohorts.models import CohortModule
+    from tests.factories import world_cohort_module
+
+    running = world_cohort_module(world)
+    today = date.today()
+    CohortModule.objects.for_network(world.network).filter(pk=running.pk).update(
+        prework_opens_on=today + timedelta(days=30), postwork_due_on=today + timedelta(days=90))
+    client.force_login(world.admin)
+    url = reverse("cohort_detail", kwargs={"network_slug": world.network.slug,
+                                           "cohort_id": running.cohort_id})
+    with translation.override(world.admin.language or world.network.default_language):
+        now = gettext("Now")
+    assert f'<span class="badge">{now}</span>' not in client.get(url).content.decode()
+    CohortModule.objects.for_network(world.network).filter(pk=running.pk).update(
+        prework_opens_on=today - timedelta(days=3))
+    assert f'<span class="badge">{now}</span>' in client.get(url).content.decode()
