@@ -62,7 +62,7 @@ def nudge_options(network, organisation, now=None):
 
     rounds = [r for r in Round.objects.for_network(network)
               .filter(cohort__in=cohorts, opens_at__lte=now, closes_at__gt=now)
-              .select_related("cohort") if round_is_open(r, now)]
+              .select_related("cohort", "instrument") if round_is_open(r, now)]
     submitted = set(Response.objects.for_network(network)
                     .filter(round__in=rounds, person_id__in=all_leaders,
                             submitted_at__isnull=False)
@@ -98,7 +98,9 @@ def nudge_options(network, organisation, now=None):
         leaders = leaders_by_cohort.get(round_.cohort_id, set())
         unfinished = [p for p in leaders if (round_.pk, p) not in submitted]
         options.append(NudgeOption(
-            key=f"round-{round_.pk}", cohort=round_.cohort, label=round_.name,
+            key=f"round-{round_.pk}", cohort=round_.cohort,
+            # Two rounds may share a name ("at the start"); the instrument tells them apart.
+            label=f"{round_.name} – {translated(round_.instrument.name)}",
             deadline=round_.closes_at, leaders=len(leaders), unfinished=len(unfinished),
             nudged_today=nudges.get((None, round_.pk))))
     return options

@@ -184,3 +184,12 @@ def test_the_overview_is_for_network_admins(client, cw):
     for role in ("leader", "coordinator", "facilitator"):
         client.force_login(cw.world.person(role))
         assert client.get(overview(cw.world, cw.cohort)).status_code == 404
+
+
+@pytest.mark.django_db
+def test_two_rounds_of_the_same_name_are_told_apart_by_their_instrument(client, cw):
+    round_ = make_round(cw.cohort, opens_at=MONDAY - timedelta(days=1),
+                        closes_at=MONDAY + timedelta(days=5))
+    client.force_login(cw.world.coordinator)
+    listing = client.get(page(cw.world)).content.decode()
+    assert f"{round_.name} – {round_.instrument.name['en']}" in listing
