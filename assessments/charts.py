@@ -16,6 +16,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils import formats
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from tenancy.translated import translated
 
 TODAY = "#0b4f8a"
 AMBITION = "#a8430b"
@@ -25,6 +28,15 @@ GRID = "#c9d0d9"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', sans-serif"
 
 _ids = itertools.count(1)
+
+
+def wheel_segment_label(dimension):
+    """A wheel segment is named by its facet (its area labels the ring around it); other
+    dimensions by their own name."""
+    labels = {"knowledge": pgettext("competence facet", "Knowledge"),
+              "skills": pgettext("competence facet", "Skills"),
+              "attitude": pgettext("competence facet", "Attitude")}
+    return labels.get(dimension.facet) or translated(dimension.name)
 
 
 @dataclass

@@ -23,7 +23,6 @@ from django.utils import formats, timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from assessments import charts
 from assessments.aggregation import Suppressed, compare, instrument_dimensions, round_results
@@ -157,19 +156,12 @@ def _round_results(rounds, now):
     return results, earlier
 
 
-def _facet_label(dimension):
-    labels = {"knowledge": pgettext("competence facet", "Knowledge"),
-              "skills": pgettext("competence facet", "Skills"),
-              "attitude": pgettext("competence facet", "Attitude")}
-    return labels.get(dimension.facet) or translated(dimension.name)
-
-
 def _shape_chart(instrument, aggregate, title):
     """The radar (or, for the competence wheel, the wheel) of one aggregate."""
     if instrument.kind == InstrumentKind.WHEEL:
         return charts.wheel_chart(
             [(translated(row.dimension.area.name),
-              charts.Row(_facet_label(row.dimension), row.today, row.ambition))
+              charts.Row(charts.wheel_segment_label(row.dimension), row.today, row.ambition))
              for row in aggregate.dimensions], title=title, scale_max=instrument.scale_max)
     return charts.radar_chart(
         [charts.Row(translated(row.dimension.name), row.today, row.ambition)

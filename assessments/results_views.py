@@ -7,7 +7,6 @@ shown arrives as a Suppressed and is drawn as "not shown".
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from assessments import charts, selectors
 from assessments.models import InstrumentKind
@@ -18,20 +17,13 @@ from tenancy.translated import translated
 GATHERING_REFRESH_SECONDS = 5
 
 
-def _facet_label(dimension):
-    labels = {"knowledge": pgettext("competence facet", "Knowledge"),
-              "skills": pgettext("competence facet", "Skills"),
-              "attitude": pgettext("competence facet", "Attitude")}
-    return labels.get(dimension.facet) or translated(dimension.name)
-
-
 def _profile_charts(instrument, rows, title):
     """The radar (or wheel) and the bar chart of one set of today/ambition rows, where
     rows are (dimension, today, ambition)."""
     scale_max = instrument.scale_max
     if instrument.kind == InstrumentKind.WHEEL:
         shape = charts.wheel_chart(
-            [(translated(d.area.name), charts.Row(_facet_label(d), today, ambition))
+            [(translated(d.area.name), charts.Row(charts.wheel_segment_label(d), today, ambition))
              for d, today, ambition in rows], title=title, scale_max=scale_max)
     else:
         shape = charts.radar_chart(
