@@ -1,11 +1,21 @@
 import pytest
 
-from tests.factories import make_world
+from tests.factories import ROLES, make_world
 
 
 @pytest.fixture
 def world(db):
     return make_world("home-network")
+
+
+@pytest.fixture
+def english_speakers(world):
+    """The world's people read Bro in English, for tests that assert the English texts; others
+    compare with gettext in the page's language."""
+    for role in ROLES:
+        person = world.person(role)
+        person.language = "en"
+        person.save(update_fields=["language"])
 
 
 @pytest.fixture

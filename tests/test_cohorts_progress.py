@@ -27,15 +27,7 @@ from tests.factories import (
     world_cohort,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english_speakers(world):
-    """The world's people read English, so the texts asserted here stay as written."""
-    for person in (world.leader, world.coordinator, world.facilitator, world.admin):
-        person.language = "en"
-        person.save(update_fields=["language"])
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_speakers")]
 
 
 def url(world, name, **kwargs):

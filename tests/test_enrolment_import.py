@@ -16,15 +16,8 @@ from tenancy.models import Invitation, LeaderGroup, Person, Role, RoleKind
 from tenancy.services import accept_invitation, create_invitation, grant_role, hash_token
 from tests.factories import make_group, make_organisation, make_person
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_speakers")]
 
-
-@pytest.fixture(autouse=True)
-def _english_speakers(world):
-    """The world's people read English, so the texts asserted here stay as written."""
-    for person in (world.leader, world.coordinator, world.facilitator, world.admin):
-        person.language = "en"
-        person.save(update_fields=["language"])
 
 LIST = ("name;email;title;language\n"
         "Kari Nordmann;kari@kommune.example;kommunedirektør;\n"

@@ -9,14 +9,7 @@ from tenancy.models import Invitation, Person, Role, RoleKind
 from tenancy.services import accept_invitation, create_invitation, grant_role
 from tests.factories import make_group, make_organisation, make_scheduled_module, world_cohort
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english_speakers(world):
-    for person in (world.leader, world.coordinator, world.facilitator, world.admin):
-        person.language = "en"
-        person.save(update_fields=["language"])
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_speakers")]
 
 
 def url(world, name, role):

@@ -8,15 +8,7 @@ from django.utils import timezone
 
 from tests.factories import build_round, build_submission, make_group
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english(world):
-    for role in ("facilitator", "admin", "coordinator", "leader"):
-        person = world.person(role)
-        person.language = "en"
-        person.save(update_fields=["language"])
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_speakers")]
 
 
 def at(minutes):

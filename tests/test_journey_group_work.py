@@ -8,7 +8,6 @@ from modules.models import Ambition, GroupTaskAnswer, Initiative
 from tenancy.models import RoleKind
 from tenancy.services import grant_role
 from tests.factories import (
-    ROLES,
     journey_activity,
     make_group,
     make_initiative,
@@ -16,16 +15,7 @@ from tests.factories import (
     make_person,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english(world):
-    """The people of the world read Bro in English, so the tests read the English texts."""
-    for role in ROLES:
-        person = world.person(role)
-        person.language = "en"
-        person.save(update_fields=["language"])
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_speakers")]
 
 
 @pytest.fixture

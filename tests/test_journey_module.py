@@ -8,18 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from modules.models import ActivityCompletion
-from tests.factories import ROLES, journey_activity, make_journey, make_world
+from tests.factories import journey_activity, make_journey, make_world
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english(world):
-    """The people of the world read Bro in English, so the tests read the English texts."""
-    for role in ROLES:
-        person = world.person(role)
-        person.language = "en"
-        person.save(update_fields=["language"])
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_speakers")]
 
 
 def module_url(world, cohort_module):

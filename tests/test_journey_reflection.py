@@ -7,18 +7,10 @@ from django.urls import reverse
 from modules.models import Reflection
 from tenancy.models import RoleKind
 from tenancy.services import grant_role
-from tests.factories import ROLES, journey_activity, make_journey, make_person, with_mfa
+from tests.factories import journey_activity, make_journey, make_person, with_mfa
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_speakers")]
 
-
-@pytest.fixture(autouse=True)
-def _english(world):
-    """The people of the world read Bro in English, so the tests read the English texts."""
-    for role in ROLES:
-        person = world.person(role)
-        person.language = "en"
-        person.save(update_fields=["language"])
 
 SECRET = "Jeg tror ikke ledergruppen vår er klar for dette."
 

@@ -12,18 +12,10 @@ from modules import selectors
 from modules.models import ActivityCompletion
 from tenancy.models import RoleKind
 from tenancy.services import grant_role
-from tests.factories import ROLES, journey_activity, make_journey, make_module_content, make_person
+from tests.factories import journey_activity, make_journey, make_module_content, make_person
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_speakers")]
 
-
-@pytest.fixture(autouse=True)
-def _english(world):
-    """The people of the world read Bro in English, so the tests read the English texts."""
-    for role in ROLES:
-        person = world.person(role)
-        person.language = "en"
-        person.save(update_fields=["language"])
 
 OPENS, GATHERING, DUE = date(2026, 3, 2), date(2026, 3, 30), date(2026, 5, 25)
 

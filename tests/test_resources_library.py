@@ -7,18 +7,9 @@ import pytest
 from django.urls import reverse
 
 from resources.models import Resource
-from tests.factories import ROLES, make_network_resource
+from tests.factories import make_network_resource
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english(world):
-    """The people of the world read Bro in English, so the tests read the English texts."""
-    for role in ROLES:
-        person = world.person(role)
-        person.language = "en"
-        person.save(update_fields=["language"])
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_speakers")]
 
 
 @pytest.fixture(autouse=True)

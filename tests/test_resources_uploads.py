@@ -10,18 +10,10 @@ from django.urls import reverse
 
 from resources import uploads
 from resources.models import Resource
-from tests.factories import PDF_BYTES, ROLES
+from tests.factories import PDF_BYTES
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_speakers")]
 
-
-@pytest.fixture(autouse=True)
-def _english(world):
-    """The people of the world read Bro in English, so the tests read the English texts."""
-    for role in ROLES:
-        person = world.person(role)
-        person.language = "en"
-        person.save(update_fields=["language"])
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32

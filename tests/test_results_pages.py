@@ -17,16 +17,7 @@ from tests.factories import (
     make_person,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english(world):
-    """Assert on the English msgids, whatever translations exist."""
-    for role in ("leader", "coordinator", "facilitator", "admin"):
-        person = world.person(role)
-        person.language = "en"
-        person.save(update_fields=["language"])
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_speakers")]
 
 
 def at(minutes):
