@@ -62,6 +62,13 @@ def main():
     parser.add_argument("--leaders", type=int, default=300)
     parser.add_argument("--repeat", type=int, default=5)
     arguments = parser.parse_args()
+    prepare_scale_dataset(arguments.leaders)
+    measure(arguments.leaders, arguments.repeat)
+
+
+def prepare_scale_dataset(leaders):
+    """Create and migrate the benchmark database, and (re)seed it with `seed_scale` unless it
+    already holds a dataset of this many leaders. Shared by every script in bench/."""
     ensure_database(os.environ["DATABASE_URL"])
 
     import django
@@ -74,12 +81,11 @@ def main():
 
     existing = Role.unscoped.filter(kind="leader",
                                     network__slug__startswith="scale-").count()
-    if existing != arguments.leaders:
-        print(f"Generating the scale dataset ({arguments.leaders} leaders) ...")
+    if existing != leaders:
+        print(f"Generating the scale dataset ({leaders} leaders) ...")
         started = time.perf_counter()
-        call_command("seed_scale", leaders=arguments.leaders, replace=True)
+        call_command("seed_scale", leaders=leaders, replace=True)
         print(f"  seed_scale: {time.perf_counter() - started:.0f} s")
-    measure(arguments.leaders, arguments.repeat)
 
 
 def bench_people_cleanup():

@@ -57,27 +57,11 @@ def main():
     parser.add_argument("--profile", action="store_true",
                         help="Also print the functions planning spends its time in (cProfile).")
     arguments = parser.parse_args()
-    from bench_assessments import ensure_database
-
-    ensure_database(os.environ["DATABASE_URL"])
-
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-
-    if settings.CELERY_TASK_ALWAYS_EAGER:
+    if not os.environ.get("REDIS_URL"):
         sys.exit("The benchmark needs a Redis broker: set REDIS_URL.")
-    call_command("migrate", verbosity=0)
-    from tenancy.models import Role
+    from bench_assessments import prepare_scale_dataset
 
-    existing = Role.unscoped.filter(kind="leader", network__slug__startswith=SLUG_PREFIX).count()
-    if existing != arguments.leaders:
-        print(f"Generating the scale dataset ({arguments.leaders} leaders) ...")
-        started = time.perf_counter()
-        call_command("seed_scale", leaders=arguments.leaders, replace=True)
-        print(f"  seed_scale: {time.perf_counter() - started:.0f} s")
+    prepare_scale_dataset(arguments.leaders)
     measure(arguments.leaders, arguments.profile)
 
 

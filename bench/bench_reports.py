@@ -40,22 +40,9 @@ def main():
     parser.add_argument("--leaders", type=int, default=300)
     parser.add_argument("--repeat", type=int, default=3)
     arguments = parser.parse_args()
-    from bench_assessments import ensure_database
+    from bench_assessments import prepare_scale_dataset
 
-    ensure_database(os.environ["DATABASE_URL"])
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    from tenancy.models import Role
-
-    existing = Role.unscoped.filter(kind="leader", network__slug__startswith="scale-").count()
-    if existing != arguments.leaders:
-        print(f"Generating the scale dataset ({arguments.leaders} leaders) ...")
-        call_command("seed_scale", leaders=arguments.leaders, replace=True)
+    prepare_scale_dataset(arguments.leaders)
     measure(arguments.repeat)
 
 
