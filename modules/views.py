@@ -20,7 +20,8 @@ from modules.access import (
 )
 from modules.forms import AmbitionForm, GroupTaskForm, InitiativeForm, ReflectionForm
 from modules.links import attach_links
-from programmes.models import ActivityKind, Theme
+from programmes.models import ActivityKind
+from resources.models import Theme
 from tenancy.access import access_leader_group_to_follow, require_role
 from tenancy.models import RoleKind
 

@@ -19,8 +19,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_slug
 from django.db import transaction
 
-from programmes.models import Activity, ActivityKind, Module, Phase, PhaseKind, Programme, Theme
-from resources.models import Resource, ResourceKind
+from programmes.models import Activity, ActivityKind, Module, Phase, PhaseKind, Programme
+from resources.models import Resource, ResourceKind, Theme
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "content" / "standard_programme.toml"
 LANGUAGES = ("nb", "da", "en")

@@ -4,12 +4,7 @@ ordered activities. Templates are shared by every network; cohorts run them."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class Theme(models.TextChoices):
-    ORGANISATION = "organisation", _("Organisation")
-    LEADERSHIP = "leadership", _("Leadership")
-    STRATEGY = "strategy", _("Strategy")
-    TECHNOLOGY = "technology", _("Technology")
+from resources.models import Theme
 
 
 class PhaseKind(models.TextChoices):

@@ -3,8 +3,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from programmes.models import Theme
-from resources.models import ResourceKind
+from resources.models import ResourceKind, Theme
 from resources.sectors import SECTORS, sector_label
 from resources.uploads import ACCEPT, MAX_UPLOAD_BYTES, check_upload
 

@@ -14,6 +14,16 @@ from django.utils.translation import gettext_lazy as _
 from tenancy.scoping import TenantQuerySet
 
 
+class Theme(models.TextChoices):
+    """The four themes of the programme's modules; library resources are tagged with them too,
+    and the library sits below the programmes in Bro's layers, so the vocabulary lives here."""
+
+    ORGANISATION = "organisation", _("Organisation")
+    LEADERSHIP = "leadership", _("Leadership")
+    STRATEGY = "strategy", _("Strategy")
+    TECHNOLOGY = "technology", _("Technology")
+
+
 class ResourceKind(models.TextChoices):
     VIDEO = "video", _("Video")
     PODCAST = "podcast", _("Podcast")

@@ -6,11 +6,11 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from programmes.models import Theme
 from resources import selectors, services
 from resources.access import access_resource, access_resource_to_manage
 from resources.embed import embed_url
 from resources.forms import LibraryFilterForm, ResourceForm
+from resources.models import Theme
 from resources.sectors import sector_label
 from resources.uploads import extension_of, file_type_of
 from tenancy.access import require_role
