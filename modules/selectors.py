@@ -1,6 +1,7 @@
-"""Reads for the leader's journey: where a cohort's modules stand, what a leader has done, and
-what comes next. Every function reads a fixed number of queries, whatever the size of the group
-or the module (tests pin the counts)."""
+"""Reads for the leader's journey (where a cohort's modules stand, what a leader has done, what
+comes next) and for the progress of leaders that coordinators, facilitators and admins follow;
+both ask modules.progress what is done. Every function reads a fixed number of queries,
+whatever the size of the group or the module (tests pin the counts)."""
 
 from dataclasses import dataclass, field
 from datetime import date
