@@ -1,12 +1,9 @@
-"""Reads on cohorts: schedules, who takes part, and who has done what.
-
-Progress counts completions (modules.ActivityCompletion) and submitted assessments
-(assessments.Response.submitted_at), never what anyone answered. Every read here takes a fixed
-number of queries, whatever the number of leaders, groups or activities.
+"""Reads on cohorts: schedules and who takes part (who has done what is read in the modules
+app, which may see completions and assessments). Every read here takes a fixed number of
+queries, whatever the number of leaders, groups or activities.
 """
 
-from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import Count, Q
 from django.db.models.functions import Lower
@@ -14,7 +11,7 @@ from django.utils import timezone
 
 from cohorts import policies
 from cohorts.models import Cohort, CohortModule
-from cohorts.schedule import current_index, local_zone
+from cohorts.schedule import current_index
 from tenancy.models import Invitation, LeaderGroup, Person, Role, RoleKind
 
 
@@ -146,148 +143,3 @@ def enrolment_plan(network, group, leaders):
         else:
             plan.new.append(leader)
     return plan
-
-
-# --- Progress -------------------------------------------------------------------------------
-
-
-@dataclass
-class Column:
-    """One phase of one module of the cohort: the activities a leader can complete in it."""
-
-    cohort_module: CohortModule
-    phase: object
-    activities: list
-
-    @property
-    def total(self):
-        return len(self.activities)
-
-
-@dataclass
-class Cell:
-    done: int
-    total: int
-
-    @property
-    def complete(self):
-        return self.total > 0 and self.done >= self.total
-
-
-@dataclass
-class LeaderRow:
-    role: Role
-    cells: list
-    assessments_submitted: int
-
-    @property
-    def person(self):
-        return self.role.person
-
-
-@dataclass
-class GroupProgress:
-    group: LeaderGroup
-    in_cohort: bool
-    rows: list = field(default_factory=list)
-
-    def phase_percentages(self):
-        """Per column: the share of (leader, activity) pairs done, in whole percent."""
-        percentages = []
-        for index in range(len(self.rows[0].cells) if self.rows else 0):
-            done = sum(row.cells[index].done for row in self.rows)
-            total = sum(row.cells[index].total for row in self.rows)
-            percentages.append(round(100 * done / total) if total else None)
-        return percentages
-
-
-@dataclass
-class Progress:
-    cohort: Cohort
-    columns: list
-    groups: list
-    rounds_open: int
-
-    @property
-    def rows(self):
-        return [row for group in self.groups for row in group.rows]
-
-
-def _columns(cohort_modules):
-    from programmes.models import Phase
-
-    phases = (Phase.objects.filter(module__in=[cm.module_id for cm in cohort_modules])
-              .prefetch_related("activities").order_by("position"))
-    by_module = defaultdict(list)
-    for phase in phases:
-        by_module[phase.module_id].append(phase)
-    return [Column(cm, phase, list(phase.activities.all()))
-            for cm in cohort_modules for phase in by_module[cm.module_id]]
-
-
-def _submitted_assessments(network, cohort, person_ids):
-    """{person id: [(instrument slug, day the round opened)]} of submitted responses."""
-    from assessments.models import Response
-
-    submitted = defaultdict(list)
-    for person_id, slug, opens_at in (
-            Response.objects.for_network(network)
-            .filter(round__cohort=cohort, person__in=person_ids, submitted_at__isnull=False)
-            .values_list("person_id", "round__instrument__slug", "round__opens_at")):
-        submitted[person_id].append((slug, opens_at.astimezone(local_zone()).date()))
-    return submitted
-
-
-def _is_done(activity, column, completed, assessments):
-    """Done when marked complete, or (for an assessment) submitted in a round of the cohort
-    that opened while this module ran."""
-    if activity.pk in completed:
-        return True
-    if not activity.instrument_slug:
-        return False
-    cm = column.cohort_module
-    return any(slug == activity.instrument_slug
-               and cm.prework_opens_on <= opened <= cm.postwork_due_on
-               for slug, opened in assessments)
-
-
-def progress(network, cohort, groups, cohort_modules):
-    """Per group in `groups`: each leader's count of done activities in every phase of
-    `cohort_modules` (of `cohort`, which may be None: then only the leaders). At most seven
-    queries, however many leaders, groups and activities."""
-    from assessments.models import Round
-    from modules.models import ActivityCompletion
-
-    groups = list(groups)
-    group_ids = [group.pk for group in groups]
-    roles = list(Role.objects.for_network(network)
-                 .filter(kind=RoleKind.LEADER, leader_group__in=group_ids)
-                 .select_related("person").order_by("person__name", "person__email"))
-    completed, submitted = defaultdict(set), defaultdict(list)
-    columns, in_cohort, rounds_open = [], set(), 0
-    if cohort is not None:
-        columns = _columns(cohort_modules)
-        in_cohort = set(cohort.leader_groups.filter(pk__in=group_ids)
-                        .values_list("pk", flat=True))
-        person_ids = {role.person_id for role in roles}
-        activity_ids = [activity.pk for column in columns for activity in column.activities]
-        for person_id, activity_id in (
-                ActivityCompletion.objects.for_network(network)
-                .filter(cohort=cohort, person__in=person_ids, activity__in=activity_ids)
-                .values_list("person_id", "activity_id")):
-            completed[person_id].add(activity_id)
-        submitted = _submitted_assessments(network, cohort, person_ids)
-        rounds_open = Round.objects.for_network(network).filter(
-            cohort=cohort, opens_at__lte=timezone.now()).count()
-
-    blocks = {group.pk: GroupProgress(group, group.pk in in_cohort) for group in groups}
-    groups_by_pk = {group.pk: group for group in groups}
-    for role in roles:
-        role.leader_group = groups_by_pk[role.leader_group_id]
-        block = blocks[role.leader_group_id]
-        cells = [Cell(sum(_is_done(activity, column, completed[role.person_id],
-                                   submitted[role.person_id])
-                          for activity in column.activities), column.total)
-                 for column in columns] if block.in_cohort else []
-        block.rows.append(LeaderRow(role, cells, len(submitted[role.person_id])))
-    return Progress(cohort, columns, list(blocks.values()), rounds_open)

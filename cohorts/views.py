@@ -1,7 +1,6 @@
-"""Pages for cohorts, their schedule and gatherings, enrolment of leaders, and progress."""
+"""Pages for cohorts, their schedule and gatherings, and enrolment of leaders (the cohort page,
+the facilitator's home and progress are in modules.progress_views)."""
 
-import csv
-import io
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -15,14 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from cohorts import enrolment, policies, selectors, services
+from cohorts import enrolment, selectors, services
 from cohorts.access import (
     access_cohort_module_to_configure,
     access_cohort_to_configure,
-    access_cohort_to_follow,
     access_gathering_to_see,
     access_group_to_enrol,
-    access_group_to_see_progress,
     access_leader_to_manage,
 )
 from cohorts.forms import (
@@ -36,10 +33,9 @@ from cohorts.forms import (
     ParticipantsForm,
 )
 from cohorts.ics import Event, calendar
-from tenancy.access import access_organisation_to_manage, require_role
+from tenancy.access import require_role
 from tenancy.emails import absolute_url
 from tenancy.models import LeaderGroup, RoleKind
-from tenancy.policies import leader_groups_person_can_manage
 from tenancy.translated import translated
 
 
@@ -69,31 +65,6 @@ def cohort_create(request):
                                     "dates of each module.") % {"name": cohort.name})
         return redirect(_url(request, "cohort_detail", cohort_id=cohort.pk))
     return render(request, "cohorts/cohort_form.html", {"form": form})
-
-
-def _group_overview(request, cohort, schedule):
-    """Completion per group and phase of the module running now (for admins, facilitators)."""
-    current = selectors.current_cohort_module(schedule)
-    groups = cohort.leader_groups.select_related("organisation").order_by(
-        "organisation__name", "name")
-    table = selectors.progress(request.network, cohort, groups, [current] if current else [])
-    return current, table
-
-
-def cohort_detail(request, cohort_id):
-    """The cohort's schedule, who takes part and how far each group has come."""
-    cohort = access_cohort_to_follow(request, cohort_id)
-    schedule = selectors.cohort_schedule(cohort)
-    current, overview = _group_overview(request, cohort, schedule)
-    return render(request, "cohorts/cohort_detail.html", {
-        "cohort": cohort,
-        "schedule": schedule,
-        "current": current,
-        "overview": overview,
-        "organisations": cohort.organisations.order_by("name"),
-        "facilitators": cohort.facilitators.order_by("name"),
-        "can_configure": RoleKind.NETWORK_ADMIN in {role.kind for role in request.roles},
-    })
 
 
 def cohort_edit(request, cohort_id):
@@ -182,124 +153,6 @@ def gathering_ics(request, gathering_id):
     response = HttpResponse(calendar([event]), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="gathering-{gathering.pk}.ics"'
     return response
-
-
-# --- Facilitators -------------------------------------------------------------------------
-
-
-def facilitator_home(request):
-    """The cohorts a facilitator runs: gatherings with agendas, and each group's completion
-    per phase of the module running now."""
-    require_role(request, RoleKind.FACILITATOR)
-    cohorts = []
-    for cohort in policies.cohorts_person_facilitates(request.network, request.roles) \
-            .select_related("programme").order_by("-starts_on"):
-        schedule = selectors.cohort_schedule(cohort)
-        current, overview = _group_overview(request, cohort, schedule)
-        cohorts.append({"cohort": cohort, "schedule": schedule, "current": current,
-                        "overview": overview})
-    return render(request, "cohorts/facilitator_home.html", {"cohorts": cohorts})
-
-
-# --- Progress -----------------------------------------------------------------------------
-
-
-def _choose(items, wanted, default):
-    return next((item for item in items if str(item.pk) == wanted), default)
-
-
-def _default_cohort(cohorts):
-    today = timezone.localdate()
-    return next((c for c in cohorts if c.starts_on <= today), cohorts[0] if cohorts else None)
-
-
-def _progress_context(request, cohorts, groups, *, all_modules=False):
-    cohorts = list(cohorts)
-    cohort = _choose(cohorts, request.GET.get("cohort"), _default_cohort(cohorts))
-    schedule = list(cohort.cohort_modules.select_related("module", "gathering")
-                    .order_by("position")) if cohort else []
-    current = _choose(schedule, request.GET.get("module"),
-                      selectors.current_cohort_module(schedule) if schedule else None)
-    modules = schedule if all_modules else [current] if current else []
-    return {
-        "cohorts": cohorts, "cohort": cohort, "schedule": schedule, "current": current,
-        "progress": selectors.progress(request.network, cohort, groups, modules),
-    }
-
-
-def organisation_progress(request, organisation_id):
-    """A coordinator's view of their organisation's leaders: who has done what, per group."""
-    organisation = access_organisation_to_manage(request, organisation_id)
-    groups = organisation.leader_groups.order_by("name")
-    context = _progress_context(
-        request, selectors.cohorts_of_organisation(request.network, organisation), groups)
-    return render(request, "cohorts/organisation_progress.html", {
-        **context, "organisation": organisation, "can_manage": True,
-        "csv_url": _url(request, "organisation_progress_csv", organisation_id=organisation.pk),
-    })
-
-
-def group_progress(request, group_id):
-    group = access_group_to_see_progress(request, group_id)
-    cohorts = policies.cohorts_of_group_person_can_see_progress(
-        request.network, request.roles, group).order_by("-starts_on")
-    context = _progress_context(request, cohorts, [group])
-    can_manage = leader_groups_person_can_manage(request.network, request.roles) \
-        .filter(pk=group.pk).exists()
-    return render(request, "cohorts/group_progress.html", {
-        **context, "group": group, "can_manage": can_manage,
-        "csv_url": _url(request, "group_progress_csv", group_id=group.pk),
-    })
-
-
-def _safe_cell(value):
-    """Keep a spreadsheet from reading a name as a formula."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def _progress_csv(progress, filename):
-    """One row per leader; UTF-8 with a byte order mark and semicolons, as Excel in Norway and
-    Denmark expects."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    header = [_("Name"), _("Email"), _("Title"), _("Organisation"), _("Leader group")]
-    for column in progress.columns:
-        header.append(_("%(module)s – %(phase)s (done of %(total)s)") % {
-            "module": translated(column.cohort_module.module.title),
-            "phase": column.phase.get_kind_display(), "total": column.total})
-    header.append(_("Assessments submitted (of %(count)s opened)")
-                  % {"count": progress.rounds_open})
-    writer.writerow(header)
-    for block in progress.groups:
-        if not block.in_cohort:
-            continue
-        for row in block.rows:
-            organisation = block.group.organisation.name if block.group.organisation else ""
-            writer.writerow([_safe_cell(value) for value in (
-                row.person.name, row.person.email, row.person.title, organisation,
-                block.group.name)] + [cell.done for cell in row.cells]
-                + [row.assessments_submitted])
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def organisation_progress_csv(request, organisation_id):
-    organisation = access_organisation_to_manage(request, organisation_id)
-    context = _progress_context(
-        request, selectors.cohorts_of_organisation(request.network, organisation),
-        organisation.leader_groups.select_related("organisation").order_by("name"),
-        all_modules=True)
-    return _progress_csv(context["progress"], f"progress-organisation-{organisation.pk}.csv")
-
-
-def group_progress_csv(request, group_id):
-    group = access_group_to_see_progress(request, group_id)
-    cohorts = policies.cohorts_of_group_person_can_see_progress(
-        request.network, request.roles, group).order_by("-starts_on")
-    context = _progress_context(request, cohorts, [group], all_modules=True)
-    return _progress_csv(context["progress"], f"progress-group-{group.pk}.csv")
 
 
 # --- Enrolment ----------------------------------------------------------------------------

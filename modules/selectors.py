@@ -1,53 +1,27 @@
-"""Reads for the leader's journey: where a cohort's modules stand, what a leader has done, and
-what comes next. Every function reads a fixed number of queries, whatever the size of the group
-or the module (tests pin the counts)."""
+"""Reads for the leader's journey (where a cohort's modules stand, what a leader has done, what
+comes next) and for the progress of leaders that coordinators, facilitators and admins follow;
+both ask modules.progress what is done. Every function reads a fixed number of queries,
+whatever the size of the group or the module (tests pin the counts)."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from assessments.models import Round
 from cohorts.models import Cohort, CohortModule
-from modules.models import (
-    ActivityCompletion,
-    Ambition,
-    GroupTaskAnswer,
-    Initiative,
-    Reflection,
-)
+from modules import progress
+from modules.models import Ambition, GroupTaskAnswer, Initiative, Reflection
+from modules.progress import FINISHED, GATHERING, POSTWORK, PREWORK, UPCOMING, module_state
 from programmes.models import Activity, ActivityKind, Phase, PhaseKind
+from tenancy.models import LeaderGroup, Role, RoleKind
 from tenancy.policies import led_group_ids
 
-UPCOMING, PREWORK, GATHERING, POSTWORK, FINISHED = (
-    "upcoming", "prework", "gathering", "postwork", "finished")
 NEXT_ACTIVITIES = 5
 STATE_LABELS = {UPCOMING: _("Coming up"), PREWORK: _("Pre-work"), GATHERING: _("Gathering day"),
                 POSTWORK: _("Post-work"), FINISHED: _("Finished")}
-
-
-def local_day(moment):
-    return timezone.localtime(moment).date() if isinstance(moment, datetime) else moment
-
-
-def module_state(cohort_module, gathering, today):
-    """(state, due date) of a cohort module on a day.
-
-    Pre-work runs from its opening until the gathering, then the gathering day, then post-work
-    until its due date. Without a gathering date yet, the module stays in pre-work."""
-    gathering_day = local_day(gathering.starts_at) if gathering else None
-    if today < cohort_module.prework_opens_on:
-        return UPCOMING, cohort_module.prework_opens_on
-    if gathering_day is None:
-        return PREWORK, None
-    if today < gathering_day:
-        return PREWORK, gathering_day
-    if today == gathering_day:
-        return GATHERING, gathering_day
-    if today <= cohort_module.postwork_due_on:
-        return POSTWORK, cohort_module.postwork_due_on
-    return FINISHED, cohort_module.postwork_due_on
 
 
 @dataclass
@@ -151,42 +125,22 @@ def _outline(module_ids):
     return outline
 
 
-def _assessment_states(network, person, cohort_ids):
-    """Open rounds per (cohort, instrument slug), and the windows of rounds the person
-    submitted, in two queries (assessments are done by submitting a round)."""
-    from assessments.models import Response, Round
-
+def _open_rounds(network, cohort_ids):
+    """The open round per (cohort, instrument slug), for the assessment activities' links."""
     now = timezone.now()
     open_rounds = {}
     for round_ in (Round.objects.for_network(network)
                    .filter(cohort__in=cohort_ids, opens_at__lte=now, closes_at__gt=now)
                    .select_related("instrument").order_by("closes_at")):
         open_rounds.setdefault((round_.cohort_id, round_.instrument.slug), round_)
-    submitted = {}
-    for cohort_id, slug, opens_at, closes_at in (
-            Response.objects.for_network(network)
-            .filter(person=person, round__cohort__in=cohort_ids, submitted_at__isnull=False)
-            .values_list("round__cohort_id", "round__instrument__slug", "round__opens_at",
-                         "round__closes_at")):
-        submitted.setdefault((cohort_id, slug), []).append(
-            (local_day(opens_at), local_day(closes_at)))
-    return open_rounds, submitted
-
-
-def _assessment_done(cohort_module, slug, submitted):
-    """Done when the person submitted a round of the instrument that overlaps the module."""
-    windows = submitted.get((cohort_module.cohort_id, slug), [])
-    return any(opens <= cohort_module.postwork_due_on and closes >= cohort_module.prework_opens_on
-               for opens, closes in windows)
+    return open_rounds
 
 
 def _journeys(network, person, cohort_groups, cohort_modules, today):
     cohort_ids = list(cohort_groups)
     outline = _outline({cm.module_id for cm in cohort_modules})
-    done = set(ActivityCompletion.objects.for_network(network)
-               .filter(person=person, cohort__in=cohort_ids)
-               .values_list("cohort_id", "activity_id"))
-    open_rounds, submitted = _assessment_states(network, person, cohort_ids)
+    done = progress.done_by(network, [person.pk], cohort_ids)
+    open_rounds = _open_rounds(network, cohort_ids)
     journeys = {}
     for cohort_id, (cohort, group_ids) in cohort_groups.items():
         journeys[cohort_id] = CohortJourney(cohort=cohort, group_ids=group_ids)
@@ -199,13 +153,11 @@ def _journeys(network, person, cohort_groups, cohort_modules, today):
         for phase in outline.get(cohort_module.module_id, []):
             items = []
             for activity in phase.activities_list:
-                item = ActivityItem(activity=activity)
+                item = ActivityItem(activity=activity,
+                                    done=done(person.pk, cohort_module, activity))
                 if activity.kind == ActivityKind.ASSESSMENT:
                     item.open_round = open_rounds.get(
                         (cohort_module.cohort_id, activity.instrument_slug))
-                    item.done = _assessment_done(cohort_module, activity.instrument_slug,
-                                                 submitted)
-                item.done = item.done or (cohort_module.cohort_id, activity.pk) in done
                 items.append(item)
             phases.append(PhaseItem(phase=phase, items=items, current=phase.kind == current_kind))
         journeys[cohort_module.cohort_id].modules.append(ModuleJourney(
@@ -260,9 +212,9 @@ def own_reflection(network, person, cohort, activity):
         cohort=cohort, person=person, activity=activity).first()
 
 
-def is_done(network, person, cohort, activity):
-    return ActivityCompletion.objects.for_network(network).filter(
-        cohort=cohort, person=person, activity=activity).exists()
+def is_done(network, person, cohort_module, activity):
+    return progress.done_by(network, [person.pk], [cohort_module.cohort_id], [activity.pk])(
+        person.pk, cohort_module, activity)
 
 
 def group_ambition(network, cohort, group, module):
@@ -292,3 +244,103 @@ def shared_initiatives(network):
     """Initiatives that groups chose to share with the whole network, for inspiration."""
     return (Initiative.objects.for_network(network).filter(shared_with_network=True)
             .select_related("leader_group__organisation", "module").order_by("-updated_at"))
+
+
+# --- Progress of leaders, for coordinators, facilitators and network admins -----------------
+
+
+@dataclass
+class Column:
+    """One phase of one module of the cohort: the activities a leader can complete in it."""
+
+    cohort_module: CohortModule
+    phase: Phase
+    activities: list
+
+    @property
+    def total(self):
+        return len(self.activities)
+
+
+@dataclass
+class Cell:
+    done: int
+    total: int
+
+    @property
+    def complete(self):
+        return self.total > 0 and self.done >= self.total
+
+
+@dataclass
+class LeaderRow:
+    role: Role
+    cells: list
+    assessments_submitted: int
+
+    @property
+    def person(self):
+        return self.role.person
+
+
+@dataclass
+class GroupProgress:
+    group: LeaderGroup
+    in_cohort: bool
+    rows: list = field(default_factory=list)
+
+    def phase_percentages(self):
+        """Per column: the share of (leader, activity) pairs done, in whole percent."""
+        percentages = []
+        for index in range(len(self.rows[0].cells) if self.rows else 0):
+            done = sum(row.cells[index].done for row in self.rows)
+            total = sum(row.cells[index].total for row in self.rows)
+            percentages.append(round(100 * done / total) if total else None)
+        return percentages
+
+
+@dataclass
+class Progress:
+    cohort: Cohort
+    columns: list
+    groups: list
+    rounds_open: int
+
+    @property
+    def rows(self):
+        return [row for group in self.groups for row in group.rows]
+
+
+def leaders_progress(network, cohort, groups, cohort_modules):
+    """Per group in `groups`: each leader's count of done activities (modules.progress) in
+    every phase of `cohort_modules` (of `cohort`, which may be None: then only the leaders),
+    never what anyone answered. At most seven queries, however many leaders, groups and
+    activities."""
+    groups = list(groups)
+    group_ids = [group.pk for group in groups]
+    roles = list(Role.objects.for_network(network)
+                 .filter(kind=RoleKind.LEADER, leader_group__in=group_ids)
+                 .select_related("person").order_by("person__name", "person__email"))
+    columns, in_cohort, rounds_open, done = [], set(), 0, None
+    if cohort is not None:
+        outline = _outline([cm.module_id for cm in cohort_modules])
+        columns = [Column(cm, phase, phase.activities_list)
+                   for cm in cohort_modules for phase in outline.get(cm.module_id, [])]
+        in_cohort = set(cohort.leader_groups.filter(pk__in=group_ids)
+                        .values_list("pk", flat=True))
+        done = progress.done_by(
+            network, {role.person_id for role in roles}, [cohort.pk],
+            [activity.pk for column in columns for activity in column.activities])
+        rounds_open = Round.objects.for_network(network).filter(
+            cohort=cohort, opens_at__lte=timezone.now()).count()
+
+    blocks = {group.pk: GroupProgress(group, group.pk in in_cohort) for group in groups}
+    groups_by_pk = {group.pk: group for group in groups}
+    for role in roles:
+        role.leader_group = groups_by_pk[role.leader_group_id]
+        block = blocks[role.leader_group_id]
+        cells = [Cell(done.count(role.person_id, column.cohort_module, column.activities),
+                      column.total) for column in columns] if block.in_cohort else []
+        submitted = done.submitted_in(role.person_id, cohort.pk) if done else 0
+        block.rows.append(LeaderRow(role, cells, submitted))
+    return Progress(cohort, columns, list(blocks.values()), rounds_open)

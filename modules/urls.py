@@ -1,6 +1,6 @@
 from django.urls import path
 
-from modules import views
+from modules import progress_views, views
 
 urlpatterns = [
     path("me/", views.leader_home, name="leader_home"),
@@ -23,4 +23,14 @@ urlpatterns = [
     path("initiatives/<int:initiative_id>/delete/", views.initiative_delete,
          name="initiative_delete"),
     path("initiatives/shared/", views.shared_initiatives, name="shared_initiatives"),
+    path("facilitate/", progress_views.facilitator_home, name="facilitator_home"),
+    path("cohorts/<int:cohort_id>/", progress_views.cohort_detail, name="cohort_detail"),
+    path("progress/organisations/<int:organisation_id>/", progress_views.organisation_progress,
+         name="organisation_progress"),
+    path("progress/organisations/<int:organisation_id>/progress.csv",
+         progress_views.organisation_progress_csv, name="organisation_progress_csv"),
+    path("progress/groups/<int:group_id>/", progress_views.group_progress,
+         name="group_progress"),
+    path("progress/groups/<int:group_id>/progress.csv", progress_views.group_progress_csv,
+         name="group_progress_csv"),
 ]

@@ -96,8 +96,7 @@ def reflection(request, cohort_module_id, reflection_activity_id):
         return redirect(request.path)
     return render(request, "modules/reflection.html", {
         "cohort_module": cohort_module, "activity": activity, "reflection": own, "form": form,
-        "done": selectors.is_done(request.network, request.user, cohort_module.cohort,
-                                  activity)})
+        "done": selectors.is_done(request.network, request.user, cohort_module, activity)})
 
 
 def reflection_save(request, cohort_module_id, reflection_activity_id):

@@ -6,20 +6,21 @@ reminders with it and nothing about dates is copied anywhere.
 
 `candidates(now)` is platform-wide on purpose (the dispatcher serves every network); it narrows
 with the database, `is_due(target, now)` decides in Python, and both the dispatcher and the
-send task ask the same `is_due`.
+send task ask the same `is_due`. Who has done what, and when pre-work is open, is
+modules.progress's rule, the same the leader and the coordinator see.
 """
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
 from assessments.models import Response, Round
 from cohorts.models import CohortModule, Gathering
-from modules.models import ActivityCompletion, Ambition, Initiative
-from programmes.models import Activity, PhaseKind
+from modules.progress import done_with_phase, done_with_postwork, gathering_of, prework_is_open
+from programmes.models import PhaseKind
 from reminders import conf
 from reminders.models import Nudge, ReminderDelivery, ReminderKind, TargetType
 from tenancy.models import Invitation, Person, Role, RoleKind
@@ -39,13 +40,6 @@ def local_date(moment):
     return timezone.localtime(moment).date()
 
 
-def gathering_of(cohort_module):
-    try:
-        return cohort_module.gathering
-    except Gathering.DoesNotExist:
-        return None
-
-
 def cohort_leaders(cohort, *, organisation=None, person_ids=None):
     """Active leaders of the cohort's groups (of one organisation, if given)."""
     roles = Role.objects.for_network(cohort.network_id).filter(
@@ -58,64 +52,10 @@ def cohort_leaders(cohort, *, organisation=None, person_ids=None):
     return people.order_by("pk")
 
 
-def prework_activity_ids(module_id):
-    return list(Activity.objects.filter(phase__module_id=module_id, phase__kind=PhaseKind.PREWORK)
-                .values_list("pk", flat=True))
-
-
-def done_with_prework(cohort_module, person_ids):
-    """Who of these has completed every pre-work activity of the module (in this cohort)."""
-    activity_ids = prework_activity_ids(cohort_module.module_id)
-    if not activity_ids:
-        return set(person_ids)
-    return set(
-        ActivityCompletion.objects.for_network(cohort_module.network_id)
-        .filter(cohort_id=cohort_module.cohort_id, activity_id__in=activity_ids,
-                person_id__in=person_ids)
-        .values("person_id").annotate(done=Count("activity_id", distinct=True))
-        .filter(done__gte=len(activity_ids)).values_list("person_id", flat=True))
-
-
-def done_with_postwork(cohort_module, person_ids):
-    """Who of these is only in groups that have set their ambition and decided initiatives."""
-    network_id, cohort_id, module_id = (
-        cohort_module.network_id, cohort_module.cohort_id, cohort_module.module_id)
-    groups_of = {}
-    for person_id, group_id in (
-            Role.objects.for_network(network_id)
-            .filter(kind=RoleKind.LEADER, person_id__in=person_ids,
-                    leader_group__in=cohort_module.cohort.leader_groups.all())
-            .values_list("person_id", "leader_group_id")):
-        groups_of.setdefault(person_id, set()).add(group_id)
-    group_ids = set().union(*groups_of.values()) if groups_of else set()
-    with_ambition = set(
-        Ambition.objects.for_network(network_id)
-        .filter(cohort_id=cohort_id, module_id=module_id, leader_group_id__in=group_ids)
-        .exclude(text="").values_list("leader_group_id", flat=True))
-    with_initiatives = set(
-        Initiative.objects.for_network(network_id)
-        .filter(cohort_id=cohort_id, module_id=module_id, leader_group_id__in=group_ids)
-        .values_list("leader_group_id", flat=True))
-    done_groups = with_ambition & with_initiatives
-    return {person_id for person_id, groups in groups_of.items() if groups <= done_groups}
-
-
 def submitted(round_, person_ids):
     return set(Response.objects.for_network(round_.network_id)
                .filter(round=round_, person_id__in=person_ids, submitted_at__isnull=False)
                .values_list("person_id", flat=True))
-
-
-def prework_is_open(cohort_module, now):
-    """From the day pre-work opens until the gathering starts (or post-work is due, without
-    a gathering)."""
-    today = local_date(now)
-    if cohort_module.prework_opens_on > today:
-        return False
-    gathering = gathering_of(cohort_module)
-    if gathering is None:
-        return today <= cohort_module.postwork_due_on
-    return now < gathering.starts_at
 
 
 def round_is_open(round_, now):
@@ -175,7 +115,7 @@ class PreworkOpens(CohortModulePlan):
         return prework_is_open(target, now)
 
     def done_among(self, target, person_ids):
-        return done_with_prework(target, person_ids)
+        return done_with_phase(target, person_ids, PhaseKind.PREWORK)
 
 
 class PreworkDue(CohortModulePlan):
@@ -202,7 +142,7 @@ class PreworkDue(CohortModulePlan):
         return target.prework_opens_on < opens <= local_date(now)
 
     def done_among(self, target, person_ids):
-        return done_with_prework(target, person_ids)
+        return done_with_phase(target, person_ids, PhaseKind.PREWORK)
 
 
 class PostworkDue(CohortModulePlan):
@@ -372,7 +312,7 @@ class CoordinatorNudge(Plan):
     def done_among(self, target, person_ids):
         if target.round_id:
             return submitted(target.round, person_ids)
-        return done_with_prework(target.cohort_module, person_ids)
+        return done_with_phase(target.cohort_module, person_ids, PhaseKind.PREWORK)
 
 
 PLANS = {plan.kind: plan for plan in (

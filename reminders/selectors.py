@@ -4,13 +4,13 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Max, Q
 
-from assessments.models import Response, Round
+from assessments.models import Round
 from cohorts.models import Cohort, CohortModule
-from modules.models import ActivityCompletion
-from programmes.models import Activity, PhaseKind
+from modules.progress import activities_of, done_by, prework_is_open
+from programmes.models import PhaseKind
 from reminders import clock
 from reminders.models import DeliveryStatus, Nudge, ReminderDelivery, ReminderKind, TargetType
-from reminders.planning import local_date, prework_is_open, round_is_open
+from reminders.planning import local_date, round_is_open
 from tenancy.models import Role, RoleKind
 from tenancy.translated import translated
 
@@ -31,7 +31,8 @@ class NudgeOption:
 
 def nudge_options(network, organisation, now=None):
     """Pre-work open now and assessment rounds open now, in cohorts of the organisation's
-    groups, with counts of the organisation's leaders not done (a fixed number of queries)."""
+    groups, with counts of the organisation's leaders not done (modules.progress; a fixed
+    number of queries)."""
     now = now or clock.now()
     cohorts = list(Cohort.objects.for_network(network)
                    .filter(leader_groups__organisation=organisation).distinct())
@@ -47,26 +48,12 @@ def nudge_options(network, organisation, now=None):
     modules = [cm for cm in CohortModule.objects.for_network(network)
                .filter(cohort__in=cohorts, prework_opens_on__lte=local_date(now))
                .select_related("cohort", "module", "gathering") if prework_is_open(cm, now)]
-    activities = {}
-    for module_id, activity_id in Activity.objects.filter(
-            phase__module__in=[cm.module_id for cm in modules],
-            phase__kind=PhaseKind.PREWORK).values_list("phase__module_id", "pk"):
-        activities.setdefault(module_id, set()).add(activity_id)
-    completions = {}
-    for cohort_id, person_id, activity_id in (
-            ActivityCompletion.objects.for_network(network)
-            .filter(cohort__in=cohorts, person_id__in=all_leaders,
-                    activity_id__in=set().union(*activities.values()) if activities else [])
-            .values_list("cohort_id", "person_id", "activity_id")):
-        completions.setdefault((cohort_id, person_id), set()).add(activity_id)
-
+    activities = activities_of([cm.module_id for cm in modules], PhaseKind.PREWORK)
     rounds = [r for r in Round.objects.for_network(network)
               .filter(cohort__in=cohorts, opens_at__lte=now, closes_at__gt=now)
               .select_related("cohort", "instrument") if round_is_open(r, now)]
-    submitted = set(Response.objects.for_network(network)
-                    .filter(round__in=rounds, person_id__in=all_leaders,
-                            submitted_at__isnull=False)
-                    .values_list("round_id", "person_id"))
+    done = done_by(network, all_leaders, [cohort.pk for cohort in cohorts],
+                   [activity.pk for listed in activities.values() for activity in listed])
     nudges = {(n.cohort_module_id, n.round_id): n for n in Nudge.objects.for_network(network)
               .filter(organisation=organisation, sent_on=local_date(now))
               .select_related("sent_by")}
@@ -84,10 +71,10 @@ def nudge_options(network, organisation, now=None):
     options = []
     for cm in modules:
         leaders = leaders_by_cohort.get(cm.cohort_id, set())
-        needed = activities.get(cm.module_id, set())
+        needed = activities.get(cm.module_id, [])
         if not needed:
             continue
-        unfinished = [p for p in leaders if not needed <= completions.get((cm.cohort_id, p), set())]
+        unfinished = [p for p in leaders if not done.all(p, cm, needed)]
         gathering = getattr(cm, "gathering", None)
         options.append(NudgeOption(
             key=f"module-{cm.pk}", cohort=cm.cohort, label=translated(cm.module.title),
@@ -96,7 +83,7 @@ def nudge_options(network, organisation, now=None):
             nudged_today=nudges.get((cm.pk, None))))
     for round_ in rounds:
         leaders = leaders_by_cohort.get(round_.cohort_id, set())
-        unfinished = [p for p in leaders if (round_.pk, p) not in submitted]
+        unfinished = [p for p in leaders if not done.submitted_round(p, round_.pk)]
         options.append(NudgeOption(
             key=f"round-{round_.pk}", cohort=round_.cohort,
             # Two rounds may share a name ("at the start"); the instrument tells them apart.

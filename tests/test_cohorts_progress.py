@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from modules.models import ActivityCompletion, Reflection
+from modules.selectors import leaders_progress
 from programmes.models import Activity
 from tenancy.models import RoleKind
 from tenancy.services import grant_role
@@ -92,8 +93,6 @@ def test_the_coordinator_sees_each_leaders_progress_per_phase(client, world, sce
 
 
 def test_an_assessment_activity_counts_when_submitted_in_the_modules_time(world):
-    from cohorts.selectors import progress
-
     cohort = world_cohort(world)
     cohort_module = running_module(cohort)
     assessment = activities(cohort_module, "prework")[0]
@@ -101,7 +100,7 @@ def test_an_assessment_activity_counts_when_submitted_in_the_modules_time(world)
     assessment.save()
     round_ = build_round(world, cohort=cohort)
     build_submission(round_, person=world.leader, group=world.group)
-    table = progress(world.network, cohort, [world.group], [cohort_module])
+    table = leaders_progress(world.network, cohort, [world.group], [cohort_module])
     (row,) = table.rows
     assert row.cells[0].done == 1
     late = build_round(world, cohort=cohort, name="Later",
@@ -112,13 +111,12 @@ def test_an_assessment_activity_counts_when_submitted_in_the_modules_time(world)
 
 def test_unsubmitted_answers_do_not_count(world):
     from assessments.models import Response
-    from cohorts.selectors import progress
 
     cohort = world_cohort(world)
     cohort_module = running_module(cohort)
     Response.objects.create(network=world.network, round=build_round(world, cohort=cohort),
                             person=world.leader, leader_group=world.group)
-    (row,) = progress(world.network, cohort, [world.group], [cohort_module]).rows
+    (row,) = leaders_progress(world.network, cohort, [world.group], [cohort_module]).rows
     assert row.assessments_submitted == 0
 
 

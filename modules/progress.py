@@ -1,0 +1,173 @@
+"""The one progress rule: which phase a cohort's module is in, and whether a person has done an
+activity. What's next, the progress tables and their CSV, the reminders and the coordinator's
+nudges all ask here, so they cannot disagree. Read-only.
+
+Phase of a module on a day: *upcoming* until pre-work opens; *prework* until the gathering day
+(without a gathering date, until post-work is due); *gathering* on that day; *postwork* until
+post-work is due; then *finished*. Pre-work is open for reminders and nudges from the day it
+opens until the gathering starts.
+
+An activity is done:
+- an assessment, when the person has submitted a round of the activity's instrument in the
+  same cohort whose answering window (the local days it opened and closed) overlaps the
+  module's span, from pre-work opening to post-work due. No completion row is written for it,
+  and a round opened a few days before pre-work counts.
+- every other kind (video, podcast, article, case, reflection, group task, ambition,
+  initiatives), when the person marked it done (an ActivityCompletion row); a saved
+  reflection or group answer alone does not count.
+The post-work due reminder asks about the group instead: post-work is done when each of the
+person's groups in the cohort has written its ambition and decided initiatives for the module.
+
+`done_by` answers for many people and activities in two queries, however many there are.
+"""
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils import timezone
+
+from assessments.models import Response
+from cohorts.models import Gathering
+from modules.models import ActivityCompletion, Ambition, Initiative
+from programmes.models import Activity, ActivityKind
+from tenancy.models import Role, RoleKind
+
+UPCOMING, PREWORK, GATHERING, POSTWORK, FINISHED = (
+    "upcoming", "prework", "gathering", "postwork", "finished")
+
+
+def local_day(moment):
+    return timezone.localtime(moment).date() if isinstance(moment, datetime) else moment
+
+
+def gathering_of(cohort_module):
+    try:
+        return cohort_module.gathering
+    except Gathering.DoesNotExist:
+        return None
+
+
+def module_state(cohort_module, gathering, today):
+    """(state, due date) of a cohort module on a day."""
+    gathering_day = local_day(gathering.starts_at) if gathering else None
+    if today < cohort_module.prework_opens_on:
+        return UPCOMING, cohort_module.prework_opens_on
+    if gathering_day is None:
+        if today <= cohort_module.postwork_due_on:
+            return PREWORK, None
+        return FINISHED, cohort_module.postwork_due_on
+    if today < gathering_day:
+        return PREWORK, gathering_day
+    if today == gathering_day:
+        return GATHERING, gathering_day
+    if today <= cohort_module.postwork_due_on:
+        return POSTWORK, cohort_module.postwork_due_on
+    return FINISHED, cohort_module.postwork_due_on
+
+
+def prework_is_open(cohort_module, now):
+    """In pre-work, or on the gathering day before the gathering starts."""
+    gathering = gathering_of(cohort_module)
+    state, _due_on = module_state(cohort_module, gathering, local_day(now))
+    return state == PREWORK or (state == GATHERING and now < gathering.starts_at)
+
+
+def activities_of(module_ids, phase_kind):
+    """{module id: [activity]} of one phase kind of the modules, in one query."""
+    activities = {}
+    for activity in (Activity.objects.filter(phase__module__in=module_ids, phase__kind=phase_kind)
+                     .select_related("phase").order_by("position")):
+        activities.setdefault(activity.phase.module_id, []).append(activity)
+    return activities
+
+
+@dataclass(frozen=True)
+class Done:
+    """Who has done what, for the people and cohorts `done_by` was asked about."""
+
+    completed: frozenset  # {(person id, cohort id, activity id)}
+    windows: dict  # {(person id, cohort id, instrument slug): [(opened day, closed day)]}
+    rounds: frozenset  # {(person id, round id)} of submitted responses
+    submissions: Counter  # {(person id, cohort id): submitted responses}
+
+    def __call__(self, person_id, cohort_module, activity):
+        if (person_id, cohort_module.cohort_id, activity.pk) in self.completed:
+            return True
+        if activity.kind != ActivityKind.ASSESSMENT:
+            return False
+        return any(
+            opened <= cohort_module.postwork_due_on and closed >= cohort_module.prework_opens_on
+            for opened, closed in self.windows.get(
+                (person_id, cohort_module.cohort_id, activity.instrument_slug), ()))
+
+    def count(self, person_id, cohort_module, activities):
+        return sum(self(person_id, cohort_module, activity) for activity in activities)
+
+    def all(self, person_id, cohort_module, activities):
+        return all(self(person_id, cohort_module, activity) for activity in activities)
+
+    def submitted_round(self, person_id, round_id):
+        return (person_id, round_id) in self.rounds
+
+    def submitted_in(self, person_id, cohort_id):
+        return self.submissions[(person_id, cohort_id)]
+
+
+def done_by(network, person_ids, cohort_ids, activity_ids=None):
+    """What these people have done in these cohorts (of `activity_ids` only, if given), in two
+    queries."""
+    completions = ActivityCompletion.objects.for_network(network).filter(
+        cohort__in=cohort_ids, person__in=person_ids)
+    if activity_ids is not None:
+        completions = completions.filter(activity__in=activity_ids)
+    windows, rounds, submissions = {}, set(), Counter()
+    for person_id, cohort_id, round_id, slug, opens_at, closes_at in (
+            Response.objects.for_network(network)
+            .filter(round__cohort__in=cohort_ids, person__in=person_ids,
+                    submitted_at__isnull=False)
+            .values_list("person_id", "round__cohort_id", "round_id", "round__instrument__slug",
+                         "round__opens_at", "round__closes_at")):
+        windows.setdefault((person_id, cohort_id, slug), []).append(
+            (local_day(opens_at), local_day(closes_at)))
+        rounds.add((person_id, round_id))
+        submissions[(person_id, cohort_id)] += 1
+    return Done(frozenset(completions.values_list("person_id", "cohort_id", "activity_id")),
+                windows, frozenset(rounds), submissions)
+
+
+def done_with_phase(cohort_module, person_ids, phase_kind):
+    """Who of these has done every activity of the module's phase (in its cohort)."""
+    person_ids = list(person_ids)
+    activities = activities_of([cohort_module.module_id], phase_kind).get(
+        cohort_module.module_id, [])
+    if not activities:
+        return set(person_ids)
+    done = done_by(cohort_module.network_id, person_ids, [cohort_module.cohort_id],
+                   [activity.pk for activity in activities])
+    return {person_id for person_id in person_ids
+            if done.all(person_id, cohort_module, activities)}
+
+
+def done_with_postwork(cohort_module, person_ids):
+    """Who of these is only in groups that have set their ambition and decided initiatives."""
+    network_id, cohort_id, module_id = (
+        cohort_module.network_id, cohort_module.cohort_id, cohort_module.module_id)
+    groups_of = {}
+    for person_id, group_id in (
+            Role.objects.for_network(network_id)
+            .filter(kind=RoleKind.LEADER, person_id__in=person_ids,
+                    leader_group__in=cohort_module.cohort.leader_groups.all())
+            .values_list("person_id", "leader_group_id")):
+        groups_of.setdefault(person_id, set()).add(group_id)
+    group_ids = set().union(*groups_of.values()) if groups_of else set()
+    with_ambition = set(
+        Ambition.objects.for_network(network_id)
+        .filter(cohort_id=cohort_id, module_id=module_id, leader_group_id__in=group_ids)
+        .exclude(text="").values_list("leader_group_id", flat=True))
+    with_initiatives = set(
+        Initiative.objects.for_network(network_id)
+        .filter(cohort_id=cohort_id, module_id=module_id, leader_group_id__in=group_ids)
+        .values_list("leader_group_id", flat=True))
+    done_groups = with_ambition & with_initiatives
+    return {person_id for person_id, groups in groups_of.items() if groups <= done_groups}
