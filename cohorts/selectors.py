@@ -18,16 +18,6 @@ from cohorts.schedule import current_index, local_zone
 from tenancy.models import Invitation, LeaderGroup, Person, Role, RoleKind
 
 
-def cohorts_facilitated_by(network, roles):
-    """The network's cohorts a person facilitates (none unless they hold the facilitator role)."""
-    return policies.cohorts_person_facilitates(network, roles)
-
-
-def leader_group_ids_facilitated_by(network, roles):
-    return LeaderGroup.objects.for_network(network).filter(
-        cohorts__in=cohorts_facilitated_by(network, roles)).values_list("pk", flat=True)
-
-
 def network_cohorts(network):
     return (Cohort.objects.for_network(network).select_related("programme")
             .annotate(module_count=Count("cohort_modules", distinct=True),

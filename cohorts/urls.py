@@ -7,6 +7,7 @@ from cohorts import views
 
 urlpatterns = [
     path("facilitate/", views.facilitator_home, name="facilitator_home"),
+    path("groups/<int:group_id>/", views.leader_group_detail, name="leader_group_detail"),
     path("cohorts/", views.cohort_list, name="cohort_list"),
     path("cohorts/new/", views.cohort_create, name="cohort_create"),
     path("cohorts/<int:cohort_id>/", views.cohort_detail, name="cohort_detail"),

@@ -23,6 +23,7 @@ from cohorts.access import (
     access_gathering_to_see,
     access_group_to_enrol,
     access_group_to_see_progress,
+    access_leader_group_to_follow,
     access_leader_to_manage,
 )
 from cohorts.forms import (
@@ -36,7 +37,9 @@ from cohorts.forms import (
     ParticipantsForm,
 )
 from cohorts.ics import Event, calendar
-from tenancy.access import access_organisation_to_manage, require_role
+from tenancy import selectors as tenancy_selectors
+from tenancy import services as tenancy_services
+from tenancy.access import access_organisation_to_manage, network_roles
 from tenancy.emails import absolute_url
 from tenancy.models import LeaderGroup, RoleKind
 from tenancy.policies import leader_groups_person_can_manage
@@ -50,14 +53,14 @@ def _url(request, name, **kwargs):
 # --- Network admins: cohorts and their schedule -------------------------------------------
 
 
+@network_roles(RoleKind.NETWORK_ADMIN)
 def cohort_list(request):
-    require_role(request, RoleKind.NETWORK_ADMIN)
     return render(request, "cohorts/cohort_list.html",
                   {"cohorts": selectors.network_cohorts(request.network)})
 
 
+@network_roles(RoleKind.NETWORK_ADMIN)
 def cohort_create(request):
-    require_role(request, RoleKind.NETWORK_ADMIN)
     form = CohortForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -80,6 +83,7 @@ def _group_overview(request, cohort, schedule):
     return current, table
 
 
+@network_roles(RoleKind.FACILITATOR, RoleKind.NETWORK_ADMIN)
 def cohort_detail(request, cohort_id):
     """The cohort's schedule, who takes part and how far each group has come."""
     cohort = access_cohort_to_follow(request, cohort_id)
@@ -92,10 +96,11 @@ def cohort_detail(request, cohort_id):
         "overview": overview,
         "organisations": cohort.organisations.order_by("name"),
         "facilitators": cohort.facilitators.order_by("name"),
-        "can_configure": RoleKind.NETWORK_ADMIN in {role.kind for role in request.roles},
+        "can_configure": request.roles.is_admin,
     })
 
 
+@network_roles(RoleKind.NETWORK_ADMIN)
 def cohort_edit(request, cohort_id):
     cohort = access_cohort_to_configure(request, cohort_id)
     form = CohortEditForm(request.POST or None, cohort=cohort)
@@ -106,6 +111,7 @@ def cohort_edit(request, cohort_id):
     return render(request, "cohorts/cohort_edit.html", {"cohort": cohort, "form": form})
 
 
+@network_roles(RoleKind.NETWORK_ADMIN)
 def cohort_module_edit(request, cohort_module_id):
     cohort_module = access_cohort_module_to_configure(request, cohort_module_id)
     form = CohortModuleForm(request.POST or None, cohort_module=cohort_module)
@@ -127,6 +133,7 @@ def cohort_module_edit(request, cohort_module_id):
                   {"cohort_module": cohort_module, "cohort": cohort_module.cohort, "form": form})
 
 
+@network_roles(RoleKind.NETWORK_ADMIN)
 def cohort_participants(request, cohort_id):
     cohort = access_cohort_to_configure(request, cohort_id)
     form = ParticipantsForm(request.POST or None, cohort=cohort)
@@ -138,6 +145,7 @@ def cohort_participants(request, cohort_id):
     return render(request, "cohorts/cohort_participants.html", {"cohort": cohort, "form": form})
 
 
+@network_roles(RoleKind.NETWORK_ADMIN)
 def cohort_copy(request, cohort_id):
     """Last year's cohort as the start of this year's: every date moved, the rest kept."""
     cohort = access_cohort_to_configure(request, cohort_id)
@@ -152,9 +160,30 @@ def cohort_copy(request, cohort_id):
     return render(request, "cohorts/cohort_copy.html", {"cohort": cohort, "form": form})
 
 
+# --- A leader group's page ----------------------------------------------------------------
+
+
+@network_roles.any
+def leader_group_detail(request, group_id):
+    """A group's leaders and schedule, for everyone who follows the group."""
+    group = access_leader_group_to_follow(request, group_id)
+    schedule, ics_ids = selectors.group_schedule(request.network, request.roles, group)
+    return render(request, "tenancy/leader_group_detail.html", {
+        "group": group,
+        "leaders": tenancy_selectors.leaders_of_groups(request.network, [group]),
+        "schedule": schedule,
+        "ics_ids": ics_ids,
+        "sees_progress": policies.leader_groups_person_can_see_progress(
+            request.network, request.roles).filter(pk=group.pk).exists(),
+        "enrols": leader_groups_person_can_manage(
+            request.network, request.roles).filter(pk=group.pk).exists(),
+    })
+
+
 # --- Calendar files -----------------------------------------------------------------------
 
 
+@network_roles.any
 def gathering_ics(request, gathering_id):
     """The gathering as a calendar event; the UID stays the same when its dates change, so a
     calendar updates the event instead of adding a second one."""
@@ -187,13 +216,13 @@ def gathering_ics(request, gathering_id):
 # --- Facilitators -------------------------------------------------------------------------
 
 
+@network_roles(RoleKind.FACILITATOR)
 def facilitator_home(request):
     """The cohorts a facilitator runs: gatherings with agendas, and each group's completion
     per phase of the module running now."""
-    require_role(request, RoleKind.FACILITATOR)
     cohorts = []
-    for cohort in policies.cohorts_person_facilitates(request.network, request.roles) \
-            .select_related("programme").order_by("-starts_on"):
+    for cohort in request.roles.facilitated_cohorts.select_related("programme") \
+            .order_by("-starts_on"):
         schedule = selectors.cohort_schedule(cohort)
         current, overview = _group_overview(request, cohort, schedule)
         cohorts.append({"cohort": cohort, "schedule": schedule, "current": current,
@@ -227,6 +256,7 @@ def _progress_context(request, cohorts, groups, *, all_modules=False):
     }
 
 
+@network_roles(RoleKind.COORDINATOR, RoleKind.NETWORK_ADMIN)
 def organisation_progress(request, organisation_id):
     """A coordinator's view of their organisation's leaders: who has done what, per group."""
     organisation = access_organisation_to_manage(request, organisation_id)
@@ -239,6 +269,7 @@ def organisation_progress(request, organisation_id):
     })
 
 
+@network_roles(RoleKind.COORDINATOR, RoleKind.FACILITATOR, RoleKind.NETWORK_ADMIN)
 def group_progress(request, group_id):
     group = access_group_to_see_progress(request, group_id)
     cohorts = policies.cohorts_of_group_person_can_see_progress(
@@ -285,6 +316,7 @@ def _progress_csv(progress, filename):
     return response
 
 
+@network_roles(RoleKind.COORDINATOR, RoleKind.NETWORK_ADMIN)
 def organisation_progress_csv(request, organisation_id):
     organisation = access_organisation_to_manage(request, organisation_id)
     context = _progress_context(
@@ -294,6 +326,7 @@ def organisation_progress_csv(request, organisation_id):
     return _progress_csv(context["progress"], f"progress-organisation-{organisation.pk}.csv")
 
 
+@network_roles(RoleKind.COORDINATOR, RoleKind.FACILITATOR, RoleKind.NETWORK_ADMIN)
 def group_progress_csv(request, group_id):
     group = access_group_to_see_progress(request, group_id)
     cohorts = policies.cohorts_of_group_person_can_see_progress(
@@ -311,6 +344,7 @@ def _after_enrolment(request, group):
     return _url(request, "network_groups")
 
 
+@network_roles(RoleKind.COORDINATOR, RoleKind.NETWORK_ADMIN)
 def leader_import(request, group_id):
     """Enrol many leaders at once from pasted rows or a CSV file: check every row, show what
     would happen, and enrol only the list that was checked."""
@@ -363,13 +397,13 @@ def _enrolled_message(plan, group):
     return " ".join(parts)
 
 
+@network_roles(RoleKind.NETWORK_ADMIN)
 def network_groups(request):
     """Every leader group of the network; a network admin creates groups here, also across
     organisations, and enrols leaders in any of them."""
-    require_role(request, RoleKind.NETWORK_ADMIN)
     form = LeaderGroupCreateForm(request.POST or None, network=request.network)
     if request.method == "POST" and form.is_valid():
-        group = services.create_leader_group(request.network, **form.cleaned_data)
+        group = tenancy_services.create_leader_group(request.network, **form.cleaned_data)
         messages.success(request, _("%(name)s is created.") % {"name": group.name})
         return redirect(_url(request, "network_groups"))
     groups = (LeaderGroup.objects.for_network(request.network).select_related("organisation")
@@ -383,6 +417,7 @@ def _back_to_leaders(request, group):
     return _url(request, "group_progress", group_id=group.pk)
 
 
+@network_roles(RoleKind.COORDINATOR, RoleKind.NETWORK_ADMIN)
 def leader_move(request, leader_role_id):
     role = access_leader_to_manage(request, leader_role_id)
     group = role.leader_group
@@ -404,6 +439,7 @@ def leader_move(request, leader_role_id):
         "role": role, "form": form, "back": _back_to_leaders(request, group)})
 
 
+@network_roles(RoleKind.COORDINATOR, RoleKind.NETWORK_ADMIN)
 def leader_remove(request, leader_role_id):
     """GET asks to confirm; POST removes the leader from the group."""
     role = access_leader_to_manage(request, leader_role_id)

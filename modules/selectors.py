@@ -18,7 +18,6 @@ from modules.models import (
     Reflection,
 )
 from programmes.models import Activity, ActivityKind, Phase, PhaseKind
-from tenancy.policies import led_group_ids
 
 UPCOMING, PREWORK, GATHERING, POSTWORK, FINISHED = (
     "upcoming", "prework", "gathering", "postwork", "finished")
@@ -217,7 +216,7 @@ def _journeys(network, person, cohort_groups, cohort_modules, today):
 def leader_journeys(network, person, roles, today=None):
     """The journey through each cohort the leader's groups are in (usually one)."""
     today = today or timezone.localdate()
-    groups = led_group_ids(roles)
+    groups = roles.led_group_ids
     memberships = (Cohort.leader_groups.through.objects
                    .filter(leadergroup_id__in=groups, cohort__network=network)
                    .select_related("cohort").order_by("-cohort__starts_on", "cohort_id"))
@@ -242,7 +241,7 @@ def module_journey(network, person, cohort_module, today=None):
 
 def leader_groups_in_cohort(network, roles, cohort):
     """The leader's own groups that take part in the cohort."""
-    return list(cohort.leader_groups.filter(pk__in=led_group_ids(roles))
+    return list(cohort.leader_groups.filter(pk__in=roles.led_group_ids)
                 .select_related("organisation").order_by("name"))
 
 
