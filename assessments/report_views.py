@@ -6,9 +6,11 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from assessments import report_access, report_services
+from assessments import policies, report_access, report_services
 from assessments.models import Report, ReportKind, ReportStatus
 from assessments.reports import download_name
+from tenancy.access import network_roles
+from tenancy.models import RoleKind
 
 RECENT_REPORTS = 20
 POLL_SECONDS = 2
@@ -32,10 +34,11 @@ def _recent(reports):
                 [:RECENT_REPORTS])
 
 
+@network_roles(RoleKind.LEADER, RoleKind.FACILITATOR, RoleKind.NETWORK_ADMIN)
 def group_reports(request, group_id):
     """The group's reports per cohort, and a button to have a new one made."""
     group = report_access.access_group_for_reports(request, group_id)
-    cohorts = report_access.group_cohorts_person_can_report_on(
+    cohorts = policies.group_cohorts_person_can_report_on(
         request.network, request.roles, group)
     if request.method == "POST":
         form = CohortChoiceForm(request.POST, cohorts=cohorts)
@@ -53,6 +56,7 @@ def group_reports(request, group_id):
                   {"group": group, "sections": sections})
 
 
+@network_roles(RoleKind.FACILITATOR, RoleKind.NETWORK_ADMIN)
 def cohort_reports(request, cohort_id):
     """The cohort's network reports (the network and every group), and a button for a new one."""
     cohort = report_access.access_cohort_for_reports(request, cohort_id)
@@ -65,6 +69,7 @@ def cohort_reports(request, cohort_id):
                   {"cohort": cohort, "reports": reports})
 
 
+@network_roles(RoleKind.LEADER, RoleKind.FACILITATOR, RoleKind.NETWORK_ADMIN)
 def report_detail(request, report_id):
     """Where a report stands; htmx asks for the status part every 2 s while it is made."""
     report = report_access.access_report(request, report_id)
@@ -77,6 +82,7 @@ def report_detail(request, report_id):
     return render(request, template, context)
 
 
+@network_roles(RoleKind.LEADER, RoleKind.FACILITATOR, RoleKind.NETWORK_ADMIN)
 def report_retry(request, report_id):
     """Have a failed (or stuck) report made again (POST)."""
     report = report_access.access_report(request, report_id)
@@ -85,6 +91,7 @@ def report_retry(request, report_id):
     return redirect(_detail_url(request, report))
 
 
+@network_roles(RoleKind.LEADER, RoleKind.FACILITATOR, RoleKind.NETWORK_ADMIN)
 def report_download(request, report_id):
     """The PDF as an attachment, to those who may see the report; before it is ready, its
     page."""

@@ -4,13 +4,12 @@ Numbers about other people come only from assessments.aggregation; a value that 
 shown arrives as a Suppressed and is drawn as "not shown".
 """
 
-from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from assessments import charts, selectors
+from assessments import charts, policies, selectors
 from assessments.models import InstrumentKind
-from tenancy.access import get_or_404
+from tenancy.access import get_or_404, network_roles
 from tenancy.models import RoleKind
 from tenancy.translated import translated
 
@@ -40,13 +39,12 @@ def _aggregate_rows(aggregate):
     return [(row.dimension, row.today, row.ambition) for row in aggregate.dimensions]
 
 
+@network_roles(RoleKind.LEADER)
 def assessment_results(request, round_id):
     """The leader's own results in a round, with their group's and the network's aggregates
     next to them when these may be shown. Only the person's own response is ever read."""
-    if RoleKind.LEADER not in {role.kind for role in request.roles}:
-        raise Http404
     round = get_or_404(
-        selectors.rounds_with_own_results_for(request.network, request.roles)
+        policies.rounds_person_can_take(request.network, request.roles)
         .select_related("instrument", "cohort", "network"), round_id)
     page = selectors.leader_page(request.network, request.roles, request.user, round)
     instrument = round.instrument
@@ -82,11 +80,12 @@ def _selection_chart(page, index, *, font_size=16, stacked=True):
         first_column=_("Selection"), font_size=font_size, hidden_text=hidden, stacked=stacked)
 
 
+@network_roles(RoleKind.COORDINATOR, RoleKind.FACILITATOR, RoleKind.NETWORK_ADMIN)
 def round_results(request, round_id):
     """Each group and the network side by side for one round, every value only once it may
     be shown, with the discussion prompt per dimension."""
     round = get_or_404(
-        selectors.rounds_with_group_results_for(request.network, request.roles)
+        policies.rounds_with_group_results_for(request.network, request.roles)
         .select_related("instrument", "cohort", "network"), round_id)
     page = selectors.group_results_page(request.network, request.roles, round,
                                         with_benchmark=True)
@@ -117,11 +116,12 @@ def _distribution(cell):
     return cell.distribution if cell.shown else cell
 
 
+@network_roles(RoleKind.FACILITATOR, RoleKind.NETWORK_ADMIN)
 def round_gathering(request, round_id):
     """The projector screen of a round: how many have answered, then the network and every
     group side by side, one dimension at a time. Polls itself every few seconds."""
     round = get_or_404(
-        selectors.rounds_with_gathering_for(request.network, request.roles)
+        policies.rounds_person_runs(request.network, request.roles)
         .select_related("instrument", "cohort", "network"), round_id)
     page = selectors.group_results_page(request.network, request.roles, round,
                                         with_change=False)

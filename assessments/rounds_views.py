@@ -19,6 +19,8 @@ from assessments import services
 from assessments.access import access_cohort_to_schedule, access_round_to_schedule
 from assessments.models import Instrument, Response, Round, RoundPurpose
 from cohorts.models import Gathering
+from tenancy.access import network_roles
+from tenancy.models import RoleKind
 from tenancy.translated import translated
 
 COMPETENCE_WHEEL = "competence-wheel"
@@ -137,6 +139,7 @@ class RoundForm(forms.Form):
         return None, None
 
 
+@network_roles(RoleKind.FACILITATOR, RoleKind.NETWORK_ADMIN)
 def cohort_rounds(request, cohort_id):
     """The cohort's rounds, and the form that schedules a new one."""
     cohort = access_cohort_to_schedule(request, cohort_id)
@@ -158,6 +161,7 @@ def cohort_rounds(request, cohort_id):
         "cohort": cohort, "rounds": rounds, "form": form, "now": timezone.now()})
 
 
+@network_roles(RoleKind.FACILITATOR, RoleKind.NETWORK_ADMIN)
 def round_edit(request, round_id):
     """Change a round's name and times; remove it while nobody has started answering."""
     round_ = access_round_to_schedule(request, round_id)

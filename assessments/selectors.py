@@ -7,7 +7,7 @@ comes from assessments.aggregation, which alone decides what may be shown.
 import math
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 
 from assessments.aggregation import (
     compare,
@@ -17,46 +17,10 @@ from assessments.aggregation import (
 )
 from assessments.models import DimensionScore, InstrumentKind, Response, Round
 from cohorts.models import Cohort
-from cohorts.selectors import cohorts_facilitated_by
-from tenancy.models import LeaderGroup, Organisation, RoleKind
-from tenancy.policies import led_group_ids, role_kinds
+from tenancy.models import LeaderGroup, Organisation
 
 CohortGroup = Cohort.leader_groups.through
 CohortOrganisation = Cohort.organisations.through
-
-
-def _coordinated(roles):
-    return [role.organisation_id for role in roles if role.kind == RoleKind.COORDINATOR]
-
-
-def rounds_with_group_results_for(network, roles):
-    """Rounds whose group aggregates the person may see (DESIGN.md section 3): the whole
-    network for its admins, the cohorts they facilitate for facilitators, cohorts holding
-    their organisation or one of its groups for coordinators."""
-    rounds = Round.objects.for_network(network)
-    if RoleKind.NETWORK_ADMIN in role_kinds(roles):
-        return rounds
-    organisations = _coordinated(roles)
-    coordinated = Exists(CohortGroup.objects.filter(
-        cohort_id=OuterRef("cohort_id"), leadergroup__organisation_id__in=organisations)) | Exists(
-        CohortOrganisation.objects.filter(cohort_id=OuterRef("cohort_id"),
-                                          organisation_id__in=organisations))
-    return rounds.filter(Q(cohort__in=cohorts_facilitated_by(network, roles)) | coordinated)
-
-
-def rounds_with_gathering_for(network, roles):
-    """Rounds whose gathering screen the person may run: admins and the cohort's
-    facilitators."""
-    rounds = Round.objects.for_network(network)
-    if RoleKind.NETWORK_ADMIN in role_kinds(roles):
-        return rounds
-    return rounds.filter(cohort__in=cohorts_facilitated_by(network, roles))
-
-
-def rounds_with_own_results_for(network, roles):
-    """Rounds of the cohorts one of the person's leader groups is in."""
-    return Round.objects.for_network(network).filter(Exists(CohortGroup.objects.filter(
-        cohort_id=OuterRef("cohort_id"), leadergroup_id__in=led_group_ids(roles))))
 
 
 def submitted_count(round):
@@ -190,7 +154,7 @@ def _own_group_id(roles, round, response):
     if response is not None:
         return response.leader_group_id
     return (CohortGroup.objects.filter(cohort_id=round.cohort_id,
-                                       leadergroup_id__in=led_group_ids(roles))
+                                       leadergroup_id__in=roles.led_group_ids)
             .order_by("leadergroup__name").values_list("leadergroup_id", flat=True).first())
 
 
@@ -243,12 +207,8 @@ def _visible_groups(network, roles, round, group_ids_with_results):
     groups = (LeaderGroup.objects.for_network(network)
               .filter(Q(pk__in=list(group_ids_with_results)) | Q(cohorts=round.cohort_id))
               .select_related("organisation").distinct().order_by("name"))
-    kinds = role_kinds(roles)
-    sees_all = RoleKind.NETWORK_ADMIN in kinds or (
-        RoleKind.FACILITATOR in kinds
-        and cohorts_facilitated_by(network, roles).filter(pk=round.cohort_id).exists())
-    if not sees_all:
-        groups = groups.filter(organisation__in=_coordinated(roles))
+    if not (roles.is_admin or round.cohort_id in roles.facilitated_cohort_ids):
+        groups = groups.filter(organisation__in=roles.coordinated_organisation_ids)
     return list(groups)
 
 
@@ -274,7 +234,7 @@ def group_results_page(network, roles, round, *, with_change=True, with_benchmar
     results = round_results(round, dimensions=dimensions)
     groups = _visible_groups(network, roles, round, results.group_sums)
     organisations = []
-    coordinated = _coordinated(roles)
+    coordinated = roles.coordinated_organisation_ids
     if coordinated:
         organisations = [
             Selection(organisation.name, results.organisation(organisation.pk))

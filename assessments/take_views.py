@@ -22,7 +22,7 @@ from assessments.access import (
 )
 from assessments.models import Item, Response
 from assessments.take_selectors import own_response, page_items, parse_answer_fields, progress_of
-from tenancy.access import require_role
+from tenancy.access import network_roles
 from tenancy.models import RoleKind
 
 REFUSAL_MESSAGES = {
@@ -53,9 +53,9 @@ def _state(round_, response, now):
     return "open"
 
 
+@network_roles(RoleKind.LEADER)
 def my_assessments(request):
     """The rounds of the leader's cohorts, with where they stand in each."""
-    require_role(request, RoleKind.LEADER)
     rounds = list(rounds_person_can_take(request.network, request.roles)
                   .select_related("instrument", "cohort").order_by("-opens_at"))
     responses = {r.round_id: r for r in Response.objects.for_network(request.network)
@@ -66,6 +66,7 @@ def my_assessments(request):
     return render(request, "assessments/take/my_assessments.html", {"rows": rows})
 
 
+@network_roles(RoleKind.LEADER)
 @require_http_methods(["GET", "POST"])
 def take_intro(request, round_id):
     """What the test is, how anonymity works, and Start / Continue / Review."""
@@ -102,6 +103,7 @@ def _resume_url(request, round_, progress):
     return _url(request, "assessment_take_step", round_, step=number)
 
 
+@network_roles(RoleKind.LEADER)
 @require_http_methods(["GET", "POST"])
 def take_step(request, round_id, step):
     """One dimension and its items; POST (Next / Previous without JavaScript) saves the page."""
@@ -162,6 +164,7 @@ def _save_from_form(request, round_, response, data):
     return None
 
 
+@network_roles(RoleKind.LEADER)
 @require_http_methods(["GET", "POST"])
 def save_answer(request, round_id):
     """htmx: save one radio group the moment it changes; answers a small status partial."""
@@ -179,6 +182,7 @@ def save_answer(request, round_id):
     })
 
 
+@network_roles(RoleKind.LEADER)
 @require_http_methods(["GET", "POST"])
 def review(request, round_id):
     """What is still missing, and the one submit."""

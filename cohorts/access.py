@@ -50,3 +50,9 @@ def access_leader_to_manage(request, leader_role_id):
         policies.leader_roles_person_can_manage(request.network, request.roles)
         .select_related("person", "leader_group__organisation"), leader_role_id)
 
+
+
+def access_leader_group_to_follow(request, group_id):
+    return get_or_404(
+        policies.leader_groups_person_can_follow(request.network, request.roles)
+        .select_related("organisation"), group_id)

@@ -1,72 +1,73 @@
 """Who may act on which cohorts, gatherings, groups' progress and leaders (querysets, in the
-manner of tenancy.policies)."""
+manner of tenancy.policies; `roles` is the request's tenancy.roles.NetworkRoles)."""
 
 from django.db.models import Q
 
 from cohorts.models import Cohort, Gathering
 from tenancy.models import LeaderGroup, Role, RoleKind
-from tenancy.policies import leader_groups_person_can_manage, role_kinds
-
-
-def _ids(roles, kind, attribute):
-    return [getattr(role, attribute) for role in roles if role.kind == kind]
+from tenancy.policies import leader_groups_person_can_manage
 
 
 def cohorts_person_can_configure(network, roles):
     """Network admins configure every cohort of their network; nobody else configures any."""
-    if RoleKind.NETWORK_ADMIN in role_kinds(roles):
-        return Cohort.objects.for_network(network)
-    return Cohort.objects.for_network(network).none()
-
-
-def cohorts_person_facilitates(network, roles):
-    return Cohort.objects.for_network(network).filter(
-        facilitators__in=_ids(roles, RoleKind.FACILITATOR, "person_id")).distinct()
+    cohorts = Cohort.objects.for_network(network)
+    return cohorts if roles.is_admin else cohorts.none()
 
 
 def cohorts_person_can_follow(network, roles):
-    """Cohorts whose schedule and per-group progress the person may see."""
-    if RoleKind.NETWORK_ADMIN in role_kinds(roles):
+    """Cohorts a person runs: every cohort of the network for its admins, otherwise the
+    cohorts they facilitate. Their schedule, progress, rounds, gathering screen and network
+    report all follow this one rule."""
+    if roles.is_admin:
         return Cohort.objects.for_network(network)
-    return cohorts_person_facilitates(network, roles)
+    return Cohort.objects.for_network(network).filter(pk__in=roles.facilitated_cohorts.values("pk"))
+
+
+def leader_groups_person_can_follow(network, roles):
+    """Groups whose progress and aggregates the person may see (not individual answers): their
+    own, their organisation's, those in cohorts they facilitate; all for network admins."""
+    groups = LeaderGroup.objects.for_network(network)
+    if roles.is_admin:
+        return groups
+    return groups.filter(
+        Q(pk__in=roles.led_group_ids)
+        | Q(organisation__in=roles.coordinated_organisation_ids)
+        | Q(pk__in=groups.filter(cohorts__in=roles.facilitated_cohorts.values("pk"))
+            .values("pk")))
 
 
 def gatherings_person_can_see(network, roles):
     """Gatherings of cohorts the person takes part in: as a leader of one of its groups, as its
     facilitator, as coordinator of one of its organisations, or as a network admin."""
     gatherings = Gathering.objects.for_network(network)
-    if RoleKind.NETWORK_ADMIN in role_kinds(roles):
+    if roles.is_admin:
         return gatherings
-    coordinated = _ids(roles, RoleKind.COORDINATOR, "organisation_id")
-    cohort = "cohort_module__cohort__"
+    coordinated = roles.coordinated_organisation_ids
     cohort_ids = Cohort.objects.for_network(network).filter(
-        Q(facilitators__in=_ids(roles, RoleKind.FACILITATOR, "person_id"))
-        | Q(leader_groups__in=_ids(roles, RoleKind.LEADER, "leader_group_id"))
+        Q(pk__in=roles.facilitated_cohorts.values("pk"))
+        | Q(leader_groups__in=roles.led_group_ids)
         | Q(organisations__in=coordinated)
         | Q(leader_groups__organisation__in=coordinated)).values("pk")
-    return gatherings.filter(**{f"{cohort}in": cohort_ids})
+    return gatherings.filter(cohort_module__cohort__in=cohort_ids)
 
 
 def leader_groups_person_can_see_progress(network, roles):
     """Groups whose leaders' completion the person may see: never as a leader; as coordinator
     of the group's organisation, facilitator of one of its cohorts, or network admin."""
     groups = LeaderGroup.objects.for_network(network)
-    if RoleKind.NETWORK_ADMIN in role_kinds(roles):
+    if roles.is_admin:
         return groups
-    coordinated = _ids(roles, RoleKind.COORDINATOR, "organisation_id")
     return groups.filter(
-        Q(organisation__in=coordinated)
-        | Q(cohorts__in=cohorts_person_facilitates(network, roles))).distinct()
+        Q(organisation__in=roles.coordinated_organisation_ids)
+        | Q(cohorts__in=roles.facilitated_cohorts.values("pk"))).distinct()
 
 
 def cohorts_of_group_person_can_see_progress(network, roles, group):
     """The cohorts of one group in which the person may see who has done what."""
-    kinds = role_kinds(roles)
     cohorts = Cohort.objects.for_network(network).filter(leader_groups=group)
-    if RoleKind.NETWORK_ADMIN in kinds or (
-            group.organisation_id in _ids(roles, RoleKind.COORDINATOR, "organisation_id")):
+    if roles.is_admin or group.organisation_id in roles.coordinated_organisation_ids:
         return cohorts
-    return cohorts.filter(pk__in=cohorts_person_facilitates(network, roles).values("pk"))
+    return cohorts.filter(pk__in=roles.facilitated_cohorts.values("pk"))
 
 
 def leader_roles_person_can_manage(network, roles):

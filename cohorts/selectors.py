@@ -12,17 +12,7 @@ from django.utils import timezone
 from cohorts import policies
 from cohorts.models import Cohort, CohortModule
 from cohorts.schedule import current_index
-from tenancy.models import Invitation, LeaderGroup, Person, Role, RoleKind
-
-
-def cohorts_facilitated_by(network, roles):
-    """The network's cohorts a person facilitates (none unless they hold the facilitator role)."""
-    return policies.cohorts_person_facilitates(network, roles)
-
-
-def leader_group_ids_facilitated_by(network, roles):
-    return LeaderGroup.objects.for_network(network).filter(
-        cohorts__in=cohorts_facilitated_by(network, roles)).values_list("pk", flat=True)
+from tenancy.models import Invitation, Person, Role, RoleKind
 
 
 def network_cohorts(network):

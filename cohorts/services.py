@@ -16,7 +16,7 @@ from cohorts import selectors
 from cohorts.models import Cohort, CohortModule, Gathering
 from cohorts.schedule import schedule_problems, shift_datetime, suggested_dates
 from config.tasks import enqueue_each_on_commit
-from tenancy.models import Invitation, LeaderGroup, Person, Role, RoleKind
+from tenancy.models import Invitation, Person, Role, RoleKind
 
 # The same hashing as tenancy.services.create_invitation, so tenancy.services.find_invitation
 # and accept_invitation work for invitations created here in bulk.
@@ -134,14 +134,6 @@ def copy_cohort(cohort, *, name, days, include_groups=False):
                 online_url=gathering.online_url, agenda=gathering.agenda,
                 speakers=gathering.speakers)
     return copy
-
-
-def create_leader_group(network, *, name, language="", organisation=None):
-    """A group in an organisation, or (organisation None) one across organisations."""
-    if organisation is not None:
-        _check_network(network.pk, organisation)
-    return LeaderGroup.objects.create(network=network, organisation=organisation, name=name,
-                                      language=language)
 
 
 # --- Enrolment ------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from django.urls import path
 from cohorts import views
 
 urlpatterns = [
+    path("groups/<int:group_id>/", views.leader_group_detail, name="leader_group_detail"),
     path("cohorts/", views.cohort_list, name="cohort_list"),
     path("cohorts/new/", views.cohort_create, name="cohort_create"),
     path("cohorts/<int:cohort_id>/edit/", views.cohort_edit, name="cohort_edit"),

@@ -14,12 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from cohorts import enrolment, selectors, services
+from cohorts import enrolment, policies, selectors, services
 from cohorts.access import (
     access_cohort_module_to_configure,
     access_cohort_to_configure,
     access_gathering_to_see,
     access_group_to_enrol,
+    access_leader_group_to_follow,
     access_leader_to_manage,
 )
 from cohorts.forms import (
@@ -33,9 +34,12 @@ from cohorts.forms import (
     ParticipantsForm,
 )
 from cohorts.ics import Event, calendar
-from tenancy.access import require_role
+from tenancy import selectors as tenancy_selectors
+from tenancy import services as tenancy_services
+from tenancy.access import network_roles
 from tenancy.emails import absolute_url
 from tenancy.models import LeaderGroup, RoleKind
+from tenancy.policies import leader_groups_person_can_manage
 from tenancy.translated import translated
 
 
@@ -46,14 +50,14 @@ def _url(request, name, **kwargs):
 # --- Network admins: cohorts and their schedule -------------------------------------------
 
 
+@network_roles(RoleKind.NETWORK_ADMIN)
 def cohort_list(request):
-    require_role(request, RoleKind.NETWORK_ADMIN)
     return render(request, "cohorts/cohort_list.html",
                   {"cohorts": selectors.network_cohorts(request.network)})
 
 
+@network_roles(RoleKind.NETWORK_ADMIN)
 def cohort_create(request):
-    require_role(request, RoleKind.NETWORK_ADMIN)
     form = CohortForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -67,6 +71,7 @@ def cohort_create(request):
     return render(request, "cohorts/cohort_form.html", {"form": form})
 
 
+@network_roles(RoleKind.NETWORK_ADMIN)
 def cohort_edit(request, cohort_id):
     cohort = access_cohort_to_configure(request, cohort_id)
     form = CohortEditForm(request.POST or None, cohort=cohort)
@@ -77,6 +82,7 @@ def cohort_edit(request, cohort_id):
     return render(request, "cohorts/cohort_edit.html", {"cohort": cohort, "form": form})
 
 
+@network_roles(RoleKind.NETWORK_ADMIN)
 def cohort_module_edit(request, cohort_module_id):
     cohort_module = access_cohort_module_to_configure(request, cohort_module_id)
     form = CohortModuleForm(request.POST or None, cohort_module=cohort_module)
@@ -98,6 +104,7 @@ def cohort_module_edit(request, cohort_module_id):
                   {"cohort_module": cohort_module, "cohort": cohort_module.cohort, "form": form})
 
 
+@network_roles(RoleKind.NETWORK_ADMIN)
 def cohort_participants(request, cohort_id):
     cohort = access_cohort_to_configure(request, cohort_id)
     form = ParticipantsForm(request.POST or None, cohort=cohort)
@@ -109,6 +116,7 @@ def cohort_participants(request, cohort_id):
     return render(request, "cohorts/cohort_participants.html", {"cohort": cohort, "form": form})
 
 
+@network_roles(RoleKind.NETWORK_ADMIN)
 def cohort_copy(request, cohort_id):
     """Last year's cohort as the start of this year's: every date moved, the rest kept."""
     cohort = access_cohort_to_configure(request, cohort_id)
@@ -123,9 +131,30 @@ def cohort_copy(request, cohort_id):
     return render(request, "cohorts/cohort_copy.html", {"cohort": cohort, "form": form})
 
 
+# --- A leader group's page ----------------------------------------------------------------
+
+
+@network_roles.any
+def leader_group_detail(request, group_id):
+    """A group's leaders and schedule, for everyone who follows the group."""
+    group = access_leader_group_to_follow(request, group_id)
+    schedule, ics_ids = selectors.group_schedule(request.network, request.roles, group)
+    return render(request, "tenancy/leader_group_detail.html", {
+        "group": group,
+        "leaders": tenancy_selectors.leaders_of_groups(request.network, [group]),
+        "schedule": schedule,
+        "ics_ids": ics_ids,
+        "sees_progress": policies.leader_groups_person_can_see_progress(
+            request.network, request.roles).filter(pk=group.pk).exists(),
+        "enrols": leader_groups_person_can_manage(
+            request.network, request.roles).filter(pk=group.pk).exists(),
+    })
+
+
 # --- Calendar files -----------------------------------------------------------------------
 
 
+@network_roles.any
 def gathering_ics(request, gathering_id):
     """The gathering as a calendar event; the UID stays the same when its dates change, so a
     calendar updates the event instead of adding a second one."""
@@ -164,6 +193,7 @@ def _after_enrolment(request, group):
     return _url(request, "network_groups")
 
 
+@network_roles(RoleKind.COORDINATOR, RoleKind.NETWORK_ADMIN)
 def leader_import(request, group_id):
     """Enrol many leaders at once from pasted rows or a CSV file: check every row, show what
     would happen, and enrol only the list that was checked."""
@@ -216,13 +246,13 @@ def _enrolled_message(plan, group):
     return " ".join(parts)
 
 
+@network_roles(RoleKind.NETWORK_ADMIN)
 def network_groups(request):
     """Every leader group of the network; a network admin creates groups here, also across
     organisations, and enrols leaders in any of them."""
-    require_role(request, RoleKind.NETWORK_ADMIN)
     form = LeaderGroupCreateForm(request.POST or None, network=request.network)
     if request.method == "POST" and form.is_valid():
-        group = services.create_leader_group(request.network, **form.cleaned_data)
+        group = tenancy_services.create_leader_group(request.network, **form.cleaned_data)
         messages.success(request, _("%(name)s is created.") % {"name": group.name})
         return redirect(_url(request, "network_groups"))
     groups = (LeaderGroup.objects.for_network(request.network).select_related("organisation")
@@ -236,6 +266,7 @@ def _back_to_leaders(request, group):
     return _url(request, "group_progress", group_id=group.pk)
 
 
+@network_roles(RoleKind.COORDINATOR, RoleKind.NETWORK_ADMIN)
 def leader_move(request, leader_role_id):
     role = access_leader_to_manage(request, leader_role_id)
     group = role.leader_group
@@ -257,6 +288,7 @@ def leader_move(request, leader_role_id):
         "role": role, "form": form, "back": _back_to_leaders(request, group)})
 
 
+@network_roles(RoleKind.COORDINATOR, RoleKind.NETWORK_ADMIN)
 def leader_remove(request, leader_role_id):
     """GET asks to confirm; POST removes the leader from the group."""
     role = access_leader_to_manage(request, leader_role_id)

@@ -16,7 +16,7 @@ from cohorts import policies
 from cohorts import selectors as cohort_selectors
 from cohorts.access import access_cohort_to_follow, access_group_to_see_progress
 from modules import selectors
-from tenancy.access import access_organisation_to_manage, require_role
+from tenancy.access import access_organisation_to_manage, network_roles
 from tenancy.models import RoleKind
 from tenancy.policies import leader_groups_person_can_manage
 from tenancy.translated import translated
@@ -39,6 +39,7 @@ def _group_overview(request, cohort, schedule):
     return current, table
 
 
+@network_roles(RoleKind.FACILITATOR, RoleKind.NETWORK_ADMIN)
 def cohort_detail(request, cohort_id):
     """The cohort's schedule, who takes part and how far each group has come."""
     cohort = access_cohort_to_follow(request, cohort_id)
@@ -51,16 +52,16 @@ def cohort_detail(request, cohort_id):
         "overview": overview,
         "organisations": cohort.organisations.order_by("name"),
         "facilitators": cohort.facilitators.order_by("name"),
-        "can_configure": RoleKind.NETWORK_ADMIN in {role.kind for role in request.roles},
+        "can_configure": request.roles.is_admin,
     })
 
 
+@network_roles(RoleKind.FACILITATOR)
 def facilitator_home(request):
     """The cohorts a facilitator runs: gatherings with agendas, and each group's completion
     per phase of the module running now."""
-    require_role(request, RoleKind.FACILITATOR)
     cohorts = []
-    for cohort in policies.cohorts_person_facilitates(request.network, request.roles) \
+    for cohort in request.roles.facilitated_cohorts \
             .select_related("programme").order_by("-starts_on"):
         schedule = cohort_selectors.cohort_schedule(cohort)
         current, overview = _group_overview(request, cohort, schedule)
@@ -95,6 +96,7 @@ def _progress_context(request, cohorts, groups, *, all_modules=False):
     }
 
 
+@network_roles(RoleKind.COORDINATOR, RoleKind.NETWORK_ADMIN)
 def organisation_progress(request, organisation_id):
     """A coordinator's view of their organisation's leaders: who has done what, per group."""
     organisation = access_organisation_to_manage(request, organisation_id)
@@ -107,6 +109,7 @@ def organisation_progress(request, organisation_id):
     })
 
 
+@network_roles(RoleKind.COORDINATOR, RoleKind.FACILITATOR, RoleKind.NETWORK_ADMIN)
 def group_progress(request, group_id):
     group = access_group_to_see_progress(request, group_id)
     cohorts = policies.cohorts_of_group_person_can_see_progress(
@@ -153,6 +156,7 @@ def _progress_csv(progress, filename):
     return response
 
 
+@network_roles(RoleKind.COORDINATOR, RoleKind.NETWORK_ADMIN)
 def organisation_progress_csv(request, organisation_id):
     organisation = access_organisation_to_manage(request, organisation_id)
     context = _progress_context(
@@ -162,6 +166,7 @@ def organisation_progress_csv(request, organisation_id):
     return _progress_csv(context["progress"], f"progress-organisation-{organisation.pk}.csv")
 
 
+@network_roles(RoleKind.COORDINATOR, RoleKind.FACILITATOR, RoleKind.NETWORK_ADMIN)
 def group_progress_csv(request, group_id):
     group = access_group_to_see_progress(request, group_id)
     cohorts = policies.cohorts_of_group_person_can_see_progress(

@@ -17,7 +17,6 @@ from modules.models import Ambition, GroupTaskAnswer, Initiative, Reflection
 from modules.progress import FINISHED, GATHERING, POSTWORK, PREWORK, UPCOMING, module_state
 from programmes.models import Activity, ActivityKind, Phase, PhaseKind
 from tenancy.models import LeaderGroup, Role, RoleKind
-from tenancy.policies import led_group_ids
 
 NEXT_ACTIVITIES = 5
 STATE_LABELS = {UPCOMING: _("Coming up"), PREWORK: _("Pre-work"), GATHERING: _("Gathering day"),
@@ -169,7 +168,7 @@ def _journeys(network, person, cohort_groups, cohort_modules, today):
 def leader_journeys(network, person, roles, today=None):
     """The journey through each cohort the leader's groups are in (usually one)."""
     today = today or timezone.localdate()
-    groups = led_group_ids(roles)
+    groups = roles.led_group_ids
     memberships = (Cohort.leader_groups.through.objects
                    .filter(leadergroup_id__in=groups, cohort__network=network)
                    .select_related("cohort").order_by("-cohort__starts_on", "cohort_id"))
@@ -194,7 +193,7 @@ def module_journey(network, person, cohort_module, today=None):
 
 def leader_groups_in_cohort(network, roles, cohort):
     """The leader's own groups that take part in the cohort."""
-    return list(cohort.leader_groups.filter(pk__in=led_group_ids(roles))
+    return list(cohort.leader_groups.filter(pk__in=roles.led_group_ids)
                 .select_related("organisation").order_by("name"))
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from cohorts.access import access_leader_group_to_follow
 from modules import selectors, services
 from modules.access import (
     access_activity_in,
@@ -22,7 +23,7 @@ from modules.forms import AmbitionForm, GroupTaskForm, InitiativeForm, Reflectio
 from modules.links import attach_links
 from programmes.models import ActivityKind
 from resources.models import Theme
-from tenancy.access import access_leader_group_to_follow, require_role
+from tenancy.access import network_roles
 from tenancy.models import RoleKind
 
 
@@ -31,10 +32,10 @@ def _module_url(request, cohort_module):
                                             "cohort_module_id": cohort_module.pk})
 
 
+@network_roles(RoleKind.LEADER)
 def leader_home(request):
     """What's next: the running module and phase, what is due, the next gathering, progress."""
-    require_role(request, RoleKind.LEADER)
-    groups = [role.leader_group for role in request.roles if role.kind == RoleKind.LEADER]
+    groups = request.roles.led_groups
     journeys = selectors.leader_journeys(request.network, request.user, request.roles)
     for journey in journeys:
         journey.groups = [group for group in groups if group.pk in journey.group_ids]
@@ -54,6 +55,7 @@ def _module_context(request, cohort_module):
             "cohort": cohort_module.cohort, "gathering": journey.gathering, "groups": groups}
 
 
+@network_roles(RoleKind.LEADER)
 def module_detail(request, cohort_module_id):
     cohort_module = access_cohort_module_as_leader(request, cohort_module_id)
     context = _module_context(request, cohort_module)
@@ -61,6 +63,7 @@ def module_detail(request, cohort_module_id):
     return render(request, "modules/module_detail.html", context)
 
 
+@network_roles(RoleKind.LEADER)
 def activity_done(request, cohort_module_id, activity_id):
     """Mark an activity done or not done (POST); htmx swaps the activity in place."""
     cohort_module = access_cohort_module_as_leader(request, cohort_module_id)
@@ -83,6 +86,7 @@ def activity_done(request, cohort_module_id, activity_id):
     return render(request, "modules/_activity_toggled.html", context)
 
 
+@network_roles(RoleKind.LEADER)
 def reflection(request, cohort_module_id, reflection_activity_id):
     """A reflection exercise: the questions and the leader's own private answer."""
     cohort_module = access_cohort_module_as_leader(request, cohort_module_id)
@@ -99,6 +103,7 @@ def reflection(request, cohort_module_id, reflection_activity_id):
         "done": selectors.is_done(request.network, request.user, cohort_module, activity)})
 
 
+@network_roles(RoleKind.LEADER)
 def reflection_save(request, cohort_module_id, reflection_activity_id):
     """The autosave endpoint: stores the text and answers with "Saved at HH:MM"."""
     cohort_module = access_cohort_module_as_leader(request, cohort_module_id)
@@ -119,6 +124,7 @@ def reflection_save(request, cohort_module_id, reflection_activity_id):
     return render(request, "modules/_save_status.html", {"saved_at": saved.updated_at})
 
 
+@network_roles(RoleKind.LEADER)
 def group_task(request, group_id, cohort_module_id, task_activity_id):
     """The group's one shared answer; a save based on an old version never overwrites."""
     group, cohort_module = access_group_cohort_module(request, group_id, cohort_module_id)
@@ -149,6 +155,7 @@ def group_task(request, group_id, cohort_module_id, task_activity_id):
         "form": form, "conflict": conflict, "revisions": revisions})
 
 
+@network_roles(RoleKind.LEADER)
 def ambition_edit(request, group_id, cohort_module_id):
     group, cohort_module = access_group_cohort_module(request, group_id, cohort_module_id)
     ambition = selectors.group_ambition(request.network, cohort_module.cohort, group,
@@ -163,12 +170,12 @@ def ambition_edit(request, group_id, cohort_module_id):
         "group": group, "cohort_module": cohort_module, "ambition": ambition, "form": form})
 
 
+@network_roles.any
 def group_work(request, group_id):
     """The group's ambitions and initiatives, module by module. Its leaders edit them; the
     people who follow the group (coordinator, facilitators, admins) read them."""
     group = access_leader_group_to_follow(request, group_id)
-    is_member = any(role.kind == RoleKind.LEADER and role.leader_group_id == group.pk
-                    for role in request.roles)
+    is_member = group.pk in request.roles.led_group_ids
     today = timezone.localdate()
     work = [entry for entry in selectors.group_work(request.network, group)
             if entry["cohort_module"].prework_opens_on <= today
@@ -177,6 +184,7 @@ def group_work(request, group_id):
         "group": group, "work": work, "can_edit": is_member})
 
 
+@network_roles(RoleKind.LEADER)
 def initiative_create(request, group_id, cohort_module_id):
     group, cohort_module = access_group_cohort_module(request, group_id, cohort_module_id)
     form = InitiativeForm(request.POST or None)
@@ -191,6 +199,7 @@ def initiative_create(request, group_id, cohort_module_id):
         "form": form})
 
 
+@network_roles(RoleKind.LEADER)
 def initiative_edit(request, initiative_id):
     initiative = access_initiative_to_edit(request, initiative_id)
     form = InitiativeForm(request.POST or None, instance=initiative)
@@ -205,6 +214,7 @@ def initiative_edit(request, initiative_id):
         "initiative": initiative, "form": form})
 
 
+@network_roles(RoleKind.LEADER)
 def initiative_delete(request, initiative_id):
     initiative = access_initiative_to_edit(request, initiative_id)
     if request.method == "POST":
@@ -215,11 +225,10 @@ def initiative_delete(request, initiative_id):
     return render(request, "modules/initiative_delete.html", {"initiative": initiative})
 
 
+@network_roles.any
 def shared_initiatives(request):
     """What other groups in the network decided to do, for inspiration: shared with everyone
     who takes part in the network, coordinators included."""
-    require_role(request, RoleKind.LEADER, RoleKind.COORDINATOR, RoleKind.FACILITATOR,
-                 RoleKind.NETWORK_ADMIN)
     theme = request.GET.get("module", "")
     initiatives = selectors.shared_initiatives(request.network)
     if theme in Theme.values:

@@ -12,8 +12,8 @@ from reminders.access import access_cohort_to_oversee
 from reminders.emails import read_unsubscribe_token
 from reminders.forms import ReminderSettingsForm
 from reminders.models import DeliveryStatus, ReminderKind
-from tenancy.access import access_organisation_to_manage
-from tenancy.models import Person
+from tenancy.access import access_organisation_to_manage, network_roles
+from tenancy.models import Person, RoleKind
 
 
 @login_required
@@ -47,6 +47,7 @@ def reminder_unsubscribe(request, token):
         person is not None and request.user.is_authenticated and request.user.pk == person.pk})
 
 
+@network_roles(RoleKind.COORDINATOR, RoleKind.NETWORK_ADMIN)
 def organisation_reminders(request, organisation_id):
     """A coordinator reminds their organisation's leaders who have not finished something."""
     organisation = access_organisation_to_manage(request, organisation_id)
@@ -77,6 +78,7 @@ def organisation_reminders(request, organisation_id):
     })
 
 
+@network_roles(RoleKind.NETWORK_ADMIN)
 def cohort_reminders(request, cohort_id):
     """What the cohort's reminders did: sent, to how many, what failed."""
     cohort = access_cohort_to_oversee(request, cohort_id)

@@ -1,24 +1,15 @@
 """Resources inside the request's network (404 for missing and forbidden alike)."""
 
-from django.http import Http404
-
-from resources.models import Resource
-from tenancy.access import require_role
-from tenancy.models import RoleKind
+from resources import policies
+from tenancy.access import get_or_404
 
 
 def access_resource(request, resource_id):
     """A resource of the shared library or of this network."""
-    try:
-        return Resource.objects.for_network(request.network).get(pk=resource_id)
-    except (Resource.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return get_or_404(policies.resources_person_can_see(request.network), resource_id)
 
 
 def access_resource_to_manage(request, resource_id):
     """One of the network's own resources, for its network admins."""
-    require_role(request, RoleKind.NETWORK_ADMIN)
-    resource = access_resource(request, resource_id)
-    if resource.network_id != request.network.pk:
-        raise Http404
-    return resource
+    return get_or_404(policies.resources_person_can_manage(request.network, request.roles),
+                      resource_id)

@@ -13,17 +13,14 @@ from resources.forms import LibraryFilterForm, ResourceForm
 from resources.models import Theme
 from resources.sectors import sector_label
 from resources.uploads import extension_of, file_type_of
-from tenancy.access import require_role
+from tenancy.access import network_roles
 from tenancy.models import RoleKind
 from tenancy.translated import translated
 
 PAGE_SIZE = 20
 
 
-def _is_admin(request):
-    return any(role.kind == RoleKind.NETWORK_ADMIN for role in request.roles)
-
-
+@network_roles.any
 def library(request):
     """Everyone in the network browses the shared library and the network's own resources."""
     network = request.network
@@ -33,10 +30,12 @@ def library(request):
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "resources/library.html", {
-        "form": form, "page": page, "query": query.urlencode(), "can_manage": _is_admin(request),
+        "form": form, "page": page, "query": query.urlencode(),
+        "can_manage": request.roles.is_admin,
     })
 
 
+@network_roles.any
 def resource_detail(request, resource_id):
     resource = access_resource(request, resource_id)
     file_type = file_type_of(resource.file.name) if resource.file else None
@@ -51,10 +50,11 @@ def resource_detail(request, resource_id):
         "file_size": file_size,
         "themes": [Theme(theme).label for theme in resource.modules if theme in Theme.values],
         "sectors": [sector_label(slug) for slug in resource.sectors],
-        "can_manage": _is_admin(request) and resource.network_id == request.network.pk,
+        "can_manage": request.roles.is_admin and resource.network_id == request.network.pk,
     })
 
 
+@network_roles.any
 def resource_file(request, resource_id):
     """The uploaded file, only for people in the resource's network (never a public URL)."""
     resource = access_resource(request, resource_id)
@@ -73,8 +73,8 @@ def resource_file(request, resource_id):
     return response
 
 
+@network_roles(RoleKind.NETWORK_ADMIN)
 def resource_create(request):
-    require_role(request, RoleKind.NETWORK_ADMIN)
     form = ResourceForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         resource = services.create_resource(request.network, form.cleaned_data)
@@ -85,6 +85,7 @@ def resource_create(request):
     return render(request, "resources/resource_form.html", {"form": form})
 
 
+@network_roles(RoleKind.NETWORK_ADMIN)
 def resource_edit(request, resource_id):
     resource = access_resource_to_manage(request, resource_id)
     form = ResourceForm(request.POST or None, request.FILES or None, instance=resource)
@@ -97,6 +98,7 @@ def resource_edit(request, resource_id):
     return render(request, "resources/resource_form.html", {"form": form, "resource": resource})
 
 
+@network_roles(RoleKind.NETWORK_ADMIN)
 def resource_delete(request, resource_id):
     resource = access_resource_to_manage(request, resource_id)
     if request.method == "POST":

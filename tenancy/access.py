@@ -4,15 +4,30 @@ Each helper answers 404 both for an id that does not exist and for one the perso
 act on, so a probe cannot tell another network's objects, or forbidden ones, from missing ones.
 """
 
+from functools import wraps
+
 from django.http import Http404
 
 from tenancy import policies
+from tenancy.models import RoleKind
 
 
-def require_role(request, *kinds):
-    """Stop a person without one of these roles in the current network (404, not 403)."""
-    if not policies.role_kinds(request.roles) & set(kinds):
-        raise Http404
+def network_roles(*kinds):
+    """View decorator: only people holding one of these roles in the request's network get
+    in; everyone else gets 404, not 403, like for a page that does not exist."""
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.roles.has(*kinds):
+                raise Http404
+            return view(request, *args, **kwargs)
+        wrapped.network_roles = frozenset(kinds)
+        return wrapped
+    return decorator
+
+
+# Pages open to whoever holds any role in the network.
+network_roles.any = network_roles(*RoleKind.values)
 
 
 def get_or_404(queryset, pk):
@@ -26,17 +41,4 @@ def get_or_404(queryset, pk):
 def access_organisation_to_manage(request, organisation_id):
     return get_or_404(
         policies.organisations_person_can_manage(request.network, request.roles), organisation_id)
-
-
-def access_leader_group_to_manage(request, group_id):
-    return get_or_404(
-        policies.leader_groups_person_can_manage(request.network, request.roles)
-        .select_related("organisation"), group_id)
-
-
-def access_leader_group_to_follow(request, group_id):
-    return get_or_404(
-        policies.leader_groups_person_can_follow(request.network, request.roles)
-        .select_related("organisation"), group_id)
-
 

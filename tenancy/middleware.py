@@ -7,12 +7,13 @@ from django.utils.cache import patch_vary_headers
 
 from tenancy.languages import choose_language, supported
 from tenancy.models import Network
-from tenancy.policies import roles_in
+from tenancy.roles import NetworkRoles
 from tenancy.services import person_needs_mfa
 
 
 class NetworkMiddleware:
-    """Resolves /n/<network_slug>/… into request.network and request.roles.
+    """Resolves /n/<network_slug>/… into request.network and request.roles
+    (a tenancy.roles.NetworkRoles).
 
     The slug is taken out of the view's arguments, so views receive only their own ids.
     A network the person holds no role in answers 404, exactly like one that does not exist.
@@ -23,7 +24,7 @@ class NetworkMiddleware:
 
     def __call__(self, request):
         request.network = None
-        request.roles = []
+        request.roles = NetworkRoles(request.user, None)
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
@@ -35,7 +36,7 @@ class NetworkMiddleware:
         network = Network.objects.filter(slug=slug).first()
         if network is None:
             raise Http404
-        roles = roles_in(request.user, network)
+        roles = NetworkRoles.of(request.user, network)
         if not roles and not request.user.is_staff:
             raise Http404
         request.network = network

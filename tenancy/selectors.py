@@ -12,8 +12,7 @@ def networks_of(person):
 
 
 def landing_role(roles):
-    kinds = {role.kind for role in roles}
-    return next((kind for kind in ROLE_PRIORITY if kind in kinds), None)
+    return next((kind for kind in ROLE_PRIORITY if kind in roles.kinds), None)
 
 
 def network_people(network):

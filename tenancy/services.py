@@ -6,10 +6,11 @@ from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from tenancy.models import Invitation, Person, Role, RoleKind
+from tenancy.models import Invitation, LeaderGroup, Organisation, Person, Role, RoleKind
 
 
 def person_must_use_mfa(person):
@@ -50,6 +51,24 @@ def find_or_create_person(email, *, name="", title="", language=""):
         if changed:
             person.save(update_fields=changed)
     return person
+
+
+def update_profile(person, *, name, title, language):
+    person.name, person.title, person.language = name, title, language
+    person.save(update_fields=["name", "title", "language"])
+
+
+def create_organisation(network, *, name, org_number=""):
+    return Organisation.objects.create(network=network, name=name, org_number=org_number)
+
+
+def create_leader_group(network, *, name, language="", organisation=None):
+    """A group in an organisation, or (organisation None) one across organisations; the one
+    way groups are made, so none lands in an organisation of another network."""
+    if organisation is not None and organisation.network_id != network.pk:
+        raise ValidationError("An organisation of another network.")
+    return LeaderGroup.objects.create(network=network, organisation=organisation, name=name,
+                                      language=language)
 
 
 def grant_role(person, network, kind, *, organisation=None, leader_group=None):

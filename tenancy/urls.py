@@ -10,5 +10,4 @@ urlpatterns = [
     path("coordinate/", views.coordinator_home, name="coordinator_home"),
     path("organisations/<int:organisation_id>/", views.organisation_detail,
          name="organisation_detail"),
-    path("groups/<int:group_id>/", views.leader_group_detail, name="leader_group_detail"),
 ]

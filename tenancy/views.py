@@ -13,11 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tenancy import policies, selectors, services
-from tenancy.access import (
-    access_leader_group_to_follow,
-    access_organisation_to_manage,
-    require_role,
-)
+from tenancy.access import access_organisation_to_manage, network_roles
 from tenancy.forms import (
     LanguageForm,
     LeaderGroupForm,
@@ -101,7 +97,7 @@ def set_language(request):
 def profile(request):
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.update_profile(request.user, **form.cleaned_data)
         messages.success(request, _("Your profile is saved."))
         return redirect("profile")
     return render(request, "tenancy/profile.html",
@@ -148,8 +144,8 @@ def accept_invitation(request, token):
     return render(request, "tenancy/accept_invitation.html", {"invitation": invitation})
 
 
+@network_roles(RoleKind.NETWORK_ADMIN)
 def manage_dashboard(request):
-    require_role(request, RoleKind.NETWORK_ADMIN)
     network = request.network
     # Both forms have a "name": prefixes keep their ids (and so their labels) apart.
     organisation_form = OrganisationForm(network=network, prefix="organisation")
@@ -157,9 +153,7 @@ def manage_dashboard(request):
     if request.method == "POST" and "add_organisation" in request.POST:
         organisation_form = OrganisationForm(request.POST, network=network, prefix="organisation")
         if organisation_form.is_valid():
-            organisation = organisation_form.save(commit=False)
-            organisation.network = network
-            organisation.save()
+            organisation = services.create_organisation(network, **organisation_form.cleaned_data)
             messages.success(request, _("%(name)s is added.") % {"name": organisation.name})
             return redirect("manage_dashboard", network_slug=network.slug)
     elif request.method == "POST" and "invite" in request.POST:
@@ -183,9 +177,9 @@ def manage_dashboard(request):
     })
 
 
+@network_roles(RoleKind.COORDINATOR, RoleKind.NETWORK_ADMIN)
 def coordinator_home(request):
     """A coordinator's organisations; with one, straight to it."""
-    require_role(request, RoleKind.COORDINATOR, RoleKind.NETWORK_ADMIN)
     organisations = list(policies.organisations_person_coordinates(request.network, request.roles))
     if len(organisations) == 1:
         return redirect("organisation_detail", network_slug=request.network.slug,
@@ -193,6 +187,7 @@ def coordinator_home(request):
     return render(request, "tenancy/coordinator_home.html", {"organisations": organisations})
 
 
+@network_roles(RoleKind.COORDINATOR, RoleKind.NETWORK_ADMIN)
 def organisation_detail(request, organisation_id):
     """An organisation's leader groups and leaders; where groups are made and leaders invited."""
     organisation = access_organisation_to_manage(request, organisation_id)
@@ -203,9 +198,8 @@ def organisation_detail(request, organisation_id):
     if request.method == "POST" and "add_group" in request.POST:
         group_form = LeaderGroupForm(request.POST, prefix="group")
         if group_form.is_valid():
-            group = group_form.save(commit=False)
-            group.network, group.organisation = network, organisation
-            group.save()
+            group = services.create_leader_group(network, organisation=organisation,
+                                                 **group_form.cleaned_data)
             messages.success(request, _("%(name)s is created.") % {"name": group.name})
             return redirect(request.path)
     elif request.method == "POST" and "invite" in request.POST:
@@ -231,10 +225,3 @@ def organisation_detail(request, organisation_id):
         "invite_form": invite_form,
     })
 
-
-def leader_group_detail(request, group_id):
-    group = access_leader_group_to_follow(request, group_id)
-    return render(request, "tenancy/leader_group_detail.html", {
-        "group": group,
-        "leaders": selectors.leaders_of_groups(request.network, [group]),
-    })

@@ -1,0 +1,90 @@
+"""Who may schedule, take, see results of and have reports made on what (querysets, in the
+manner of tenancy.policies; `roles` is the request's tenancy.roles.NetworkRoles).
+
+Rounds are scheduled, and their gathering screen run, by the people who run the round's
+cohort (cohorts.policies.cohorts_person_can_follow). A round is taken only by leaders of the
+groups in its cohort. A leader group's report: the network's admins, the facilitators of the
+report's cohort and the group's own leaders. A network report (a cohort with every group):
+admins and the cohort's facilitators. Coordinators get neither: a report is a file that
+travels, and DESIGN.md section 3 gives them their organisation's groups only.
+"""
+
+from django.db.models import Exists, OuterRef, Q
+
+from assessments.models import Report, ReportKind, Round
+from cohorts.models import Cohort
+from cohorts.policies import cohorts_person_can_follow
+from tenancy.models import LeaderGroup
+
+CohortGroup = Cohort.leader_groups.through
+CohortOrganisation = Cohort.organisations.through
+
+
+def rounds_person_runs(network, roles):
+    """Rounds the person may schedule and whose gathering screen they may run."""
+    return Round.objects.for_network(network).filter(
+        cohort__in=cohorts_person_can_follow(network, roles))
+
+
+def rounds_person_can_take(network, roles):
+    """Rounds of the cohorts that one of the person's leader groups is in (also the rounds
+    whose own results they read)."""
+    return Round.objects.for_network(network).filter(Exists(CohortGroup.objects.filter(
+        cohort_id=OuterRef("cohort_id"), leadergroup_id__in=roles.led_group_ids)))
+
+
+def rounds_with_group_results_for(network, roles):
+    """Rounds whose group aggregates the person may see (DESIGN.md section 3): the whole
+    network for its admins, the cohorts they facilitate for facilitators, cohorts holding
+    their organisation or one of its groups for coordinators."""
+    rounds = Round.objects.for_network(network)
+    if roles.is_admin:
+        return rounds
+    organisations = roles.coordinated_organisation_ids
+    coordinated = Exists(CohortGroup.objects.filter(
+        cohort_id=OuterRef("cohort_id"), leadergroup__organisation_id__in=organisations)) | Exists(
+        CohortOrganisation.objects.filter(cohort_id=OuterRef("cohort_id"),
+                                          organisation_id__in=organisations))
+    return rounds.filter(Q(cohort__in=roles.facilitated_cohorts.values("pk")) | coordinated)
+
+
+def groups_person_can_report_on(network, roles):
+    groups = LeaderGroup.objects.for_network(network)
+    if roles.is_admin:
+        return groups
+    return groups.filter(
+        Q(pk__in=roles.led_group_ids)
+        | Q(cohorts__in=roles.facilitated_cohorts.values("pk"))).distinct()
+
+
+def group_cohorts_person_can_report_on(network, roles, group):
+    """The cohorts of one group for which the person may have its report made."""
+    cohorts = Cohort.objects.for_network(network).filter(leader_groups=group)
+    if not (roles.is_admin or group.pk in roles.led_group_ids):
+        cohorts = cohorts.filter(pk__in=roles.facilitated_cohorts.values("pk"))
+    return cohorts.order_by("-starts_on", "pk")
+
+
+def reports_person_can_see(network, roles):
+    reports = Report.objects.for_network(network)
+    if roles.is_admin:
+        return reports
+    return reports.filter(
+        Q(kind=ReportKind.GROUP, leader_group__in=roles.led_group_ids)
+        | Q(cohort__in=roles.facilitated_cohorts.values("pk")))
+
+
+def report_links_for(network, roles, group=None, cohort=None):
+    """The report pages the person may open from a group's page (group) or a cohort's results
+    (cohort): that group's, their own groups' in the cohort, and the cohort's."""
+    groups = []
+    if group is not None and groups_person_can_report_on(network, roles).filter(
+            pk=group.pk).exists():
+        groups.append(group)
+    if cohort is not None and roles.led_group_ids:
+        in_cohort = set(cohort.leader_groups.filter(pk__in=roles.led_group_ids)
+                        .values_list("pk", flat=True))
+        groups += [g for g in roles.led_groups if g.pk in in_cohort and g not in groups]
+    reports_cohort = cohort is not None and cohorts_person_can_follow(network, roles).filter(
+        pk=cohort.pk).exists()
+    return {"network": network, "groups": groups, "cohort": cohort if reports_cohort else None}

@@ -1,0 +1,68 @@
+"""A person's roles in one network, read once per request (request.roles).
+
+Views, policies and templates ask this object instead of re-deriving ids from Role rows, so
+"who is what here" is worked out in one place. Building it is one query; the cohorts a
+facilitator runs take one more, only when asked for.
+"""
+
+from functools import cached_property
+
+from tenancy.models import Role, RoleKind
+
+
+class NetworkRoles:
+    def __init__(self, person, network, roles=()):
+        self.person = person
+        self.network = network
+        self.roles = list(roles)
+        self.kinds = frozenset(role.kind for role in self.roles)
+
+    @classmethod
+    def of(cls, person, network):
+        """The person's roles in the network, with their targets, in one query."""
+        if not person.is_authenticated:
+            return cls(person, network)
+        return cls(person, network, Role.objects.for_network(network).filter(person=person)
+                   .select_related("organisation", "leader_group"))
+
+    def __bool__(self):
+        return bool(self.roles)
+
+    def has(self, *kinds):
+        """Whether the person holds at least one of these roles here."""
+        return not self.kinds.isdisjoint(kinds)
+
+    @property
+    def is_admin(self):
+        return RoleKind.NETWORK_ADMIN in self.kinds
+
+    @property
+    def is_facilitator(self):
+        return RoleKind.FACILITATOR in self.kinds
+
+    @cached_property
+    def led_groups(self):
+        """The leader groups the person is a leader in (loaded with the roles)."""
+        return [role.leader_group for role in self.roles if role.kind == RoleKind.LEADER]
+
+    @cached_property
+    def led_group_ids(self):
+        return [group.pk for group in self.led_groups]
+
+    @cached_property
+    def coordinated_organisation_ids(self):
+        return [role.organisation_id for role in self.roles
+                if role.kind == RoleKind.COORDINATOR]
+
+    @property
+    def facilitated_cohorts(self):
+        """The network's cohorts the person facilitates, as an unevaluated queryset (for
+        subqueries); none without the facilitator role, as facilitating needs both."""
+        cohorts = self.person.facilitated_cohorts.filter(network=self.network)
+        return cohorts if self.is_facilitator else cohorts.none()
+
+    @cached_property
+    def facilitated_cohort_ids(self):
+        if not self.is_facilitator:
+            return frozenset()
+        return frozenset(self.facilitated_cohorts.values_list("pk", flat=True))
