@@ -146,7 +146,7 @@ def measure(leaders, repeat):
     from django.test import Client
     from django.urls import reverse
 
-    from assessments.aggregation import national_benchmark, round_results
+    from assessments.anonymity.aggregation import national_benchmark, round_results
     from assessments.models import DimensionScore, Response, Round
     from tenancy.models import Network, Role, RoleKind
 

@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from assessments import aggregation
-from assessments.aggregation import Suppressed, national_benchmark
+from assessments.anonymity import aggregation
+from assessments.anonymity.aggregation import Suppressed, national_benchmark
 from tests.factories import build_instrument, build_round, build_submission, make_world
 
 pytestmark = pytest.mark.django_db

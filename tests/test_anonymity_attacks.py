@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from assessments.aggregation import Suppressed, round_results
+from assessments.anonymity.aggregation import Suppressed, round_results
 from tests.factories import (
     build_round,
     build_submission,

@@ -13,10 +13,10 @@ from django.utils.translation import gettext
 from PIL import Image
 from pypdf import PdfReader
 
-from assessments import charts
-from assessments.aggregation import round_results
+from assessments.anonymity.aggregation import round_results
 from assessments.models import Dimension, Report, ReportStatus
-from assessments.report_services import generate
+from assessments.reports.services import generate
+from assessments.results import charts
 from tests.factories import make_initiative, make_report_results
 
 pytestmark = pytest.mark.django_db
@@ -132,7 +132,7 @@ def test_the_pdf_is_in_the_group_language_else_the_network_default(world):
         dimension.save(update_fields=["name"])
     world.group.language = "da"
     world.group.save(update_fields=["language"])
-    from assessments.report_services import report_language
+    from assessments.reports.services import report_language
 
     danish = make_report(results, world.group, language=report_language(world.network,
                                                                          world.group))
@@ -194,8 +194,8 @@ def test_a_report_fetches_no_url_only_data_uris_and_its_own_stored_files(web_ser
 
     from weasyprint import HTML
 
-    from assessments.report_pdf import html_to_pdf
-    from assessments.reports import storage_url
+    from assessments.reports.document import storage_url
+    from assessments.reports.pdf import html_to_pdf
 
     secret = tmp_path / "secret.png"
     secret.write_bytes(png_bytes("green"))
@@ -225,7 +225,7 @@ def test_a_report_fetches_no_url_only_data_uris_and_its_own_stored_files(web_ser
 def test_the_change_since_the_cohorts_earlier_round_is_the_aggregations_difference(world):
     from datetime import timedelta
 
-    from assessments.aggregation import compare
+    from assessments.anonymity.aggregation import compare
     from tests.factories import build_round, build_submission
 
     now = timezone.now()

@@ -4,7 +4,7 @@ nothing for someone who may not have the report."""
 
 from django import template
 
-from assessments import report_access
+from assessments.reports import access as report_access
 from tenancy.models import RoleKind
 
 register = template.Library()

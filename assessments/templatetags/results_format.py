@@ -5,7 +5,7 @@ import math
 from django import template
 from django.utils.translation import gettext as _
 
-from assessments import charts
+from assessments.results import charts
 
 register = template.Library()
 

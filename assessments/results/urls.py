@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from assessments import results_views
+from assessments.results import views as results_views
 
 urlpatterns = [
     path("rounds/<int:round_id>/my-results/", results_views.assessment_results,

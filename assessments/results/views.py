@@ -8,8 +8,8 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from assessments import charts, selectors
 from assessments.models import InstrumentKind
+from assessments.results import charts, selectors
 from tenancy.access import get_or_404
 from tenancy.models import RoleKind
 from tenancy.translated import translated

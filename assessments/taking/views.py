@@ -21,7 +21,7 @@ from assessments.access import (
     rounds_person_can_take,
 )
 from assessments.models import Item, Response
-from assessments.take_selectors import own_response, page_items, parse_answer_fields, progress_of
+from assessments.taking.selectors import own_response, page_items, parse_answer_fields, progress_of
 from tenancy.access import require_role
 from tenancy.models import RoleKind
 

@@ -6,9 +6,10 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from assessments import report_access, report_services
 from assessments.models import Report, ReportKind, ReportStatus
-from assessments.reports import download_name
+from assessments.reports import access as report_access
+from assessments.reports import services as report_services
+from assessments.reports.document import download_name
 
 RECENT_REPORTS = 20
 POLL_SECONDS = 2

@@ -24,9 +24,14 @@ from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from assessments import charts
-from assessments.aggregation import Suppressed, compare, instrument_dimensions, round_results
+from assessments.anonymity.aggregation import (
+    Suppressed,
+    compare,
+    instrument_dimensions,
+    round_results,
+)
 from assessments.models import InstrumentKind, ReportKind, Round
+from assessments.results import charts
 from modules.selectors import group_work
 from tenancy.models import LeaderGroup
 from tenancy.translated import translated
@@ -375,7 +380,7 @@ def report_html(report, now=None):
 
 def render_pdf(report, now=None):
     """The PDF bytes of a report; the network's logo is the one file it may read."""
-    from assessments.report_pdf import html_to_pdf  # WeasyPrint takes seconds to import
+    from assessments.reports.pdf import html_to_pdf  # WeasyPrint takes seconds to import
 
     logo = [report.network.logo.name] if report.network.logo else []
     return html_to_pdf(report_html(report, now), storage_names=logo)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from assessments import report_views
+from assessments.reports import views as report_views
 
 urlpatterns = [
     path("groups/<int:group_id>/reports/", report_views.group_reports, name="group_reports"),

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Q
 
-from assessments.aggregation import (
+from assessments.anonymity.aggregation import (
     compare,
     instrument_dimensions,
     national_benchmark,

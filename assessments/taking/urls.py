@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from assessments import rounds_views, take_views
+from assessments.rounds import views as rounds_views
+from assessments.taking import views as take_views
 
 urlpatterns = [
     path("cohorts/<int:cohort_id>/rounds/", rounds_views.cohort_rounds, name="cohort_rounds"),
