@@ -2,7 +2,7 @@
 
 Per dimension and per question (today, ambition): the mean of the items answered with a scale
 value. "Don't know" and unanswered items are left out of both sum and count; a dimension with
-no such item has no score at all (never 0). The submit service (services.submit_response)
+no such item has no score at all (never 0). The submit service (taking/services.submit_response)
 stores the result as DimensionScore rows; aggregates read those rows, never raw answers.
 """
 

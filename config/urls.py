@@ -7,6 +7,7 @@ from tenancy import views as tenancy_views
 network_patterns = [
     path("", include("tenancy.urls")),
     path("", include("reminders.network_urls")),
+    path("", include("assessments.rounds.urls")),
     path("", include("assessments.taking.urls")),
     path("", include("assessments.results.urls")),
     path("", include("assessments.reports.urls")),

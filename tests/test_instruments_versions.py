@@ -129,7 +129,7 @@ def test_versions_are_compared_only_where_dimension_codes_match(version_1):
 
 
 def test_results_of_an_earlier_round_survive_a_new_version(world, version_1):
-    from assessments import services
+    from assessments.taking import services
     from tests.factories import build_round
 
     round_1 = build_round(world, instrument=version_1)

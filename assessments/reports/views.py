@@ -1,7 +1,6 @@
 """Report pages: ask for a group's or the network's report, follow it while it is made, and
 download it through a view that checks who may (never a public /media/ address)."""
 
-from django import forms
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -10,17 +9,10 @@ from assessments.models import Report, ReportKind, ReportStatus
 from assessments.reports import access as report_access
 from assessments.reports import services as report_services
 from assessments.reports.document import download_name
+from assessments.reports.forms import CohortChoiceForm
 
 RECENT_REPORTS = 20
 POLL_SECONDS = 2
-
-
-class CohortChoiceForm(forms.Form):
-    cohort = forms.ModelChoiceField(queryset=None, widget=forms.HiddenInput)
-
-    def __init__(self, *args, cohorts, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["cohort"].queryset = cohorts
 
 
 def _detail_url(request, report):
