@@ -161,11 +161,6 @@ class Round(TenantModel):
     def __str__(self):
         return self.name
 
-    def is_open(self, now=None):
-        """Open from opens_at (included) until closes_at (excluded)."""
-        now = now or timezone.now()
-        return self.opens_at <= now < self.closes_at
-
     def has_closed(self, now=None):
         return (now or timezone.now()) >= self.closes_at
 

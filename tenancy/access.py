@@ -28,12 +28,6 @@ def access_organisation_to_manage(request, organisation_id):
         policies.organisations_person_can_manage(request.network, request.roles), organisation_id)
 
 
-def access_leader_group_to_manage(request, group_id):
-    return get_or_404(
-        policies.leader_groups_person_can_manage(request.network, request.roles)
-        .select_related("organisation"), group_id)
-
-
 def access_leader_group_to_follow(request, group_id):
     return get_or_404(
         policies.leader_groups_person_can_follow(request.network, request.roles)

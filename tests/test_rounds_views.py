@@ -180,13 +180,10 @@ def test_edit_changes_times_and_remove_only_without_answers(client, world, cohor
     assert not Round.objects.for_network(world.network).filter(pk=empty.pk).exists()
 
 
-def test_a_round_is_open_from_opens_at_until_closes_at(world, cohort):
+def test_a_round_has_closed_from_closes_at_on(world, cohort):
     opens = datetime(2027, 1, 11, 8, 0, tzinfo=OSLO)
     round_ = Round(opens_at=opens, closes_at=opens + timedelta(days=21))
-    assert not round_.is_open(opens - timedelta(seconds=1))
-    assert round_.is_open(opens)
-    assert round_.is_open(opens + timedelta(days=21) - timedelta(seconds=1))
-    assert not round_.is_open(opens + timedelta(days=21))
+    assert not round_.has_closed(opens + timedelta(days=21) - timedelta(seconds=1))
     assert round_.has_closed(opens + timedelta(days=21))
 
 

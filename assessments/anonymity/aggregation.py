@@ -61,7 +61,6 @@ class Suppressed:
 
     TOO_FEW = "too_few"
     TOO_FEW_NETWORKS = "too_few_networks"
-    MISSING = "missing"
 
     def __str__(self):
         return hidden_value()
