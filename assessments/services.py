@@ -33,7 +33,8 @@ def update_round(round_, *, name, opens_at, closes_at, purpose, gathering=None):
 
 def round_times_are_locked(round_, now=None):
     """A closed round keeps its times: reopening it would dissolve the blocks its leftover
-    answers were pooled into (assessments/aggregation.py) and so move published numbers."""
+    answers were pooled into (assessments/anonymity/aggregation.py) and so move published
+    numbers."""
     return round_.closes_at <= (now or timezone.now())
 
 

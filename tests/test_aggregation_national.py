@@ -1,5 +1,5 @@
 """The national benchmark: across networks only, never naming or counting one, with its own
-k (assessments.aggregation.BENCHMARK_K scores and BENCHMARK_MIN_NETWORKS networks)."""
+k (assessments.anonymity.aggregation.BENCHMARK_K scores and BENCHMARK_MIN_NETWORKS networks)."""
 
 from datetime import timedelta
 

@@ -1,4 +1,4 @@
-"""Aggregates of one round against hand-computed values (assessments/aggregation.py)."""
+"""Aggregates of one round against hand-computed values (assessments/anonymity/aggregation.py)."""
 
 import math
 from datetime import timedelta

@@ -1,5 +1,6 @@
-"""The report PDF: the group's numbers exactly as assessments.aggregation gives them, small
-groups suppressed exactly as on the web, the group's language, and nothing fetched from outside."""
+"""The report PDF: the group's numbers exactly as assessments.anonymity.aggregation gives them,
+small groups suppressed exactly as on the web, the group's language, and nothing fetched from
+outside."""
 
 import io
 import threading

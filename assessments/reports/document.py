@@ -1,6 +1,6 @@
 """Reports of a cohort's assessment results as PDF: what goes in, the HTML, and the PDF.
 
-* **The numbers** come from assessments.aggregation, the one place the anonymity rule is
+* **The numbers** come from assessments.anonymity.aggregation, the one place the anonymity rule is
   applied, exactly as on the results pages: a value that may not be shown arrives as a
   `Suppressed` and is never written as a number.
 * **The words and numbers** are those of the web pages: assessments/anonymity/presenter.py
@@ -48,7 +48,7 @@ from modules.selectors import group_work
 from tenancy.models import LeaderGroup
 from tenancy.translated import translated
 
-# Stored files appear in a report's HTML under this scheme; only report_pdf serves them.
+# Stored files appear in a report's HTML under this scheme; only reports/pdf.py serves them.
 STORAGE_SCHEME = "bro-storage"
 # Rows of one comparison chart in a network report: more would not fit on a page.
 GROUPS_PER_CHART = 30

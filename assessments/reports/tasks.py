@@ -1,6 +1,6 @@
 """Celery tasks of the assessments app: they take ids and call services.
 
-Making a report is idempotent (assessments/report_services.py), so the task acknowledges
+Making a report is idempotent (assessments/reports/services.py), so the task acknowledges
 late: a message redelivered after a worker died makes the same file again."""
 
 import logging

@@ -1,7 +1,7 @@
 """Reads for the results pages and the gathering screen.
 
 A person's own scores are read here directly (they are theirs); everything about other people
-comes from assessments.aggregation, which alone decides what may be shown.
+comes from assessments.anonymity.aggregation, which alone decides what may be shown.
 """
 
 from dataclasses import dataclass, field

@@ -1,6 +1,6 @@
 """Results pages: a leader's own results, group results, and the gathering screen.
 
-Numbers about other people come only from assessments.aggregation; a value that may not be
+Numbers about other people come only from assessments.anonymity.aggregation; a value that may not be
 shown arrives as a Suppressed and is drawn as "not shown".
 """
 
