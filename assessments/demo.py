@@ -17,6 +17,7 @@ from django.utils import timezone
 from assessments import services
 from assessments.instruments_io import load_shipped_instruments
 from assessments.models import Item, Response, Round, RoundPurpose
+from assessments.taking import services as answering
 from tenancy.models import Role, RoleKind
 
 ROUND_NAMES = {"nb": "Kartlegging ved oppstart", "da": "Kortlægning ved opstart",
@@ -87,9 +88,9 @@ def _answer(round_, cohort, sign_in_emails):
     for person, group in _respondents(round_, cohort, sign_in_emails):
         if person.pk in answered:
             continue
-        response = services.start_response(round_, person, group)
-        services.save_answers(response, _answers(instrument, items, group, person))
-        services.submit_response(response)
+        response = answering.start_response(round_, person, group)
+        answering.save_answers(response, _answers(instrument, items, group, person))
+        answering.submit_response(response)
 
 
 def _answers(instrument, items, group, person):

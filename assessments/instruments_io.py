@@ -497,14 +497,3 @@ def export_instrument(instrument):
     """The file an instrument was imported from, exactly."""
     return instrument.source
 
-
-def latest_version(slug):
-    return Instrument.objects.filter(slug=slug).order_by("-version").first()
-
-
-def matching_dimensions(instrument_a, instrument_b):
-    """[(dimension of a, dimension of b)] for the dimension codes both versions have, in a's
-    order: results of two versions are compared only there (FORMAT.md §7)."""
-    b_by_code = {dimension.code: dimension for dimension in instrument_b.dimensions.all()}
-    return [(dimension, b_by_code[dimension.code])
-            for dimension in instrument_a.dimensions.all() if dimension.code in b_by_code]

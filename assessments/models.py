@@ -161,11 +161,6 @@ class Round(TenantModel):
     def __str__(self):
         return self.name
 
-    def is_open(self, now=None):
-        """Open from opens_at (included) until closes_at (excluded)."""
-        now = now or timezone.now()
-        return self.opens_at <= now < self.closes_at
-
     def has_closed(self, now=None):
         return (now or timezone.now()) >= self.closes_at
 
@@ -263,8 +258,8 @@ def report_file_name(report, filename):
 
 class Report(TenantModel):
     """A PDF of a cohort's results: of one leader group (kind "group") or of the network with
-    every group (kind "network"). Made by a Celery task (assessments/tasks.py); the numbers
-    come from assessments.aggregation like the results pages'."""
+    every group (kind "network"). Made by a Celery task (assessments/reports/tasks.py); the numbers
+    come from assessments.anonymity.aggregation like the results pages'."""
 
     kind = models.CharField(max_length=10, choices=ReportKind.choices)
     cohort = models.ForeignKey("cohorts.Cohort", on_delete=models.CASCADE, related_name="+")

@@ -2,7 +2,7 @@
 
 Per dimension and per question (today, ambition): the mean of the items answered with a scale
 value. "Don't know" and unanswered items are left out of both sum and count; a dimension with
-no such item has no score at all (never 0). The submit service (services.submit_response)
+no such item has no score at all (never 0). The submit service (taking/services.submit_response)
 stores the result as DimensionScore rows; aggregates read those rows, never raw answers.
 """
 
@@ -47,11 +47,19 @@ def score_rows(response, scores):
 
 def level_of(score):
     """The step a score stands on for generations instruments: floor(score), or None.
+    The one generation rule: the results pages, the PDF and the distributions use it.
 
     2.75 is generation 2: the next step is not reached on every item yet."""
     if score is None:
         return None
     return math.floor(score)
+
+
+def distribution_offset(instrument):
+    """The database counts a score in a distribution at FLOOR(score + offset)
+    (anonymity/aggregation.py): 0 gives level_of, the generation reached, for generations
+    instruments; 0.5 the nearest whole value (halves up) for the others."""
+    return 0.0 if instrument.has_levels else 0.5
 
 
 def overall_score(scores):

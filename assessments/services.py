@@ -1,30 +1,14 @@
-"""Writes on rounds, responses and answers.
+"""Writes on rounds, and the lock on a network's anonymity threshold.
 
-A leader's answers are saved the moment they are given and can be changed until the round
-closes or they submit; submitting happens once, whatever double clicks or open tabs do, and
-stores the scores. Every write on a response locks that response's row (and only that row, so
-300 leaders answering in the same room do not wait for each other).
+A leader's answers are written by assessments/taking/services.py.
 """
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from assessments.models import Answer, DimensionScore, Response, Round
-from assessments.scoring import score_answers, score_rows
-
-
-class AnswerRefused(Exception):
-    """An answer or a submit that may not happen; `reason` says why (see REASONS)."""
-
-    REASONS = ("not_open", "closed", "submitted", "invalid")
-
-    def __init__(self, reason):
-        assert reason in self.REASONS, reason
-        self.reason = reason
-        super().__init__(reason)
-
+from assessments.models import Response, Round
 
 ANONYMITY_THRESHOLD_LOCKED = gettext_lazy(
     "People have already answered in this network, so its anonymity threshold can no longer "
@@ -49,7 +33,8 @@ def update_round(round_, *, name, opens_at, closes_at, purpose, gathering=None):
 
 def round_times_are_locked(round_, now=None):
     """A closed round keeps its times: reopening it would dissolve the blocks its leftover
-    answers were pooled into (assessments/aggregation.py) and so move published numbers."""
+    answers were pooled into (assessments/anonymity/aggregation.py) and so move published
+    numbers."""
     return round_.closes_at <= (now or timezone.now())
 
 
@@ -77,84 +62,3 @@ def refuse_changing_a_locked_threshold(sender, instance, **kwargs):
     if stored is not None and stored != instance.anonymity_threshold and \
             anonymity_threshold_is_locked(instance):
         raise ValidationError(ANONYMITY_THRESHOLD_LOCKED)
-
-
-# --- answering -------------------------------------------------------------------------------
-
-
-def start_response(round_, person, leader_group, *, organisation=None):
-    """The person's response in the round, created on first use with the group and
-    organisation they answer for; an existing response keeps its own."""
-    organisation = organisation or (leader_group.organisation if leader_group else None)
-    try:
-        with transaction.atomic():
-            response, _created = Response.objects.for_network(round_.network_id).get_or_create(
-                round=round_, person=person,
-                defaults={"network_id": round_.network_id, "leader_group": leader_group,
-                          "organisation": organisation})
-    except IntegrityError:  # a second tab started at the same moment
-        response = Response.objects.for_network(round_.network_id).get(
-            round=round_, person=person)
-    return response
-
-
-def _lock(response):
-    """The response's row, locked until the transaction ends, with its round (not locked)."""
-    return (Response.objects.for_network(response.network_id)
-            .select_for_update(of=("self",)).select_related("round", "round__instrument")
-            .get(pk=response.pk))
-
-
-def _check_can_change(response, now):
-    if response.submitted_at is not None:
-        raise AnswerRefused("submitted")
-    if now < response.round.opens_at:
-        raise AnswerRefused("not_open")
-    if response.round.has_closed(now):
-        raise AnswerRefused("closed")
-
-
-def save_answers(response, answers, *, now=None):
-    """Upsert answers: `answers` is a list of (item, kind, value) with value an int on the
-    scale or None for "don't know". All or nothing; raises AnswerRefused."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        locked = _lock(response)
-        _check_can_change(locked, now)
-        instrument = locked.round.instrument
-        rows = []
-        # The last answer per item and question wins; one upsert may not touch a row twice.
-        latest = {(item.pk, kind): (item, kind, value) for item, kind, value in answers}
-        for item, kind, value in latest.values():
-            valid_value = (instrument.allow_dont_know if value is None
-                           else instrument.scale_min <= value <= instrument.scale_max)
-            if (item.dimension.instrument_id != instrument.pk
-                    or kind not in instrument.answer_kinds or not valid_value):
-                raise AnswerRefused("invalid")
-            rows.append(Answer(response=locked, item=item, kind=kind, value=value,
-                               dont_know=value is None))
-        Answer.objects.bulk_create(
-            rows, update_conflicts=True, unique_fields=["response", "item", "kind"],
-            update_fields=["value", "dont_know", "answered_at"])
-    return len(rows)
-
-
-def submit_response(response, *, require_open=True, now=None):
-    """Submit once and store the scores (score_answers -> DimensionScore rows).
-
-    Returns True if this call submitted, False if the response was submitted already (a
-    double click, a second tab): then nothing changes. With require_open (the default) a
-    round that is not open refuses (AnswerRefused); loaders of past rounds pass False."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        locked = _lock(response)
-        if locked.submitted_at is not None:
-            return False
-        if require_open:
-            _check_can_change(locked, now)
-        answers = locked.answers.values_list("item__dimension_id", "kind", "value")
-        DimensionScore.objects.bulk_create(score_rows(locked, score_answers(answers)))
-        locked.submitted_at = now
-        locked.save(update_fields=["submitted_at", "updated_at"])
-    response.submitted_at = locked.submitted_at
-    return True

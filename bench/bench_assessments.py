@@ -97,7 +97,7 @@ def bench_people_cleanup():
 def measure_submit(network, gathering, group, repeat):
     """Submitting answered responses in the open round: scoring and storing the scores."""
     from assessments.models import Answer, Item, Response
-    from assessments.services import submit_response
+    from assessments.taking.services import submit_response
     from tenancy.models import Person, Role, RoleKind
 
     bench_people_cleanup()
@@ -146,7 +146,7 @@ def measure(leaders, repeat):
     from django.test import Client
     from django.urls import reverse
 
-    from assessments.aggregation import national_benchmark, round_results
+    from assessments.anonymity.aggregation import national_benchmark, round_results
     from assessments.models import DimensionScore, Response, Round
     from tenancy.models import Network, Role, RoleKind
 

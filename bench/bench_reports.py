@@ -53,9 +53,9 @@ def measure(repeat):
     from django.test.utils import CaptureQueriesContext
     from pypdf import PdfReader
 
-    from assessments import reports
     from assessments.models import Report, ReportKind, Response, Round
-    from assessments.report_pdf import html_to_pdf
+    from assessments.reports import document as reports
+    from assessments.reports.pdf import html_to_pdf
     from cohorts.models import Cohort
     from tenancy.models import LeaderGroup, Network
 

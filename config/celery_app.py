@@ -19,6 +19,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 app = Celery("bro")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Tasks of sub-packages that are not apps of their own.
+app.autodiscover_tasks(["assessments.reports"])
 
 app.conf.beat_schedule = {
     # Finds due reminders, unsent invitations and stuck sends; see reminders/services.py.

@@ -7,9 +7,10 @@ from tenancy import views as tenancy_views
 network_patterns = [
     path("", include("tenancy.urls")),
     path("", include("reminders.network_urls")),
-    path("", include("assessments.urls")),
-    path("", include("assessments.results_urls")),
-    path("", include("assessments.report_urls")),
+    path("", include("assessments.rounds.urls")),
+    path("", include("assessments.taking.urls")),
+    path("", include("assessments.results.urls")),
+    path("", include("assessments.reports.urls")),
     path("", include("cohorts.urls")),
     path("", include("resources.urls")),
     path("", include("modules.urls")),

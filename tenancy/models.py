@@ -93,9 +93,6 @@ class LeaderGroup(TenantModel):
 class PersonManager(BaseUserManager):
     use_in_migrations = True
 
-    def get_by_email(self, email):
-        return self.get(email__iexact=email.strip())
-
     def create_user(self, email, password=None, **fields):
         person = self.model(email=self.normalize_email(email).strip(), **fields)
         person.set_password(password) if password else person.set_unusable_password()

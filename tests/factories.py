@@ -468,7 +468,7 @@ def make_initiative(world, title="Technology radar", **fields):
     return initiative
 
 
-# --- Reports (assessments/reports.py) -------------------------------------------------------
+# --- Reports (assessments/reports/document.py) -----------------------------------------
 
 def make_report(world, kind="group", **fields):
     """A report of the world's cohort (test_role_matrix's facilitated one): of the world's

@@ -1,13 +1,13 @@
 """The national benchmark: across networks only, never naming or counting one, with its own
-k (assessments.aggregation.BENCHMARK_K scores and BENCHMARK_MIN_NETWORKS networks)."""
+k (assessments.anonymity.aggregation.BENCHMARK_K scores and BENCHMARK_MIN_NETWORKS networks)."""
 
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
-from assessments import aggregation
-from assessments.aggregation import Suppressed, national_benchmark
+from assessments.anonymity import aggregation
+from assessments.anonymity.aggregation import Suppressed, national_benchmark
 from tests.factories import build_instrument, build_round, build_submission, make_world
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""Aggregates of one round against hand-computed values (assessments/aggregation.py)."""
+"""Aggregates of one round against hand-computed values (assessments/anonymity/aggregation.py)."""
 
 import math
 from datetime import timedelta
@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from assessments.aggregation import Suppressed, compare, round_results
+from assessments.anonymity.aggregation import Suppressed, compare, round_results
 from tests.factories import (
     build_instrument,
     build_round,

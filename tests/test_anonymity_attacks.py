@@ -1,9 +1,9 @@
 """DESIGN.md invariant 2: each known attack on the anonymity of aggregates, tried for real.
 
-The rule (assessments/aggregation.py, README "Anonymity"): scores are released in blocks of
-k per leader group, in submission order; a parent shows only its children's blocks (plus,
-after the round closed, blocks pooled across the round). So any two numbers shown differ by
-zero people or by whole blocks of at least k."""
+The rule (assessments/anonymity/aggregation.py, README "Anonymity"): scores are released in
+blocks of k per leader group, in submission order; a parent shows only its children's blocks
+(plus, after the round closed, blocks pooled across the round). So any two numbers shown differ
+by zero people or by whole blocks of at least k."""
 
 import itertools
 from datetime import timedelta
@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from assessments.aggregation import Suppressed, round_results
+from assessments.anonymity.aggregation import Suppressed, round_results
 from tests.factories import (
     build_round,
     build_submission,

@@ -10,9 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments import services
 from assessments.instruments_io import import_instrument, parse_instrument
 from assessments.models import Answer, DimensionScore, Item, Response
+from assessments.taking import services
 from tenancy.models import RoleKind
 from tenancy.services import grant_role
 from tests.factories import build_round, make_group, make_person, with_mfa

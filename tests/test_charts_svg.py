@@ -7,8 +7,8 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.utils import translation
 
-from assessments import charts
-from assessments.aggregation import CellStats, Suppressed
+from assessments.anonymity.aggregation import CellStats, Suppressed
+from assessments.results import charts
 
 SVG = "{http://www.w3.org/2000/svg}"
 

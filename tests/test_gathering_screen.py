@@ -32,7 +32,7 @@ def test_the_screen_counts_answers_exactly_and_refreshes_itself(client, world):
     assert 'hx-trigger="every 5s"' in page
     assert '<noscript><meta http-equiv="refresh" content="5"></noscript>' in page
     assert "assessments/gathering.js" in page
-    assert "not shown yet: fewer than 5 answers" in page
+    assert "not shown: fewer than 5 answered" in page
 
 
 def test_htmx_gets_only_the_live_part(client, world):
@@ -69,7 +69,7 @@ def test_group_values_move_only_when_k_more_have_answered(client, world):
     page = client.get(screen(world, round, d=1)).content.decode()
     assert "7 have answered" in page
     assert "3.0 → 5.0" in page  # the group and the network: the first block of five
-    assert "Second group" in page and "not shown yet" in page
+    assert "Second group" in page and "not shown: fewer than 5" in page
 
     for minute in range(3):  # the second block completes: ten answers, mean 4.0
         build_submission(round, group=world.group, submitted_at=at(10 + minute),

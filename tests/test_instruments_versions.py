@@ -1,5 +1,6 @@
 """Versions: a (slug, version) is immutable once loaded, a new version is new rows, earlier
-rounds keep their items and results, and versions are compared only on matching codes."""
+rounds keep their items and results (results of two versions are compared on matching codes:
+tests/test_aggregation_round.py)."""
 
 import re
 
@@ -11,10 +12,9 @@ from assessments.instruments_io import (
     InstrumentFileError,
     InstrumentVersionConflict,
     import_instrument,
-    matching_dimensions,
     parse_instrument,
 )
-from assessments.models import Dimension, DimensionScore, Instrument, Item
+from assessments.models import DimensionScore, Instrument, Item
 
 SIXTH_GENERATION = '''
 [[{table}]]
@@ -115,21 +115,8 @@ def test_a_sixth_generation_missing_on_one_item_is_refused_with_its_line():
     assert broken.splitlines()[error.line - 1] == "[[dimensions.items.options]]"
 
 
-def test_versions_are_compared_only_where_dimension_codes_match(version_1):
-    version_2 = import_instrument(parse_instrument(
-        digital_maturity_v2().replace('code = "citizen-services"', 'code = "citizen-journeys"')
-    )).instrument
-    pairs = matching_dimensions(version_1, version_2)
-    assert [(a.code, b.code) for a, b in pairs] == [
-        (code, code) for code in Dimension.objects.filter(instrument=version_1)
-        .exclude(code="citizen-services").values_list("code", flat=True)]
-    assert all(a.instrument_id == version_1.pk and b.instrument_id == version_2.pk
-               for a, b in pairs)
-    assert len(pairs) == 4
-
-
 def test_results_of_an_earlier_round_survive_a_new_version(world, version_1):
-    from assessments import services
+    from assessments.taking import services
     from tests.factories import build_round
 
     round_1 = build_round(world, instrument=version_1)

@@ -22,6 +22,7 @@ from reminders.models import ReminderKind
 from reminders.planning import PLANS
 from reminders.selectors import nudge_options
 from tenancy.models import RoleKind
+from tenancy.roles import NetworkRoles
 from tenancy.services import grant_role
 from tests.factories import (
     build_instrument,
@@ -117,8 +118,8 @@ def test_a_round_opened_before_prework_counts_the_same_for_leader_and_coordinato
                          opens_at=opened, closes_at=timezone.now() + timedelta(days=5))
     build_submission(round_, person=world.leader, group=world.group)
 
-    (journey,) = selectors.leader_journeys(world.network, world.leader,
-                                           list(world.leader.roles.all()))
+    (journey,) = selectors.leader_journeys(
+        world.network, world.leader, NetworkRoles.of(world.leader, world.network))
     assert (journey.modules[0].done_count, journey.modules[0].total) == (1, 1)
     client.force_login(world.leader)
     home = client.get(reverse("leader_home", kwargs={"network_slug": world.network.slug}))

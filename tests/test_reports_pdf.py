@@ -1,5 +1,6 @@
-"""The report PDF: the group's numbers exactly as assessments.aggregation gives them, small
-groups suppressed exactly as on the web, the group's language, and nothing fetched from outside."""
+"""The report PDF: the group's numbers exactly as assessments.anonymity.aggregation gives them,
+small groups suppressed exactly as on the web, the group's language, and nothing fetched from
+outside."""
 
 import io
 import threading
@@ -13,10 +14,10 @@ from django.utils.translation import gettext
 from PIL import Image
 from pypdf import PdfReader
 
-from assessments import charts
-from assessments.aggregation import round_results
+from assessments.anonymity import presenter
+from assessments.anonymity.aggregation import round_results
 from assessments.models import Dimension, Report, ReportStatus
-from assessments.report_services import generate
+from assessments.reports.services import generate
 from tests.factories import make_initiative, make_report_results
 
 pytestmark = pytest.mark.django_db
@@ -63,7 +64,7 @@ def png_bytes(colour="red"):
 
 def formatted(cell, language):
     with translation.override(language):
-        return charts.number_format(cell.mean, 1)
+        return presenter.number_format(cell.mean, 1)
 
 
 def test_a_group_report_holds_the_group_and_network_numbers_of_the_aggregation(world):
@@ -97,7 +98,7 @@ def test_a_group_below_k_shows_the_message_and_no_number_in_the_pdf_as_on_the_we
     client.force_login(results.small_leader)
     page = client.get(reverse("assessment_results", kwargs={
         "network_slug": world.network.slug, "round_id": results.round.pk})).content.decode()
-    assert "Your group's results are not shown: fewer than 5" in page
+    assert "Your group: not shown: fewer than 5 answered." in page
 
     text = pdf_text(made(make_report(results, results.small)))
     assert "Smågruppen: not shown: fewer than 5 answered." in text
@@ -118,9 +119,9 @@ def test_the_network_report_shows_every_group_and_suppresses_the_small_one(world
     for group in (world.group, results.other):
         for row in aggregation.group(group.pk).dimensions:
             assert formatted(row.today, "en") in text
-    # The overview row and the chart rows of the small group carry the message only.
-    assert "Smågruppen " + " ".join(["not shown: fewer than 5 answered"] * 4) in text
-    assert text.count("Smågruppen not shown: fewer than 5 answered") == 1 + 3  # 3 dimensions
+    # The overview row of the small group has no count and no number; its chart rows say why.
+    assert "Smågruppen not shown not shown –" in text
+    assert text.count("Smågruppen not shown: fewer than 5 answered") == 3  # 3 dimensions
     for small_mean in SMALL_MEANS:
         assert small_mean not in text
 
@@ -132,7 +133,7 @@ def test_the_pdf_is_in_the_group_language_else_the_network_default(world):
         dimension.save(update_fields=["name"])
     world.group.language = "da"
     world.group.save(update_fields=["language"])
-    from assessments.report_services import report_language
+    from assessments.reports.services import report_language
 
     danish = make_report(results, world.group, language=report_language(world.network,
                                                                          world.group))
@@ -194,8 +195,8 @@ def test_a_report_fetches_no_url_only_data_uris_and_its_own_stored_files(web_ser
 
     from weasyprint import HTML
 
-    from assessments.report_pdf import html_to_pdf
-    from assessments.reports import storage_url
+    from assessments.reports.document import storage_url
+    from assessments.reports.pdf import html_to_pdf
 
     secret = tmp_path / "secret.png"
     secret.write_bytes(png_bytes("green"))
@@ -225,7 +226,7 @@ def test_a_report_fetches_no_url_only_data_uris_and_its_own_stored_files(web_ser
 def test_the_change_since_the_cohorts_earlier_round_is_the_aggregations_difference(world):
     from datetime import timedelta
 
-    from assessments.aggregation import compare
+    from assessments.anonymity.aggregation import compare
     from tests.factories import build_round, build_submission
 
     now = timezone.now()
@@ -245,7 +246,7 @@ def test_the_change_since_the_cohorts_earlier_round_is_the_aggregations_differen
     network_change = compare(earlier_results.network, later_results.network)
     assert "Change since “Before”" in text
     for code in ("vision", "customer", "data"):
-        cells = [charts.format_gap(value) for change in (group_change, network_change)
+        cells = [presenter.format_gap(value) for change in (group_change, network_change)
                  for value in (change[code].today, change[code].ambition)]
         assert f"{code} {' '.join(cells)}" in text
     assert "vision +0.6 +0.4" in text  # 2.0 → 2.6 today, 4.0 → 4.4 ambition

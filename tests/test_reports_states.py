@@ -11,10 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from assessments import report_services, reports
 from assessments.models import Report, ReportStatus
-from assessments.report_services import generate, request_report, retry_countdown
-from assessments.tasks import generate_report
+from assessments.reports import document as reports
+from assessments.reports import services as report_services
+from assessments.reports.services import generate, request_report, retry_countdown
+from assessments.reports.tasks import generate_report
 from tests.factories import build_submission, make_group, make_report_results
 
 pytestmark = pytest.mark.django_db

@@ -43,8 +43,8 @@ def test_a_leader_sees_their_own_scores_and_no_aggregate_below_k(client, world):
     page = response.content.decode()
     assert "Your capability profile" in page
     assert "4.2" in page or "4.3" in page  # the leader's own ambition for vision
-    assert "Your group's results are not shown: fewer than 5" in page
-    assert "The network's results are not shown: fewer than 5" in page
+    assert "Your group: not shown: fewer than 5 answered." in page
+    assert f"{world.network.name}: not shown: fewer than 5 answered." in page
     assert "<svg" in page and "<title" in page and "<desc" in page
 
 
@@ -67,7 +67,7 @@ def test_a_leader_who_has_not_answered_is_told_so_and_sees_their_group(client, w
     assert response.status_code == 200
     page = response.content.decode()
     assert "You have not submitted this assessment yet" in page
-    assert "Your group's results are not shown" not in page
+    assert "Your group: not shown" not in page
     assert "<td>1.5</td><td>2.5</td><td>5</td>" in page  # the group's column
 
 
@@ -128,7 +128,7 @@ def test_group_results_show_the_network_and_groups_each_once_shown(client, world
     page = response.content.decode()
     assert "7 responses submitted." in page
     assert "Small group" in page and world.group.name in page
-    assert "not shown yet: fewer than 5 answers" in page
+    assert "not shown: fewer than 5 answered" in page
     assert "Talk about vision" in page  # the discussion prompt
     assert "Open the gathering screen" in page
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 from assessments import services
 from assessments.instruments_io import load_shipped_instruments
 from assessments.models import Instrument, Round, RoundPurpose
+from assessments.taking import services as taking_services
 from tenancy.languages import person_language
 from tests.factories import make_cohort, make_person
 
@@ -164,7 +165,7 @@ def test_edit_changes_times_and_remove_only_without_answers(client, world, cohor
         "Oppstart 2", datetime(2027, 5, 1, 8, tzinfo=OSLO), datetime(2027, 5, 20, 16, tzinfo=OSLO))
     assert round_.instrument == instruments["capabilities"]
 
-    services.start_response(round_, world.leader, world.group)
+    taking_services.start_response(round_, world.leader, world.group)
     with translation.override(person_language(world.facilitator, world.network)):
         refusal = gettext("Leaders have started answering this round, so it cannot be removed. "
                           "You can let it close earlier by changing its closing time.")
@@ -179,13 +180,10 @@ def test_edit_changes_times_and_remove_only_without_answers(client, world, cohor
     assert not Round.objects.for_network(world.network).filter(pk=empty.pk).exists()
 
 
-def test_a_round_is_open_from_opens_at_until_closes_at(world, cohort):
+def test_a_round_has_closed_from_closes_at_on(world, cohort):
     opens = datetime(2027, 1, 11, 8, 0, tzinfo=OSLO)
     round_ = Round(opens_at=opens, closes_at=opens + timedelta(days=21))
-    assert not round_.is_open(opens - timedelta(seconds=1))
-    assert round_.is_open(opens)
-    assert round_.is_open(opens + timedelta(days=21) - timedelta(seconds=1))
-    assert not round_.is_open(opens + timedelta(days=21))
+    assert not round_.has_closed(opens + timedelta(days=21) - timedelta(seconds=1))
     assert round_.has_closed(opens + timedelta(days=21))
 
 

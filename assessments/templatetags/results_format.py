@@ -1,11 +1,11 @@
-"""Filters that print aggregate values: a Suppressed always prints as "not shown"."""
-
-import math
+"""Filters that print aggregate values with assessments/anonymity/presenter.py, the wording the
+PDF report uses too: a Suppressed always prints as "not shown"."""
 
 from django import template
 from django.utils.translation import gettext as _
 
-from assessments import charts
+from assessments.anonymity import presenter
+from assessments.scoring import level_of
 
 register = template.Library()
 
@@ -14,28 +14,44 @@ register = template.Library()
 def score(value):
     """{{ cell|score }}: a mean (or number) with one decimal, "not shown" when suppressed,
     "–" when there is none."""
-    if value is None or value == "":
-        return "–"
-    return charts.format_value(value)
+    return presenter.format_value(None if value == "" else value)
 
 
 @register.filter
 def gap(value):
     """{{ number|gap }}: a signed difference such as +0.8, "–" when there is none."""
-    return charts.format_gap(value)
+    return presenter.format_gap(value)
 
 
 @register.filter
 def answers(cell):
     """{{ cell|answers }}: how many scores a shown cell holds, else an empty string."""
-    return cell.respondents if getattr(cell, "shown", False) else ""
+    return presenter.format_count(cell)
+
+
+@register.filter
+def spread(cell):
+    """{{ cell|spread }}: the cell's standard deviation, rounded like a mean."""
+    return presenter.format_spread(cell)
+
+
+@register.filter
+def hidden_reason(k):
+    """{{ k|hidden_reason }}: "not shown: fewer than k answered"."""
+    return presenter.hidden_reason(k)
+
+
+@register.simple_tag
+def hidden_note(label, k):
+    """{% hidden_note label k %}: "<label>: not shown: fewer than k answered."."""
+    return presenter.hidden_note(label, k)
 
 
 @register.filter
 def generation(value):
-    """{{ score_or_cell|generation }}: the step reached, floor(score), as "generation 3";
+    """{{ score_or_cell|generation }}: the step reached (scoring.level_of) as "generation 3";
     "–" without a score or when suppressed."""
-    value = charts.number(value)
-    if value is None:
-        return "–"
-    return _("generation %(level)s") % {"level": math.floor(value)}
+    level = level_of(presenter.number(value))
+    if level is None:
+        return presenter.NONE
+    return _("generation %(level)s") % {"level": level}

@@ -44,7 +44,7 @@ def test_the_group_result_appears_on_the_gathering_screen_when_the_kth_leader_su
     expect(page).to_have_url(re.compile(r"\?d=1$"))
     chart = page.get_by_role("img", name=re.compile(world.round.instrument.dimensions.first()
                                                     .name[ingrid.language]))
-    not_yet = ingrid.t("not shown yet: fewer than %(k)s answers", k=ANONYMITY_THRESHOLD)
+    not_yet = ingrid.t("not shown: fewer than %(k)s answered", k=ANONYMITY_THRESHOLD)
     expect(chart).to_contain_text(
         re.compile(rf"{re.escape(world.group.name)}\s*{re.escape(not_yet)}"))
     hidden = ingrid.t("not shown")

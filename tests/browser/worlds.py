@@ -9,6 +9,7 @@ from django.utils import timezone
 from assessments import services as assessment_services
 from assessments.instruments_io import load_shipped_instruments
 from assessments.models import Instrument, RoundPurpose
+from assessments.taking import services as answering
 from cohorts import services as cohort_services
 from programmes.loader import load_programme
 from tenancy.models import RoleKind
@@ -59,12 +60,12 @@ class RunningCohort:
         every question."""
         person = make_person(name, f"{name.lower().replace(' ', '.')}@kristiansand.example")
         grant_role(person, self.network, RoleKind.LEADER, leader_group=self.group)
-        response = assessment_services.start_response(self.round, person, self.group)
+        response = answering.start_response(self.round, person, self.group)
         items = self.round.instrument.dimensions.all()
         answers = [(item, kind, value) for dimension in items for item in dimension.items.all()
                    for kind, value in (("today", today), ("ambition", ambition))]
-        assessment_services.save_answers(response, answers)
-        assessment_services.submit_response(response)
+        answering.save_answers(response, answers)
+        answering.submit_response(response)
         self.leaders.append(person)
         return person
 

@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from assessments.aggregation import round_results
+from assessments.anonymity.aggregation import round_results
 from assessments.models import Report, ReportStatus
-from assessments.tasks import generate_report
+from assessments.reports.tasks import generate_report
 from tests.factories import make_report_results, make_world
 from tests.integration.conftest import wait_until
 

@@ -13,8 +13,8 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from assessments import reports
 from assessments.models import Report, ReportKind, ReportStatus, report_file_name
+from assessments.reports import document as reports
 from config.tasks import enqueue_on_commit
 
 DEFAULTS = {
@@ -53,7 +53,7 @@ def can_retry(report, now=None):
 def request_report(network, person, cohort, group=None):
     """Queue a group report (with `group`) or a network report of the cohort. While one for
     the same group and cohort is still on its way, that one is returned instead of a second."""
-    from assessments.tasks import generate_report
+    from assessments.reports.tasks import generate_report
 
     pending = (Report.objects.for_network(network)
                .filter(cohort=cohort, leader_group=group,
@@ -71,7 +71,7 @@ def request_report(network, person, cohort, group=None):
 
 def retry_report(report):
     """Queue a failed (or stale) report again; anything else is left alone."""
-    from assessments.tasks import generate_report
+    from assessments.reports.tasks import generate_report
 
     if not can_retry(report):
         return False

@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from assessments import services
 from assessments.access import (
     access_round_to_take,
     groups_to_answer_for,
@@ -21,7 +20,8 @@ from assessments.access import (
     rounds_person_can_take,
 )
 from assessments.models import Item, Response
-from assessments.take_selectors import own_response, page_items, parse_answer_fields, progress_of
+from assessments.taking import services
+from assessments.taking.selectors import own_response, page_items, parse_answer_fields, progress_of
 from tenancy.access import network_roles
 from tenancy.models import RoleKind
 

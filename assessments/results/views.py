@@ -1,14 +1,16 @@
 """Results pages: a leader's own results, group results, and the gathering screen.
 
-Numbers about other people come only from assessments.aggregation; a value that may not be
+Numbers about other people come only from assessments.anonymity.aggregation; a value that may not be
 shown arrives as a Suppressed and is drawn as "not shown".
 """
 
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from assessments import charts, policies, selectors
+from assessments import policies
+from assessments.anonymity.presenter import format_count, hidden_reason
 from assessments.models import InstrumentKind
+from assessments.results import charts, selectors
 from tenancy.access import get_or_404, network_roles
 from tenancy.models import RoleKind
 from tenancy.translated import translated
@@ -70,14 +72,12 @@ def _selection_chart(page, index, *, font_size=16, stacked=True):
     rows = []
     for selection in [page.network, *page.organisations, *page.groups]:
         result = selection.aggregate.dimensions[index]
-        note = ""
-        if result.today.shown:
-            note = str(result.today.respondents)
-        rows.append(charts.Row(selection.label, result.today, result.ambition, note))
-    hidden = _("not shown yet: fewer than %(k)s answers") % {"k": page.k}
+        rows.append(charts.Row(selection.label, result.today, result.ambition,
+                               format_count(result.today)))
     return charts.comparison_chart(
         rows, title=translated(dimension.name), scale_max=page.round.instrument.scale_max,
-        first_column=_("Selection"), font_size=font_size, hidden_text=hidden, stacked=stacked)
+        first_column=_("Selection"), font_size=font_size, hidden_text=hidden_reason(page.k),
+        stacked=stacked)
 
 
 @network_roles(RoleKind.COORDINATOR, RoleKind.FACILITATOR, RoleKind.NETWORK_ADMIN)
@@ -138,11 +138,11 @@ def round_gathering(request, round_id):
     if dimension is None:
         context["chart"] = charts.comparison_chart(
             [charts.Row(translated(row.dimension.name), row.today, row.ambition,
-                        str(row.today.respondents) if row.today.shown else "")
+                        format_count(row.today))
              for row in page.network.aggregate.dimensions],
             title=_("%(network)s: today and ambition") % {"network": request.network.name},
             scale_max=round.instrument.scale_max, first_column=_("Dimension"), font_size=20,
-            hidden_text=_("not shown yet: fewer than %(k)s answers") % {"k": page.k})
+            hidden_text=hidden_reason(page.k))
     else:
         context["chart"] = _selection_chart(page, position - 1, font_size=20, stacked=False)
     template = "assessments/gathering/gathering.html"

@@ -1,19 +1,20 @@
 """Celery tasks of the assessments app: they take ids and call services.
 
-Making a report is idempotent (assessments/report_services.py), so the task acknowledges
+Making a report is idempotent (assessments/reports/services.py), so the task acknowledges
 late: a message redelivered after a worker died makes the same file again."""
 
 import logging
 
 from celery import shared_task
 
-from assessments import report_services
+from assessments.reports import services as report_services
 
 logger = logging.getLogger(__name__)
 
 
-@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, ignore_result=True,
-             max_retries=None, soft_time_limit=300, time_limit=330)
+@shared_task(name="assessments.tasks.generate_report", bind=True, acks_late=True,
+             reject_on_worker_lost=True, ignore_result=True, max_retries=None,
+             soft_time_limit=300, time_limit=330)
 def generate_report(self, report_id):
     """Make one report's PDF; an error is retried with exponential backoff up to
     REPORT_MAX_RETRIES times, then the report is marked failed (and may be asked for again)."""

@@ -1,10 +1,12 @@
 """Reports of a cohort's assessment results as PDF: what goes in, the HTML, and the PDF.
 
-* **The numbers** come from assessments.aggregation, the one place the anonymity rule is
+* **The numbers** come from assessments.anonymity.aggregation, the one place the anonymity rule is
   applied, exactly as on the results pages: a value that may not be shown arrives as a
-  `Suppressed` and is written "not shown: fewer than k answered", never as a number.
-* **The charts** are the SVG of assessments.charts, the same functions the web pages call,
-  written inline into the HTML.
+  `Suppressed` and is never written as a number.
+* **The words and numbers** are those of the web pages: assessments/anonymity/presenter.py
+  writes every value, count, spread, hidden value and group label.
+* **The charts** are the SVG of assessments/results/charts.py, the same functions the web
+  pages call, written inline into the HTML.
 * **The PDF** is made by WeasyPrint with `OfflineURLFetcher`, which loads nothing from any
   network: only data: URIs and the network's logo, read from Django's default storage.
 
@@ -24,14 +26,29 @@ from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from assessments import charts
-from assessments.aggregation import Suppressed, compare, instrument_dimensions, round_results
+from assessments.anonymity.aggregation import (
+    Suppressed,
+    compare,
+    instrument_dimensions,
+    round_results,
+)
+from assessments.anonymity.presenter import (
+    format_count,
+    format_gap,
+    format_spread,
+    format_value,
+    group_labels,
+    hidden_note,
+    hidden_reason,
+    number,
+)
 from assessments.models import InstrumentKind, ReportKind, Round
+from assessments.results import charts
 from modules.selectors import group_work
 from tenancy.models import LeaderGroup
 from tenancy.translated import translated
 
-# Stored files appear in a report's HTML under this scheme; only report_pdf serves them.
+# Stored files appear in a report's HTML under this scheme; only reports/pdf.py serves them.
 STORAGE_SCHEME = "bro-storage"
 # Rows of one comparison chart in a network report: more would not fit on a page.
 GROUPS_PER_CHART = 30
@@ -43,20 +60,6 @@ def storage_url(name):
 
 
 # --- Text in the report ----------------------------------------------------------------------
-
-def hidden_text(k):
-    return _("not shown: fewer than %(k)s answered") % {"k": k}
-
-
-def value_text(value, k, *, signed=False, digits=1):
-    """A mean, gap or change as text; a Suppressed as the anonymity message; None as "–"."""
-    if value is None:
-        return "–"
-    if getattr(value, "shown", True) is False:
-        return hidden_text(k)
-    number = charts.number(value)
-    return charts.format_gap(number) if signed else charts.number_format(number, digits)
-
 
 def css_string(text):
     """A quoted CSS string that cannot end the string or the style element early."""
@@ -181,7 +184,7 @@ def _prompts(aggregates, dimensions):
     aggregate that shows gaps (else in the instrument's order)."""
     order = list(dimensions)
     for aggregate in aggregates:
-        gaps = {row.dimension.pk: charts.number(row.gap) for row in aggregate.dimensions}
+        gaps = {row.dimension.pk: number(row.gap) for row in aggregate.dimensions}
         if any(gap is not None for gap in gaps.values()):
             order.sort(key=lambda d: (gaps[d.pk] is None, -(gaps[d.pk] or 0), d.position))
             break
@@ -189,12 +192,11 @@ def _prompts(aggregates, dimensions):
             for d in order if translated(d.discussion_prompt)]
 
 
-def _pair_cells(result, k):
-    return [value_text(result.today, k), value_text(result.ambition, k),
-            value_text(result.gap, k, signed=True)]
+def _pair_cells(result):
+    return [format_value(result.today), format_value(result.ambition), format_gap(result.gap)]
 
 
-def _change_table(caption, selections, changes, dimensions, k):
+def _change_table(caption, selections, changes, dimensions):
     """Later minus earlier for each selection (label) and question, by dimension code."""
     columns = [_("Dimension")]
     groups = []
@@ -206,8 +208,8 @@ def _change_table(caption, selections, changes, dimensions, k):
         cells = []
         for change in changes:
             entry = change.get(dimension.code)
-            cells += ([value_text(entry.today, k, signed=True),
-                       value_text(entry.ambition, k, signed=True)] if entry else ["–", "–"])
+            cells += ([format_gap(entry.today), format_gap(entry.ambition)] if entry
+                      else [format_gap(None), format_gap(None)])
         rows.append((translated(dimension.name), cells))
     return Table(caption, columns, rows, groups)
 
@@ -222,15 +224,14 @@ def _group_round(report, round_, results, earlier_results, earlier_round):
         columns += [_("Today"), _("Ambition"), _("Gap")]
         column_groups.append((group.name, 3))
     else:
-        part.notes.append(_("%(group)s: %(message)s.") % {
-            "group": group.name, "message": hidden_text(k)})
+        part.notes.append(hidden_note(group.name, k))
     columns += [_("Today"), _("Ambition"), _("Gap")]
     column_groups.append((report.network.name, 3))
     rows = []
     for group_row, network_row in zip(group_aggregate.dimensions, network_aggregate.dimensions,
                                       strict=True):
-        cells = _pair_cells(group_row, k) if group_aggregate.shown else []
-        rows.append((translated(group_row.dimension.name), cells + _pair_cells(network_row, k)))
+        cells = _pair_cells(group_row) if group_aggregate.shown else []
+        rows.append((translated(group_row.dimension.name), cells + _pair_cells(network_row)))
     part.tables.append(Table(_("Today, ambition and the gap between them"), columns, rows,
                              [("", 1), *column_groups]))
     if earlier_results is not None:
@@ -239,38 +240,32 @@ def _group_round(report, round_, results, earlier_results, earlier_round):
             [group.name, report.network.name],
             [compare(earlier_results.group(group.pk), group_aggregate),
              compare(earlier_results.network, network_aggregate)],
-            results.dimensions, k))
+            results.dimensions))
     if group_aggregate.shown:
         part.charts += [_shape_chart(instrument, group_aggregate, group.name),
                         _bar_chart(instrument, group_aggregate, group.name)]
     if network_aggregate.shown:
         part.charts.append(_bar_chart(instrument, network_aggregate, report.network.name))
     else:
-        part.notes.append(_("%(network)s: %(message)s.") % {
-            "network": report.network.name, "message": hidden_text(k)})
+        part.notes.append(hidden_note(report.network.name, k))
     part.prompts = _prompts([group_aggregate, network_aggregate], results.dimensions)
     return part
 
 
 def _cohort_groups(report, results_by_round):
     """(label, group) of every group of the cohort and every group with results in one of its
-    rounds, by name; a name two groups share gets the organisation added."""
+    rounds, by name, labelled as on the results pages."""
     with_results = {pk for results in results_by_round.values() for pk in results.groups}
     groups = list(LeaderGroup.objects.for_network(report.network)
                   .filter(Q(pk__in=list(with_results)) | Q(cohorts=report.cohort))
                   .select_related("organisation").distinct().order_by("name", "pk"))
-    names = [group.name for group in groups]
-    return [(f"{group.name} ({group.organisation.name})"
-             if names.count(group.name) > 1 and group.organisation else group.name, group)
-            for group in groups]
+    return list(zip(group_labels(groups), groups, strict=True))
 
 
 def _network_round(report, round_, results, earlier_results, earlier_round, groups):
     k, instrument, network = results.k, round_.instrument, results.network
     part = RoundPart(round_, translated(instrument.name), k, results.final, earlier_round)
-    rows = [(translated(row.dimension.name),
-             [*_pair_cells(row, k),
-              value_text(row.today.spread, k) if row.today.shown else hidden_text(k)])
+    rows = [(translated(row.dimension.name), [*_pair_cells(row), format_spread(row.today)])
             for row in network.dimensions]
     part.tables.append(Table(
         _("%(network)s: today, ambition and the gap between them") % {
@@ -281,16 +276,15 @@ def _network_round(report, round_, results, earlier_results, earlier_round, grou
         part.tables.append(_change_table(
             _("Change since “%(round)s”") % {"round": earlier_round.name},
             [report.network.name], [compare(earlier_results.network, network)],
-            results.dimensions, k))
+            results.dimensions))
     overview = []
     for label, group in groups:
         aggregate = results.group(group.pk)
         today, ambition = aggregate.overall("today"), aggregate.overall("ambition")
         gap = (ambition - today if isinstance(today, float) and isinstance(ambition, float)
                else Suppressed(Suppressed.TOO_FEW))
-        overview.append((label, [
-            str(aggregate.respondents) if aggregate.shown else hidden_text(k),
-            value_text(today, k), value_text(ambition, k), value_text(gap, k, signed=True)]))
+        overview.append((label, [format_count(aggregate), format_value(today),
+                                 format_value(ambition), format_gap(gap)]))
     part.tables.append(Table(
         _("Leader groups: the mean of all dimensions"),
         [_("Leader group"), _("Answers counted"), _("Today"), _("Ambition"), _("Gap")],
@@ -299,15 +293,14 @@ def _network_round(report, round_, results, earlier_results, earlier_round, grou
         part.charts += [_shape_chart(instrument, network, report.network.name),
                         _bar_chart(instrument, network, report.network.name)]
     else:
-        part.notes.append(_("%(network)s: %(message)s.") % {
-            "network": report.network.name, "message": hidden_text(k)})
+        part.notes.append(hidden_note(report.network.name, k))
     for index, dimension in enumerate(results.dimensions):
         network_row = charts.Row(report.network.name, network.dimensions[index].today,
                                  network.dimensions[index].ambition,
-                                 _answers_note(network.dimensions[index]))
+                                 format_count(network.dimensions[index].today))
         group_rows = [charts.Row(label, results.group(group.pk).dimensions[index].today,
                                  results.group(group.pk).dimensions[index].ambition,
-                                 _answers_note(results.group(group.pk).dimensions[index]))
+                                 format_count(results.group(group.pk).dimensions[index].today))
                       for label, group in groups]
         chunks = [group_rows[start:start + GROUPS_PER_CHART]
                   for start in range(0, len(group_rows), GROUPS_PER_CHART)] or [[]]
@@ -316,16 +309,12 @@ def _network_round(report, round_, results, earlier_results, earlier_round, grou
                 [network_row, *chunk],
                 title=translated(dimension.name) if len(chunks) == 1 else
                 _("%(dimension)s (%(part)s of %(parts)s)") % {
-                    "dimension": translated(dimension.name), "part": number,
+                    "dimension": translated(dimension.name), "part": part_number,
                     "parts": len(chunks)},
                 scale_max=instrument.scale_max, first_column=_("Selection"), font_size=11,
-                hidden_text=hidden_text(k))
-            for number, chunk in enumerate(chunks, start=1)]))
+                hidden_text=hidden_reason(k))
+            for part_number, chunk in enumerate(chunks, start=1)]))
     return part
-
-
-def _answers_note(result):
-    return str(result.today.respondents) if result.today.shown else ""
 
 
 def report_data(report, now=None):
@@ -375,7 +364,7 @@ def report_html(report, now=None):
 
 def render_pdf(report, now=None):
     """The PDF bytes of a report; the network's logo is the one file it may read."""
-    from assessments.report_pdf import html_to_pdf  # WeasyPrint takes seconds to import
+    from assessments.reports.pdf import html_to_pdf  # WeasyPrint takes seconds to import
 
     logo = [report.network.logo.name] if report.network.logo else []
     return html_to_pdf(report_html(report, now), storage_names=logo)

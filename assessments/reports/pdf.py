@@ -10,7 +10,7 @@ from urllib.parse import unquote, unquote_to_bytes
 
 from django.core.files.storage import default_storage
 
-from assessments.reports import STORAGE_SCHEME
+from assessments.reports.document import STORAGE_SCHEME
 
 # WeasyPrint tells every step of every PDF at INFO; a worker's log needs only its warnings.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)

@@ -1,27 +1,21 @@
 """Report pages: ask for a group's or the network's report, follow it while it is made, and
 download it through a view that checks who may (never a public /media/ address)."""
 
-from django import forms
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from assessments import policies, report_access, report_services
+from assessments import policies
 from assessments.models import Report, ReportKind, ReportStatus
-from assessments.reports import download_name
+from assessments.reports import access as report_access
+from assessments.reports import services as report_services
+from assessments.reports.document import download_name
+from assessments.reports.forms import CohortChoiceForm
 from tenancy.access import network_roles
 from tenancy.models import RoleKind
 
 RECENT_REPORTS = 20
 POLL_SECONDS = 2
-
-
-class CohortChoiceForm(forms.Form):
-    cohort = forms.ModelChoiceField(queryset=None, widget=forms.HiddenInput)
-
-    def __init__(self, *args, cohorts, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["cohort"].queryset = cohorts
 
 
 def _detail_url(request, report):

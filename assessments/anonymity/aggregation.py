@@ -39,9 +39,10 @@ from dataclasses import dataclass, field
 from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
-from django.utils.translation import gettext
 
+from assessments.anonymity.presenter import hidden_value
 from assessments.models import AnswerKind, Dimension, Round
+from assessments.scoring import distribution_offset
 
 # The benchmark's own k: the number of scores and of networks it needs before it shows.
 BENCHMARK_K = 20
@@ -60,10 +61,9 @@ class Suppressed:
 
     TOO_FEW = "too_few"
     TOO_FEW_NETWORKS = "too_few_networks"
-    MISSING = "missing"
 
     def __str__(self):
-        return gettext("not shown")
+        return hidden_value()
 
 
 @dataclass(frozen=True)
@@ -220,7 +220,8 @@ WITH scored AS (
     FROM in_units
 )"""
 
-# Live rounds: only unit blocks count.
+# Live rounds: only unit blocks count. A bucket is the distribution value of a score
+# (FLOOR(score + scoring.distribution_offset), the generation reached for generations).
 _LIVE = _SCORED + """, released AS (
     SELECT blocked.*, in_unit_block AS release_level, FLOOR(score + %s) AS bucket
     FROM blocked
@@ -257,12 +258,6 @@ SELECT round_id, dimension_id, kind_index, bucket, COUNT(*), SUM(score), SUM(sco
 FROM released WHERE release_level > 0
 GROUP BY round_id, dimension_id, kind_index, bucket
 """
-
-
-def _bucket_offset(instrument):
-    """Distribution buckets: the level reached (floor) for generations, else the nearest
-    whole value (halves round up)."""
-    return 0.0 if instrument.has_levels else 0.5
 
 
 class _Sums:
@@ -324,7 +319,7 @@ def round_results(round, *, dimensions=None, now=None):
     # estimates the round's rows right and joins the responses by hash.
     sql = ((_FINAL if final else _LIVE).format(where="rd.network_id = %s AND s.round_id = %s")
            + _ROUND_SELECT)
-    params = [network.pk, round.pk, _bucket_offset(instrument)]
+    params = [network.pk, round.pk, distribution_offset(instrument)]
     whole = defaultdict(_Sums)
     groups = defaultdict(lambda: defaultdict(_Sums))
     organisations = defaultdict(lambda: defaultdict(_Sums))
@@ -353,7 +348,7 @@ def _released_sums_of_closed_rounds(round_ids, instrument):
     sql = _FINAL.format(where=f"s.round_id IN ({placeholders})") + _CLOSED_ROUND_SELECT
     sums = {round_id: [] for round_id in round_ids}
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*round_ids, _bucket_offset(instrument)])
+        cursor.execute(sql, [*round_ids, distribution_offset(instrument)])
         for round_id, *row in cursor.fetchall():
             sums[round_id].append(tuple(row))
     return sums

@@ -11,13 +11,18 @@ import html
 import itertools
 import math
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils import formats
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from assessments.anonymity.presenter import (
+    format_gap,
+    format_value,
+    hidden_value,
+    number,
+    number_format,
+)
 from tenancy.translated import translated
 
 TODAY = "#0b4f8a"
@@ -58,40 +63,8 @@ class Chart:
     rows: list = field(default_factory=list)  # [(row header, [cell text, ...]), ...]
 
 
-def number(value):
-    """A number, an aggregate's cell (its mean) or None / a Suppressed (None)."""
-    if value is None or getattr(value, "shown", True) is False:
-        return None
-    return float(getattr(value, "mean", value))
-
-
 def escape(text):
     return html.escape(str(text), quote=True)
-
-
-def number_format(value, digits=1):
-    """A number with the active language's decimal mark, rounded half up (Django's own
-    number_format cuts digits off instead of rounding)."""
-    rounded = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP)
-    text = f"{rounded:f}"
-    return text.replace(".", formats.get_format("DECIMAL_SEPARATOR")) if digits else text
-
-
-def format_value(value, digits=1):
-    value = number(value)
-    if value is None:
-        return _("not shown")
-    return number_format(value, digits)
-
-
-def format_gap(value):
-    value = number(value)
-    if value is None:
-        return "–"
-    text = number_format(abs(value), 1)
-    if text == number_format(0, 1):
-        return "±" + text
-    return ("+" if value > 0 else "−") + text
 
 
 def _gap(row):
@@ -220,7 +193,7 @@ def bar_chart(rows, *, title, scale_max, first_column=None, note=""):
             value = number(value)
             bar_y = y + offset
             if value is None:
-                body.append(_text(left, bar_y + 13, _("not shown"), fill=MUTED,
+                body.append(_text(left, bar_y + 13, hidden_value(), fill=MUTED,
                                   font_style="italic"))
                 continue
             body.append(_el("rect", x=f"{left}", y=f"{bar_y}", width=f"{x_of(value) - left:.1f}",
@@ -271,7 +244,7 @@ def radar_chart(rows, *, title, scale_max, first_column=None):
             "start" if math.cos(angle) > 0 else "end")
         label = row.label
         if number(row.today) is None and number(row.ambition) is None:
-            label = f"{label} ({_('not shown')})"
+            label = f"{label} ({hidden_value()})"
         lines = _wrap(label, 17)
         if math.sin(angle) < -0.3:
             label_y -= 16 * (len(lines) - 1)
@@ -336,7 +309,7 @@ def distribution_chart(today, ambition, *, title, value_labels=None):
             body.append(_text(bar_x + slot * 0.18, bottom - bar - 4, str(count),
                               text_anchor="middle", font_size="12"))
     if not shown:
-        body.append(_text(width / 2, (top + bottom) / 2, _("not shown"), text_anchor="middle",
+        body.append(_text(width / 2, (top + bottom) / 2, hidden_value(), text_anchor="middle",
                           fill=MUTED, font_style="italic"))
     description = _("Number of people at each value of the scale, today and ambition.")
     labels = value_labels or {}
@@ -346,7 +319,7 @@ def distribution_chart(today, ambition, *, title, value_labels=None):
         cells = []
         for data in (today, ambition):
             visible = getattr(data, "shown", True) is not False and data
-            cells.append(str(dict(data).get(value, 0)) if visible else _("not shown"))
+            cells.append(str(dict(data).get(value, 0)) if visible else hidden_value())
         header = f"{value} – {labels[value]}" if value in labels else str(value)
         rows.append((header, cells))
     return Chart(_svg(uid, width, height, title, description, body), title, description,
@@ -463,7 +436,7 @@ def comparison_chart(rows, *, title, scale_max, first_column, font_size=16, hidd
         today, ambition = number(row.today), number(row.ambition)
         if today is None and ambition is None:
             body.append(_text(label_width + 6, y + font_size / 3,
-                              hidden_text or _("not shown"), fill=MUTED, font_style="italic"))
+                              hidden_text or hidden_value(), fill=MUTED, font_style="italic"))
             continue
         if today is not None and ambition is not None:
             body.append(_el("line", x1=f"{x_of(today):.1f}", y1=f"{y:.1f}",

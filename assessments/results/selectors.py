@@ -1,21 +1,22 @@
 """Reads for the results pages and the gathering screen.
 
 A person's own scores are read here directly (they are theirs); everything about other people
-comes from assessments.aggregation, which alone decides what may be shown.
+comes from assessments.anonymity.aggregation, which alone decides what may be shown.
 """
 
-import math
 from dataclasses import dataclass, field
 
 from django.db.models import Q
 
-from assessments.aggregation import (
+from assessments.anonymity.aggregation import (
     compare,
     instrument_dimensions,
     national_benchmark,
     round_results,
 )
-from assessments.models import DimensionScore, InstrumentKind, Response, Round
+from assessments.anonymity.presenter import group_labels
+from assessments.models import DimensionScore, Response, Round
+from assessments.scoring import gap, level_of, overall_score
 from cohorts.models import Cohort
 from tenancy.models import LeaderGroup, Organisation
 
@@ -30,16 +31,6 @@ def submitted_count(round):
 
 # --- The leader's own results ----------------------------------------------------------
 
-def level(score):
-    """The generation a score stands on (FORMAT.md section 5): floor(score), None without."""
-    return None if score is None else math.floor(score)
-
-
-def _mean(values):
-    values = [value for value in values if value is not None]
-    return sum(values) / len(values) if values else None
-
-
 @dataclass
 class OwnRow:
     dimension: object
@@ -50,7 +41,7 @@ class OwnRow:
 
     @property
     def gap(self):
-        return None if self.today is None or self.ambition is None else self.ambition - self.today
+        return gap(self.today, self.ambition)
 
     @property
     def change(self):
@@ -74,14 +65,6 @@ class OwnResults:
     areas: list = field(default_factory=list)
     overall_today: float | None = None
     overall_ambition: float | None = None
-
-    @property
-    def overall_level_today(self):
-        return level(self.overall_today)
-
-    @property
-    def overall_level_ambition(self):
-        return level(self.overall_ambition)
 
 
 def _scores_by_dimension(network, response):
@@ -126,10 +109,10 @@ def own_results(network, person, round, dimensions):
         areas.setdefault(row.dimension.area, []).append(row)
     return OwnResults(
         response, rows, earlier.round if earlier else None,
-        [AreaLevel(area, level(_mean(r.today for r in area_rows)),
-                   level(_mean(r.ambition for r in area_rows)))
+        [AreaLevel(area, level_of(overall_score(r.today for r in area_rows)),
+                   level_of(overall_score(r.ambition for r in area_rows)))
          for area, area_rows in areas.items()],
-        _mean(row.today for row in rows), _mean(row.ambition for row in rows))
+        overall_score(row.today for row in rows), overall_score(row.ambition for row in rows))
 
 
 @dataclass
@@ -195,10 +178,6 @@ class GroupResultsPage:
     def k(self):
         return self.results.k
 
-    @property
-    def is_wheel(self):
-        return self.round.instrument.kind == InstrumentKind.WHEEL
-
 
 def _visible_groups(network, roles, round, group_ids_with_results):
     """Every group of the round's cohort or with results in it, as far as the person may
@@ -210,15 +189,6 @@ def _visible_groups(network, roles, round, group_ids_with_results):
     if not (roles.is_admin or round.cohort_id in roles.facilitated_cohort_ids):
         groups = groups.filter(organisation__in=roles.coordinated_organisation_ids)
     return list(groups)
-
-
-def _group_labels(groups):
-    """Group names, led by the organisation's where two groups share a name (so a shortened
-    label still tells them apart)."""
-    names = [group.name for group in groups]
-    return [f"{group.organisation.name}: {group.name}"
-            if names.count(group.name) > 1 and group.organisation else group.name
-            for group in groups]
 
 
 def _earlier_round(network, round):
@@ -243,7 +213,7 @@ def group_results_page(network, roles, round, *, with_change=True, with_benchmar
     page = GroupResultsPage(
         round, dimensions, results, Selection(network.name, results.network),
         [Selection(label, results.group(group.pk), group)
-         for label, group in zip(_group_labels(groups), groups, strict=True)],
+         for label, group in zip(group_labels(groups), groups, strict=True)],
         organisations, submitted_count(round))
     if with_change:
         earlier = _earlier_round(network, round)

@@ -1,0 +1,85 @@
+"""How aggregate values read: the one wording for the web pages, the charts and the PDF report.
+
+A value that may not be shown (a `Suppressed`, see aggregation.py) reads "not shown" where a
+number would stand, and "not shown: fewer than k answered" where the reason is given (a note,
+a chart row with nothing to draw). Numbers have one decimal, rounded half up in the active
+language; spreads, means, gaps and changes alike. Counts are written only when shown.
+"""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+NONE = "–"
+
+
+def number(value):
+    """A number, an aggregate's cell (its mean) or None / a Suppressed (None)."""
+    if value is None or getattr(value, "shown", True) is False:
+        return None
+    return float(getattr(value, "mean", value))
+
+
+def number_format(value, digits=1):
+    """A number with the active language's decimal mark, rounded half up (Django's own
+    number_format cuts digits off instead of rounding)."""
+    rounded = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP)
+    text = f"{rounded:f}"
+    return text.replace(".", formats.get_format("DECIMAL_SEPARATOR")) if digits else text
+
+
+def hidden_value():
+    """What stands where a hidden value would."""
+    return _("not shown")
+
+
+def hidden_reason(k):
+    """Why a value is hidden: the one wording of "fewer than k"."""
+    return _("not shown: fewer than %(k)s answered") % {"k": k}
+
+
+def hidden_note(label, k):
+    """A sentence saying that a whole selection (a group, the network) is hidden."""
+    return _("%(group)s: %(message)s.") % {"group": label, "message": hidden_reason(k)}
+
+
+def format_value(value, digits=1):
+    """A mean (or a number) with one decimal; a hidden value as "not shown", none as "–"."""
+    if value is None:
+        return NONE
+    value = number(value)
+    if value is None:
+        return hidden_value()
+    return number_format(value, digits)
+
+
+def format_gap(value):
+    """A signed difference such as +0.8, ±0.0 or −1.2; "–" when there is none or it is
+    hidden (a gap or change of hidden values is itself hidden: no number is hinted at)."""
+    value = number(value)
+    if value is None:
+        return NONE
+    text = number_format(abs(value), 1)
+    if text == number_format(0, 1):
+        return "±" + text
+    return ("+" if value > 0 else "−") + text
+
+
+def format_spread(cell):
+    """How much the people in a cell disagree (its standard deviation), like a mean."""
+    return number_format(cell.spread, 1) if getattr(cell, "shown", False) else hidden_value()
+
+
+def format_count(cell):
+    """How many scores a shown cell or aggregate holds; nothing for a hidden one."""
+    return str(cell.respondents) if getattr(cell, "shown", False) else ""
+
+
+def group_labels(groups):
+    """Group names, led by the organisation's where two groups share a name (so a label
+    shortened at its end still tells them apart). `groups` need their organisation."""
+    names = [group.name for group in groups]
+    return [f"{group.organisation.name}: {group.name}"
+            if names.count(group.name) > 1 and group.organisation else group.name
+            for group in groups]
