@@ -84,8 +84,7 @@ def retry_report(report):
 def _claim(report_id):
     """The report, now marked as being made; None when it is gone, ready or failed."""
     with transaction.atomic():
-        # Report.unscoped: a task knows only the id; the row itself names its network.
-        report = (Report.unscoped.select_for_update(of=("self",))
+        report = (Report.objects.select_for_update(of=("self",))
                   .select_related("network", "cohort", "leader_group")
                   .filter(pk=report_id).first())
         if report is None or not report.in_progress:
@@ -119,14 +118,13 @@ def _describe(error):
 
 def record_retry(report_id, error):
     """An attempt failed and another will follow: queued again, with the reason kept."""
-    # Report.unscoped here and below: the task knows only the id (see _claim).
-    Report.unscoped.filter(pk=report_id, status=ReportStatus.WORKING).update(
+    Report.objects.filter(pk=report_id, status=ReportStatus.WORKING).update(
         status=ReportStatus.QUEUED, error=_describe(error))
 
 
 def record_failure(report_id, error):
     """The last attempt failed: the person sees it failed and may try again."""
-    Report.unscoped.filter(pk=report_id).exclude(status=ReportStatus.READY).update(
+    Report.objects.filter(pk=report_id).exclude(status=ReportStatus.READY).update(
         status=ReportStatus.FAILED, error=_describe(error), finished_at=timezone.now())
 
 

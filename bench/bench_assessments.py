@@ -22,7 +22,6 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bro_bench")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
-os.environ.setdefault("TENANT_STRICT_SCOPING", "true")
 
 
 def ensure_database(url):

@@ -40,7 +40,6 @@ sys.path.insert(0, str(ROOT / "bench"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bro_bench_reminders")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/13")
-os.environ.setdefault("TENANT_STRICT_SCOPING", "true")
 # Whatever the environment says: a benchmark never sends mail.
 os.environ["EMAIL_URL"] = "locmem://"
 

@@ -10,7 +10,7 @@ from tenancy.models import RoleKind
 def access_resource(request, resource_id):
     """A resource of the shared library or of this network."""
     try:
-        return Resource.objects.for_network(request.network).get(pk=resource_id)
+        return Resource.objects.shared_or_of_network(request.network).get(pk=resource_id)
     except (Resource.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 

@@ -4,12 +4,21 @@ from django.utils import timezone
 
 from tenancy.emails import absolute_url, send_email
 from tenancy.models import Invitation
+from tenancy.scoping import network_of_row, network_scope
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def send_invitation_email(invitation_id, token):
     """Email one invitation link; sending it again after a retry is harmless (same link)."""
-    invitation = Invitation.unscoped.select_related("network", "invited_by").get(pk=invitation_id)
+    network = network_of_row(Invitation, invitation_id)
+    if network is None:
+        return
+    with network_scope(network):
+        _send_invitation_email(invitation_id, token)
+
+
+def _send_invitation_email(invitation_id, token):
+    invitation = Invitation.objects.select_related("network", "invited_by").get(pk=invitation_id)
     if invitation.accepted_at:
         return
     send_email(
@@ -18,4 +27,4 @@ def send_invitation_email(invitation_id, token):
         context={"invitation": invitation,
                  "accept_url": absolute_url(reverse("accept_invitation", args=[token]))},
     )
-    Invitation.unscoped.filter(pk=invitation_id).update(sent_at=timezone.now())
+    Invitation.objects.filter(pk=invitation_id).update(sent_at=timezone.now())
