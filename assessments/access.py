@@ -9,14 +9,11 @@ their own response: no URL names a response, so nobody can ask for someone else'
 from django.db.models import Exists, OuterRef
 
 from assessments.models import Round
-from cohorts.models import Cohort
+from cohorts.models import Cohort, CohortGroup
 from cohorts.selectors import cohorts_facilitated_by
 from tenancy.access import get_or_404
 from tenancy.models import RoleKind
 from tenancy.policies import led_group_ids, role_kinds
-
-CohortGroup = Cohort.leader_groups.through
-
 
 
 def cohorts_person_can_schedule_in(network, roles):
@@ -56,7 +53,7 @@ def access_round_to_take(request, round_id):
 def groups_to_answer_for(request, round_):
     """The person's leader groups in the round's cohort, the one with an organisation first:
     a leader in two groups answers once, for the group they choose."""
-    in_cohort = set(CohortGroup.objects.filter(
+    in_cohort = set(CohortGroup.objects.for_network(request.network).filter(
         cohort_id=round_.cohort_id, leadergroup_id__in=led_group_ids(request.roles))
         .values_list("leadergroup_id", flat=True))
     groups = [role.leader_group for role in request.roles

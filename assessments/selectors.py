@@ -16,13 +16,10 @@ from assessments.aggregation import (
     round_results,
 )
 from assessments.models import DimensionScore, InstrumentKind, Response, Round
-from cohorts.models import Cohort
+from cohorts.models import CohortGroup, CohortOrganisation
 from cohorts.selectors import cohorts_facilitated_by
 from tenancy.models import LeaderGroup, Organisation, RoleKind
 from tenancy.policies import led_group_ids, role_kinds
-
-CohortGroup = Cohort.leader_groups.through
-CohortOrganisation = Cohort.organisations.through
 
 
 def _coordinated(roles):
@@ -189,8 +186,8 @@ def _own_group_id(roles, round, response):
     """The group the leader answered for; before they answer, their group in the cohort."""
     if response is not None:
         return response.leader_group_id
-    return (CohortGroup.objects.filter(cohort_id=round.cohort_id,
-                                       leadergroup_id__in=led_group_ids(roles))
+    return (CohortGroup.objects.for_network(round.network_id)
+            .filter(cohort_id=round.cohort_id, leadergroup_id__in=led_group_ids(roles))
             .order_by("leadergroup__name").values_list("leadergroup_id", flat=True).first())
 
 

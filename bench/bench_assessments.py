@@ -62,7 +62,10 @@ def main():
     parser.add_argument("--repeat", type=int, default=5)
     arguments = parser.parse_args()
     prepare_scale_dataset(arguments.leaders)
-    measure(arguments.leaders, arguments.repeat)
+    from tenancy.scoping import platform_wide
+
+    with platform_wide():  # one benchmark over every scale network
+        measure(arguments.leaders, arguments.repeat)
 
 
 def prepare_scale_dataset(leaders):
@@ -77,9 +80,10 @@ def prepare_scale_dataset(leaders):
 
     call_command("migrate", verbosity=0)
     from tenancy.models import Role
+    from tenancy.scoping import platform_wide
 
-    existing = Role.unscoped.filter(kind="leader",
-                                    network__slug__startswith="scale-").count()
+    with platform_wide():
+        existing = Role.objects.filter(kind="leader", network__slug__startswith="scale-").count()
     if existing != leaders:
         print(f"Generating the scale dataset ({leaders} leaders) ...")
         started = time.perf_counter()
@@ -163,7 +167,7 @@ def measure(leaders, repeat):
         answers = cursor.fetchone()[0]
     print(f"\nBro assessments benchmark: {leaders} leaders, "
           f"{Network.objects.filter(slug__startswith='scale-').count()} networks, "
-          f"{answers:,} answers, {DimensionScore.unscoped.count():,} dimension scores "
+          f"{answers:,} answers, {DimensionScore.objects.count():,} dimension scores "
           f"(PostgreSQL {connection.pg_version // 10000}, median of {repeat})\n")
 
     seconds, items = measure_submit(network, gathering, answered.leader_group, repeat)

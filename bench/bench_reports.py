@@ -42,7 +42,10 @@ def main():
     from bench_assessments import prepare_scale_dataset
 
     prepare_scale_dataset(arguments.leaders)
-    measure(arguments.repeat)
+    from tenancy.scoping import platform_wide
+
+    with platform_wide():  # one benchmark over every scale network
+        measure(arguments.repeat)
 
 
 def measure(repeat):

@@ -9,7 +9,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cohorts.models import Cohort, CohortModule
+from cohorts.models import Cohort, CohortGroup, CohortModule
 from modules.models import (
     ActivityCompletion,
     Ambition,
@@ -218,8 +218,8 @@ def leader_journeys(network, person, roles, today=None):
     """The journey through each cohort the leader's groups are in (usually one)."""
     today = today or timezone.localdate()
     groups = led_group_ids(roles)
-    memberships = (Cohort.leader_groups.through.objects
-                   .filter(leadergroup_id__in=groups, cohort__network=network)
+    memberships = (CohortGroup.objects.for_network(network)
+                   .filter(leadergroup_id__in=groups)
                    .select_related("cohort").order_by("-cohort__starts_on", "cohort_id"))
     cohort_groups = {}
     for membership in memberships:
