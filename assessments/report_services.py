@@ -16,6 +16,7 @@ from django.utils import timezone
 from assessments import reports
 from assessments.models import Report, ReportKind, ReportStatus, report_file_name
 from config.tasks import enqueue_on_commit
+from tenancy.scoping import in_network_of_row
 
 DEFAULTS = {
     # Attempts after the first when making a report raises (storage or database away).
@@ -96,6 +97,7 @@ def _claim(report_id):
     return report
 
 
+@in_network_of_row(Report, missing="skipped")
 def generate(report_id):
     """Make the report's PDF and store it under its one name. Returns the status."""
     report = _claim(report_id)
@@ -116,12 +118,14 @@ def _describe(error):
     return " ".join(f"{type(error).__name__}: {error}".split())[:2000]
 
 
+@in_network_of_row(Report)
 def record_retry(report_id, error):
     """An attempt failed and another will follow: queued again, with the reason kept."""
     Report.objects.filter(pk=report_id, status=ReportStatus.WORKING).update(
         status=ReportStatus.QUEUED, error=_describe(error))
 
 
+@in_network_of_row(Report)
 def record_failure(report_id, error):
     """The last attempt failed: the person sees it failed and may try again."""
     Report.objects.filter(pk=report_id).exclude(status=ReportStatus.READY).update(

@@ -8,8 +8,6 @@ import logging
 from celery import shared_task
 
 from assessments import report_services
-from assessments.models import Report
-from tenancy.scoping import network_of_row, network_scope
 
 logger = logging.getLogger(__name__)
 
@@ -18,16 +16,7 @@ logger = logging.getLogger(__name__)
              max_retries=None, soft_time_limit=300, time_limit=330)
 def generate_report(self, report_id):
     """Make one report's PDF; an error is retried with exponential backoff up to
-    REPORT_MAX_RETRIES times, then the report is marked failed (and may be asked for again).
-    It works in the report's network scope."""
-    network = network_of_row(Report, report_id)
-    if network is None:
-        return "skipped"
-    with network_scope(network):
-        return _generate_report(self, report_id)
-
-
-def _generate_report(self, report_id):
+    REPORT_MAX_RETRIES times, then the report is marked failed (and may be asked for again)."""
     try:
         return report_services.generate(report_id)
     except Exception as error:

@@ -42,7 +42,7 @@ from reminders.models import (
 from reminders.planning import DISPATCHED, PLANS, local_date
 from tenancy.emails import absolute_url
 from tenancy.models import Invitation
-from tenancy.scoping import network_of_row, network_scope, platform_wide
+from tenancy.scoping import in_network_of_row, platform_wide
 
 logger = logging.getLogger(__name__)
 
@@ -147,17 +147,9 @@ def _finish(delivery, status, *, error="", sent_at=None):
         status=status, error=error[:2000], sent_at=sent_at, updated_at=clock.now())
 
 
+@in_network_of_row(ReminderDelivery, missing=NOT_CLAIMABLE)
 def send_delivery(delivery_id):
-    """Send one planned delivery at most once; see the module docstring. The task knows only
-    the id: the row is found platform-wide, the rest happens in its network's scope."""
-    network = network_of_row(ReminderDelivery, delivery_id)
-    if network is None:
-        return NOT_CLAIMABLE
-    with network_scope(network):
-        return _send_in_scope(delivery_id)
-
-
-def _send_in_scope(delivery_id):
+    """Send one planned delivery at most once; see the module docstring."""
     now = clock.now()
     with transaction.atomic():
         delivery = (ReminderDelivery.objects.select_for_update(skip_locked=True, of=("self",))

@@ -22,6 +22,7 @@ Models that point at Network without belonging to one opt out of the system chec
 
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import wraps
 
 from django.db import models
 
@@ -69,12 +70,28 @@ def current_scope():
 
 
 def network_of_row(model, pk):
-    """The network of one tenant row, read platform-wide (None when the row is gone): a task
-    that is given only an id opens that network's scope with it."""
+    """The network of one tenant row, read platform-wide; None when the row is gone."""
     network_model = model._meta.get_field("network").related_model
     with platform_wide():
         return network_model.objects.filter(
             pk__in=model.objects.filter(pk=pk).values("network")).first()
+
+
+def in_network_of_row(model, missing=None):
+    """For work given only a row's id (a Celery task's): the decorated function, called with
+    the id first, runs in the scope of that row's network; for a row that is gone it returns
+    `missing` without running."""
+
+    def decorate(function):
+        @wraps(function)
+        def in_scope(pk, *args, **kwargs):
+            network = network_of_row(model, pk)
+            if network is None:
+                return missing
+            with network_scope(network):
+                return function(pk, *args, **kwargs)
+        return in_scope
+    return decorate
 
 
 def _pk(network):

@@ -4,19 +4,16 @@ from django.utils import timezone
 
 from tenancy.emails import absolute_url, send_email
 from tenancy.models import Invitation
-from tenancy.scoping import network_of_row, network_scope
+from tenancy.scoping import in_network_of_row
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def send_invitation_email(invitation_id, token):
     """Email one invitation link; sending it again after a retry is harmless (same link)."""
-    network = network_of_row(Invitation, invitation_id)
-    if network is None:
-        return
-    with network_scope(network):
-        _send_invitation_email(invitation_id, token)
+    _send_invitation_email(invitation_id, token)
 
 
+@in_network_of_row(Invitation)
 def _send_invitation_email(invitation_id, token):
     invitation = Invitation.objects.select_related("network", "invited_by").get(pk=invitation_id)
     if invitation.accepted_at:

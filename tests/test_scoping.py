@@ -10,7 +10,7 @@ from tenancy.models import LeaderGroup, Network, Organisation
 from tenancy.scoping import (
     TenantModel,
     UnscopedQueryError,
-    network_of_row,
+    in_network_of_row,
     network_scope,
     platform_wide,
 )
@@ -96,9 +96,13 @@ def test_a_request_runs_in_its_network_scope_until_its_body_is_made(rf, world, o
         b"".join(middleware(request).streaming_content)
 
 
-def test_a_task_given_an_id_finds_the_network_of_its_row(world):
-    assert network_of_row(Organisation, world.organisation.pk) == world.network
-    assert network_of_row(Organisation, 0) is None
+def test_work_given_a_row_id_runs_in_the_scope_of_the_row_network(world, other_world):
+    @in_network_of_row(Organisation, missing="gone")
+    def names(organisation_id):
+        return [organisation.name for organisation in Organisation.objects.all()]
+
+    assert names(other_world.organisation.pk) == [other_world.organisation.name]
+    assert names(0) == "gone"
 
 
 # Through tables -----------------------------------------------------------------------------
