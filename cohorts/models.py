@@ -7,10 +7,10 @@ from tenancy.scoping import TenantModel
 
 
 class LinkQuerySet(models.QuerySet):
-    """The through tables' unchecked default manager, which Django's M2M managers use (they are
-    reached through a loaded cohort or cohort module, so they inherit its scope, like every
-    related manager). A link row belongs to its owner's network, filled in here because
-    `add()` and `set()` create rows with bulk_create, which skips save()."""
+    """For the through tables' unchecked default manager (`unscoped`), which Django's M2M
+    managers use: they are reached through a loaded cohort or cohort module, so they inherit
+    its scope, like every related manager. A link row belongs to its owner's network, filled
+    in here because `add()` and `set()` create rows with bulk_create, which skips save()."""
 
     def bulk_create(self, objs, *args, **kwargs):
         objs = list(objs)
@@ -30,7 +30,7 @@ class Link(TenantModel):
 
     owner_field = "cohort"
 
-    unscoped = models.Manager.from_queryset(LinkQuerySet)()  # noqa: DJ012 (a manager, not a field)
+    unscoped = models.Manager.from_queryset(LinkQuerySet)()  # noqa: DJ012 (a manager)
 
     class Meta(TenantModel.Meta):
         abstract = True
