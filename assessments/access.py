@@ -6,11 +6,9 @@ someone else's.
 """
 
 from assessments.policies import rounds_person_can_take, rounds_person_runs
-from cohorts.models import Cohort
+from cohorts.models import CohortGroup
 from cohorts.policies import cohorts_person_can_follow
 from tenancy.access import get_or_404
-
-CohortGroup = Cohort.leader_groups.through
 
 
 def access_cohort_to_schedule(request, cohort_id):
@@ -32,7 +30,8 @@ def access_round_to_take(request, round_id):
 def groups_to_answer_for(request, round_):
     """The person's leader groups in the round's cohort, the one with an organisation first:
     a leader in two groups answers once, for the group they choose."""
-    in_cohort = set(CohortGroup.objects.filter(
+    in_cohort = set(CohortGroup.objects.for_network(request.network).filter(
+
         cohort_id=round_.cohort_id, leadergroup_id__in=request.roles.led_group_ids)
         .values_list("leadergroup_id", flat=True))
     groups = [group for group in request.roles.led_groups if group.pk in in_cohort]

@@ -149,11 +149,10 @@ class Round(TenantModel):
         "cohorts.Gathering", on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+", verbose_name=_("gathering"))
 
-    class Meta:
+    class Meta(TenantModel.Meta):
         verbose_name = _("assessment round")
         verbose_name_plural = _("assessment rounds")
         ordering = ["opens_at"]
-        base_manager_name = "unscoped"
         constraints = [models.CheckConstraint(
             condition=models.Q(closes_at__gt=models.F("opens_at")),
             name="round_closes_after_it_opens")]
@@ -180,8 +179,7 @@ class Response(TenantModel):
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        base_manager_name = "unscoped"
+    class Meta(TenantModel.Meta):
         constraints = [models.UniqueConstraint(fields=["round", "person"],
                                                name="one_response_per_round")]
         indexes = [models.Index(fields=["round", "submitted_at"])]
@@ -226,8 +224,7 @@ class DimensionScore(TenantModel):
     kind = models.CharField(max_length=10, choices=AnswerKind.choices)
     score = models.FloatField()
 
-    class Meta:
-        base_manager_name = "unscoped"
+    class Meta(TenantModel.Meta):
         constraints = [models.UniqueConstraint(fields=["response", "dimension", "kind"],
                                                name="one_score")]
         indexes = [
@@ -277,11 +274,10 @@ class Report(TenantModel):
     error = models.TextField(blank=True, help_text=_("Why the last attempt failed (for staff)."))
     file = models.FileField(upload_to=report_file_name, blank=True)
 
-    class Meta:
+    class Meta(TenantModel.Meta):
         verbose_name = _("report")
         verbose_name_plural = _("reports")
         ordering = ["-requested_at", "-pk"]
-        base_manager_name = "unscoped"
         constraints = [models.CheckConstraint(
             condition=models.Q(kind="group", leader_group__isnull=False)
             | models.Q(kind="network", leader_group__isnull=True),

@@ -12,12 +12,9 @@ travels, and DESIGN.md section 3 gives them their organisation's groups only.
 from django.db.models import Exists, OuterRef, Q
 
 from assessments.models import Report, ReportKind, Round
-from cohorts.models import Cohort
+from cohorts.models import Cohort, CohortGroup, CohortOrganisation
 from cohorts.policies import cohorts_person_can_follow
 from tenancy.models import LeaderGroup
-
-CohortGroup = Cohort.leader_groups.through
-CohortOrganisation = Cohort.organisations.through
 
 
 def rounds_person_runs(network, roles):
@@ -29,8 +26,9 @@ def rounds_person_runs(network, roles):
 def rounds_person_can_take(network, roles):
     """Rounds of the cohorts that one of the person's leader groups is in (also the rounds
     whose own results they read)."""
-    return Round.objects.for_network(network).filter(Exists(CohortGroup.objects.filter(
-        cohort_id=OuterRef("cohort_id"), leadergroup_id__in=roles.led_group_ids)))
+    in_cohort = CohortGroup.objects.for_network(network).filter(
+        cohort_id=OuterRef("cohort_id"), leadergroup_id__in=roles.led_group_ids)
+    return Round.objects.for_network(network).filter(Exists(in_cohort))
 
 
 def rounds_with_group_results_for(network, roles):
@@ -41,10 +39,10 @@ def rounds_with_group_results_for(network, roles):
     if roles.is_admin:
         return rounds
     organisations = roles.coordinated_organisation_ids
-    coordinated = Exists(CohortGroup.objects.filter(
+    coordinated = Exists(CohortGroup.objects.for_network(network).filter(
         cohort_id=OuterRef("cohort_id"), leadergroup__organisation_id__in=organisations)) | Exists(
-        CohortOrganisation.objects.filter(cohort_id=OuterRef("cohort_id"),
-                                          organisation_id__in=organisations))
+        CohortOrganisation.objects.for_network(network).filter(
+            cohort_id=OuterRef("cohort_id"), organisation_id__in=organisations))
     return rounds.filter(Q(cohort__in=roles.facilitated_cohorts.values("pk")) | coordinated)
 
 

@@ -40,7 +40,6 @@ sys.path.insert(0, str(ROOT / "bench"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bro_bench_reminders")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/13")
-os.environ.setdefault("TENANT_STRICT_SCOPING", "true")
 # Whatever the environment says: a benchmark never sends mail.
 os.environ["EMAIL_URL"] = "locmem://"
 
@@ -62,7 +61,10 @@ def main():
     from bench_assessments import prepare_scale_dataset
 
     prepare_scale_dataset(arguments.leaders)
-    measure(arguments.leaders, arguments.profile)
+    from tenancy.scoping import platform_wide
+
+    with platform_wide():  # one benchmark over every scale network
+        measure(arguments.leaders, arguments.profile)
 
 
 # The dataset ------------------------------------------------------------------------------
@@ -78,8 +80,8 @@ def dispatcher_clock():
 
 
 def remove_earlier_run():
-    """What an earlier run added, so every run plans from nothing. Platform-wide (unscoped):
-    a benchmark over every scale network."""
+    """What an earlier run added, so every run plans from nothing. Platform-wide (main() runs
+    in platform_wide()): a benchmark over every scale network."""
     from django.db import connection
 
     from cohorts.models import CohortModule
@@ -87,12 +89,12 @@ def remove_earlier_run():
     from reminders.models import ReminderDelivery
     from tenancy.models import Invitation
 
-    ReminderDelivery.unscoped.filter(network__slug__startswith=SLUG_PREFIX).delete()
-    ActivityCompletion.unscoped.filter(activity__phase__module__slug__in=MODULE_SLUGS).delete()
+    ReminderDelivery.objects.filter(network__slug__startswith=SLUG_PREFIX).delete()
+    ActivityCompletion.objects.filter(activity__phase__module__slug__in=MODULE_SLUGS).delete()
     for model in (Ambition, Initiative):
-        model.unscoped.filter(module__slug__in=MODULE_SLUGS).delete()
-    CohortModule.unscoped.filter(module__slug__in=MODULE_SLUGS).delete()
-    Invitation.unscoped.filter(email__startswith=INVITED, email__endswith=EMAIL_DOMAIN).delete()
+        model.objects.filter(module__slug__in=MODULE_SLUGS).delete()
+    CohortModule.objects.filter(module__slug__in=MODULE_SLUGS).delete()
+    Invitation.objects.filter(email__startswith=INVITED, email__endswith=EMAIL_DOMAIN).delete()
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE reminders_reminderdelivery")
 
@@ -121,7 +123,7 @@ def bench_modules():
 
 def add_reminder_data(now):
     """Module dates, completions, ambitions and invitations that make reminders due at `now`.
-    Platform-wide (unscoped): one benchmark over every scale network."""
+    Platform-wide (main() runs in platform_wide()): one benchmark over every scale network."""
     import secrets
     from datetime import timedelta
 
@@ -141,52 +143,52 @@ def add_reminder_data(now):
         return now.replace(hour=hour) + timedelta(days=days)
 
     with transaction.atomic():
-        cohorts = list(Cohort.unscoped.filter(network__slug__startswith=SLUG_PREFIX))
-        earlier = CohortModule.unscoped.bulk_create([
+        cohorts = list(Cohort.objects.filter(network__slug__startswith=SLUG_PREFIX))
+        earlier = CohortModule.objects.bulk_create([
             CohortModule(network_id=cohort.network_id, cohort=cohort, module=postwork_module,
                          position=101, prework_opens_on=today - timedelta(days=20),
                          postwork_due_on=today + timedelta(days=2)) for cohort in cohorts])
-        current = CohortModule.unscoped.bulk_create([
+        current = CohortModule.objects.bulk_create([
             CohortModule(network_id=cohort.network_id, cohort=cohort, module=prework_module,
                          position=102, prework_opens_on=today,
                          postwork_due_on=today + timedelta(days=30)) for cohort in cohorts])
-        Gathering.unscoped.bulk_create(
+        Gathering.objects.bulk_create(
             [Gathering(network_id=cm.network_id, cohort_module=cm, starts_at=at(-10, 9),
                        ends_at=at(-10, 16), place="Rådhuset") for cm in earlier]
             + [Gathering(network_id=cm.network_id, cohort_module=cm, starts_at=at(1, 9),
                          ends_at=at(1, 16), place="Rådhuset",
                          online_url="https://meet.example/bro") for cm in current])
-        Round.unscoped.filter(network__slug__startswith=SLUG_PREFIX, name="Gathering").update(
+        Round.objects.filter(network__slug__startswith=SLUG_PREFIX, name="Gathering").update(
             opens_at=now - timedelta(hours=3), closes_at=now + timedelta(hours=5))
 
         cohort_of = {cohort.network_id: cohort.pk for cohort in cohorts}
         activities = list(Activity.objects.filter(
             phase__module=prework_module, phase__kind=PhaseKind.PREWORK))
-        finished = (Role.unscoped.filter(kind=RoleKind.LEADER,
+        finished = (Role.objects.filter(kind=RoleKind.LEADER,
                                          network__slug__startswith=SLUG_PREFIX)
                     .annotate(tenth=Mod("person_id", 10)).filter(tenth=0)
                     .values_list("network_id", "person_id"))
-        ActivityCompletion.unscoped.bulk_create(
+        ActivityCompletion.objects.bulk_create(
             (ActivityCompletion(network_id=network_id, cohort_id=cohort_of[network_id],
                                 person_id=person_id, activity=activity)
              for network_id, person_id in finished.iterator() for activity in activities),
             batch_size=5000)
 
-        groups = list(LeaderGroup.unscoped.filter(network__slug__startswith=SLUG_PREFIX)
+        groups = list(LeaderGroup.objects.filter(network__slug__startswith=SLUG_PREFIX)
                       .values_list("network_id", "pk"))
         done_groups = [(network_id, pk) for network_id, pk in groups if pk % 3 == 0]
-        Ambition.unscoped.bulk_create(
+        Ambition.objects.bulk_create(
             [Ambition(network_id=network_id, cohort_id=cohort_of[network_id],
                       leader_group_id=pk, module=postwork_module, text="Digital first")
              for network_id, pk in done_groups], batch_size=5000)
-        Initiative.unscoped.bulk_create(
+        Initiative.objects.bulk_create(
             [Initiative(network_id=network_id, cohort_id=cohort_of[network_id],
                         leader_group_id=pk, module=postwork_module, title="Chatbot",
                         horizon="short") for network_id, pk in done_groups], batch_size=5000)
 
         organisations = list(
-            Organisation.unscoped.filter(network__slug__startswith=SLUG_PREFIX))
-        Invitation.unscoped.bulk_create(
+            Organisation.objects.filter(network__slug__startswith=SLUG_PREFIX))
+        Invitation.objects.bulk_create(
             [Invitation(network_id=organisation.network_id, organisation=organisation,
                         email=f"{INVITED}{organisation.pk}@{EMAIL_DOMAIN}", language="nb",
                         kind=RoleKind.LEADER, token_hash=secrets.token_hex(32),
@@ -358,7 +360,7 @@ def measure(leaders, profile):
         print(f"  {label:<46} {seconds:8.2f}s {log.count:8,} {log.seconds:8.2f}s   {result}")
 
     kinds = Counter(dict(
-        ReminderDelivery.unscoped.filter(network__slug__startswith=SLUG_PREFIX)
+        ReminderDelivery.objects.filter(network__slug__startswith=SLUG_PREFIX)
         .values_list("kind").annotate(n=Count("pk")).values_list("kind", "n")))
     per_kind = defaultdict(lambda: [0, 0.0])
     for (kind, _caller, _shape), (count, seconds) in plan_log.by_place.items():

@@ -1,11 +1,30 @@
 from django.contrib import admin
 
-from cohorts.models import Cohort
-from tenancy.admin import PlatformWideAdmin
+from cohorts.models import Cohort, CohortFacilitator, CohortGroup, CohortOrganisation
+
+
+class LinkInline(admin.TabularInline):
+    """A row of a through table; its network follows the cohort's (cohorts.models.Link)."""
+
+    exclude = ["network"]
+    extra = 0
+
+
+class OrganisationInline(LinkInline):
+    model = CohortOrganisation
+
+
+class GroupInline(LinkInline):
+    model = CohortGroup
+
+
+class FacilitatorInline(LinkInline):
+    model = CohortFacilitator
+    raw_id_fields = ["person"]
 
 
 @admin.register(Cohort)
-class CohortAdmin(PlatformWideAdmin):
+class CohortAdmin(admin.ModelAdmin):
     list_display = ["name", "network", "starts_on"]
     list_filter = ["network"]
-    filter_horizontal = ["organisations", "leader_groups", "facilitators"]
+    inlines = [OrganisationInline, GroupInline, FacilitatorInline]

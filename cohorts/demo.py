@@ -91,7 +91,7 @@ def _own_resources(network, module):
     """The network's own resources meant for this module (by theme), if the library has any."""
     from resources.models import Resource
 
-    return [resource for resource in Resource.objects.for_network(network).filter(network=network)
+    return [resource for resource in Resource.objects.of_network(network)
             if module.slug in (resource.modules or []) or module.theme in (resource.modules or [])]
 
 

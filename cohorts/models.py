@@ -6,6 +6,42 @@ from django.utils.translation import gettext_lazy as _
 from tenancy.scoping import TenantModel
 
 
+class LinkQuerySet(models.QuerySet):
+    """For the through tables' unchecked default manager (`unscoped`), which Django's M2M
+    managers use: they are reached through a loaded cohort or cohort module, so they inherit
+    its scope, like every related manager. A link row belongs to its owner's network, filled
+    in here because `add()` and `set()` create rows with bulk_create, which skips save()."""
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        owner = self.model._meta.get_field(self.model.owner_field)
+        missing = {getattr(obj, owner.attname) for obj in objs if obj.network_id is None}
+        networks = dict(owner.related_model._base_manager.filter(pk__in=missing)
+                        .values_list("pk", "network_id"))
+        for obj in objs:
+            if obj.network_id is None:
+                obj.network_id = networks[getattr(obj, owner.attname)]
+        return super().bulk_create(objs, *args, **kwargs)
+
+
+class Link(TenantModel):
+    """A row of a many-to-many through table: scoped like every tenant row, so a query of
+    its own (`CohortGroup.objects…`) needs a network scope too."""
+
+    owner_field = "cohort"
+
+    unscoped = models.Manager.from_queryset(LinkQuerySet)()  # noqa: DJ012 (a manager)
+
+    class Meta(TenantModel.Meta):
+        abstract = True
+        default_manager_name = "unscoped"
+
+    def save(self, *args, **kwargs):
+        if self.network_id is None:
+            self.network_id = getattr(self, self.owner_field).network_id
+        super().save(*args, **kwargs)
+
+
 class Cohort(TenantModel):
     """One run of a programme in a network: its schedule, organisations, groups, facilitators."""
 
@@ -15,22 +51,21 @@ class Cohort(TenantModel):
     name = models.CharField(_("name"), max_length=160)
     starts_on = models.DateField(_("starts on"))
     organisations = models.ManyToManyField(
-        "tenancy.Organisation", related_name="cohorts", blank=True,
-        verbose_name=_("organisations"))
+        "tenancy.Organisation", through="CohortOrganisation", related_name="cohorts",
+        blank=True, verbose_name=_("organisations"))
     leader_groups = models.ManyToManyField(
-        "tenancy.LeaderGroup", related_name="cohorts", blank=True,
+        "tenancy.LeaderGroup", through="CohortGroup", related_name="cohorts", blank=True,
         verbose_name=_("leader groups"))
     facilitators = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, related_name="facilitated_cohorts", blank=True,
-        verbose_name=_("facilitators"))
+        settings.AUTH_USER_MODEL, through="CohortFacilitator",
+        related_name="facilitated_cohorts", blank=True, verbose_name=_("facilitators"))
     competence_wheel = models.BooleanField(
         _("offer the digital competence wheel"), default=False)
 
-    class Meta:
+    class Meta(TenantModel.Meta):
         verbose_name = _("cohort")
         verbose_name_plural = _("cohorts")
         ordering = ["-starts_on"]
-        base_manager_name = "unscoped"
 
     def __str__(self):
         return self.name
@@ -46,14 +81,13 @@ class CohortModule(TenantModel):
     prework_opens_on = models.DateField(_("pre-work opens"))
     postwork_due_on = models.DateField(_("post-work due"))
     resources = models.ManyToManyField(
-        "resources.Resource", blank=True, related_name="+",
+        "resources.Resource", through="CohortModuleResource", blank=True, related_name="+",
         verbose_name=_("the network's own resources"))
 
-    class Meta:
+    class Meta(TenantModel.Meta):
         verbose_name = _("cohort module")
         verbose_name_plural = _("cohort modules")
         ordering = ["cohort", "position"]
-        base_manager_name = "unscoped"
         constraints = [models.UniqueConstraint(fields=["cohort", "module"],
                                                name="unique_cohort_module")]
 
@@ -78,11 +112,50 @@ class Gathering(TenantModel):
     agenda = models.TextField(_("agenda"), blank=True)
     speakers = models.TextField(_("speakers"), blank=True)
 
-    class Meta:
+    class Meta(TenantModel.Meta):
         verbose_name = _("gathering")
         verbose_name_plural = _("gatherings")
         ordering = ["starts_at"]
-        base_manager_name = "unscoped"
 
     def __str__(self):
         return f"{self.cohort_module} ({self.starts_at:%Y-%m-%d})"
+
+
+# The through tables keep the names and columns Django gave them before they were explicit.
+
+class CohortOrganisation(Link):
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE)
+    organisation = models.ForeignKey("tenancy.Organisation", on_delete=models.CASCADE)
+
+    class Meta(Link.Meta):
+        db_table = "cohorts_cohort_organisations"
+        unique_together = [("cohort", "organisation")]
+
+
+class CohortGroup(Link):
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE)
+    leadergroup = models.ForeignKey("tenancy.LeaderGroup", on_delete=models.CASCADE)
+
+    class Meta(Link.Meta):
+        db_table = "cohorts_cohort_leader_groups"
+        unique_together = [("cohort", "leadergroup")]
+
+
+class CohortFacilitator(Link):
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE)
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+
+    class Meta(Link.Meta):
+        db_table = "cohorts_cohort_facilitators"
+        unique_together = [("cohort", "person")]
+
+
+class CohortModuleResource(Link):
+    owner_field = "cohortmodule"
+
+    cohortmodule = models.ForeignKey(CohortModule, on_delete=models.CASCADE)
+    resource = models.ForeignKey("resources.Resource", on_delete=models.CASCADE)
+
+    class Meta(Link.Meta):
+        db_table = "cohorts_cohortmodule_resources"
+        unique_together = [("cohortmodule", "resource")]

@@ -48,7 +48,7 @@ def own_resources(network):
     """The network's own resources (not the shared library), for a cohort module."""
     from resources.models import Resource
 
-    return Resource.objects.for_network(network).filter(network=network).order_by("slug")
+    return Resource.objects.of_network(network).order_by("slug")
 
 
 def cohorts_of_organisation(network, organisation):

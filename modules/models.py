@@ -17,8 +17,7 @@ class ActivityCompletion(TenantModel):
         "programmes.Activity", on_delete=models.CASCADE, related_name="completions")
     completed_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        base_manager_name = "unscoped"
+    class Meta(TenantModel.Meta):
         constraints = [models.UniqueConstraint(fields=["cohort", "person", "activity"],
                                                name="one_completion")]
 
@@ -36,8 +35,7 @@ class Reflection(TenantModel):
     text = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    class Meta:
-        base_manager_name = "unscoped"
+    class Meta(TenantModel.Meta):
         constraints = [models.UniqueConstraint(fields=["cohort", "person", "activity"],
                                                name="one_reflection")]
 
@@ -58,8 +56,7 @@ class GroupTaskAnswer(TenantModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
 
-    class Meta:
-        base_manager_name = "unscoped"
+    class Meta(TenantModel.Meta):
         constraints = [models.UniqueConstraint(fields=["cohort", "leader_group", "activity"],
                                                name="one_group_task_answer")]
 
@@ -77,8 +74,7 @@ class GroupTaskRevision(TenantModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     changed_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        base_manager_name = "unscoped"
+    class Meta(TenantModel.Meta):
         ordering = ["-version"]
 
     def __str__(self):
@@ -97,8 +93,7 @@ class Ambition(TenantModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
 
-    class Meta:
-        base_manager_name = "unscoped"
+    class Meta(TenantModel.Meta):
         constraints = [models.UniqueConstraint(fields=["cohort", "leader_group", "module"],
                                                name="one_ambition")]
 
@@ -135,10 +130,9 @@ class Initiative(TenantModel):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    class Meta:
+    class Meta(TenantModel.Meta):
         verbose_name = _("initiative")
         verbose_name_plural = _("initiatives")
-        base_manager_name = "unscoped"
         ordering = ["-updated_at"]
 
     def __str__(self):

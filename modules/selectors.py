@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Round
-from cohorts.models import Cohort, CohortModule
+from cohorts.models import Cohort, CohortGroup, CohortModule
 from modules import progress
 from modules.models import Ambition, GroupTaskAnswer, Initiative, Reflection
 from modules.progress import FINISHED, GATHERING, POSTWORK, PREWORK, UPCOMING, module_state
@@ -169,8 +169,8 @@ def leader_journeys(network, person, roles, today=None):
     """The journey through each cohort the leader's groups are in (usually one)."""
     today = today or timezone.localdate()
     groups = roles.led_group_ids
-    memberships = (Cohort.leader_groups.through.objects
-                   .filter(leadergroup_id__in=groups, cohort__network=network)
+    memberships = (CohortGroup.objects.for_network(network)
+                   .filter(leadergroup_id__in=groups)
                    .select_related("cohort").order_by("-cohort__starts_on", "cohort_id"))
     cohort_groups = {}
     for membership in memberships:

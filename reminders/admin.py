@@ -14,8 +14,7 @@ class ReminderDeliveryAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in ReminderDelivery._meta.fields]
 
     def get_queryset(self, request):
-        # Platform-wide on purpose: the admin is for platform staff.
-        return ReminderDelivery.unscoped.select_related("network")
+        return super().get_queryset(request).select_related("network")
 
 
 @admin.register(Nudge)
@@ -24,5 +23,4 @@ class NudgeAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in Nudge._meta.fields]
 
     def get_queryset(self, request):
-        # Platform-wide on purpose: the admin is for platform staff.
-        return Nudge.unscoped.select_related("organisation", "sent_by")
+        return super().get_queryset(request).select_related("organisation", "sent_by")

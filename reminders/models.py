@@ -69,10 +69,9 @@ class ReminderDelivery(TenantModel):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    class Meta:
+    class Meta(TenantModel.Meta):
         verbose_name = _("reminder delivery")
         verbose_name_plural = _("reminder deliveries")
-        base_manager_name = "unscoped"
         constraints = [
             models.UniqueConstraint(
                 fields=["person", "kind", "target_type", "target_id"],
@@ -139,8 +138,7 @@ class Nudge(TenantModel):
     created_at = models.DateTimeField(auto_now_add=True)
     recipient_count = models.PositiveIntegerField(default=0)
 
-    class Meta:
-        base_manager_name = "unscoped"
+    class Meta(TenantModel.Meta):
         constraints = [
             models.UniqueConstraint(fields=["organisation", "cohort_module", "sent_on"],
                                     condition=models.Q(cohort_module__isnull=False),
@@ -166,9 +164,6 @@ class InvitationResend(TenantModel):
         "tenancy.Invitation", on_delete=models.CASCADE, related_name="+")
     count = models.PositiveSmallIntegerField(default=0)
     last_sent_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        base_manager_name = "unscoped"
 
     def __str__(self):
         return f"resend {self.invitation_id} ×{self.count}"

@@ -4,7 +4,8 @@ Every answer is computed from the current rows (CohortModule, Gathering, Round, 
 Nudge) whenever it is asked, at planning and again at sending, so a changed date moves its
 reminders with it and nothing about dates is copied anywhere.
 
-`candidates(now)` is platform-wide on purpose (the dispatcher serves every network); it narrows
+`candidates(now)` is platform-wide on purpose (the dispatcher serves every network, and runs
+it inside `platform_wide()`, see services.plan_due_reminders); it narrows
 with the database, `is_due(target, now)` decides in Python, and both the dispatcher and the
 send task ask the same `is_due`. Who has done what, and when pre-work is open, is
 modules.progress's rule, the same the leader and the coordinator see.
@@ -105,8 +106,7 @@ class PreworkOpens(CohortModulePlan):
     kind = ReminderKind.PREWORK_OPENS
 
     def candidates(self, now):
-        # Platform-wide: the dispatcher serves every network.
-        return (CohortModule.unscoped.select_related("cohort", "module", "gathering")
+        return (CohortModule.objects.select_related("cohort", "module", "gathering")
                 .filter(prework_opens_on__lte=local_date(now))
                 .filter(Q(gathering__starts_at__gt=now)
                         | Q(gathering__isnull=True, postwork_due_on__gte=local_date(now))))
@@ -129,8 +129,7 @@ class PreworkDue(CohortModulePlan):
     def candidates(self, now):
         days = conf.get("REMINDER_PREWORK_DUE_DAYS")
         horizon = local_midnight(local_date(now) + timedelta(days=days + 1))
-        # Platform-wide: the dispatcher serves every network.
-        return (CohortModule.unscoped.select_related("cohort", "module", "gathering")
+        return (CohortModule.objects.select_related("cohort", "module", "gathering")
                 .filter(gathering__starts_at__gt=now, gathering__starts_at__lt=horizon))
 
     def is_due(self, target, now):
@@ -151,8 +150,7 @@ class PostworkDue(CohortModulePlan):
     def candidates(self, now):
         today = local_date(now)
         days = conf.get("REMINDER_POSTWORK_DUE_DAYS")
-        # Platform-wide: the dispatcher serves every network.
-        return (CohortModule.unscoped.select_related("cohort", "module", "gathering")
+        return (CohortModule.objects.select_related("cohort", "module", "gathering")
                 .filter(postwork_due_on__gte=today,
                         postwork_due_on__lte=today + timedelta(days=days)))
 
@@ -175,8 +173,7 @@ class GatheringTomorrow(Plan):
 
     def candidates(self, now):
         tomorrow = local_date(now) + timedelta(days=1)
-        # Platform-wide: the dispatcher serves every network.
-        return (Gathering.unscoped
+        return (Gathering.objects
                 .select_related("cohort_module__cohort", "cohort_module__module")
                 .filter(starts_at__gte=local_midnight(tomorrow),
                         starts_at__lt=local_midnight(tomorrow + timedelta(days=1))))
@@ -221,8 +218,7 @@ class RoundOpens(RoundPlan):
     by_the_clock = False  # a round opens at a moment of its own
 
     def candidates(self, now):
-        # Platform-wide: the dispatcher serves every network.
-        return Round.unscoped.select_related("cohort").filter(opens_at__lte=now, closes_at__gt=now)
+        return Round.objects.select_related("cohort").filter(opens_at__lte=now, closes_at__gt=now)
 
     def is_due(self, target, now):
         return round_is_open(target, now)
@@ -233,8 +229,7 @@ class RoundCloses(RoundPlan):
 
     def candidates(self, now):
         days = conf.get("REMINDER_ROUND_CLOSES_DAYS")
-        # Platform-wide: the dispatcher serves every network.
-        return Round.unscoped.select_related("cohort").filter(
+        return Round.objects.select_related("cohort").filter(
             opens_at__lte=now, closes_at__gt=now, closes_at__lte=now + timedelta(days=days))
 
     def is_due(self, target, now):
@@ -253,11 +248,11 @@ class InvitationPending(Plan):
         return timedelta(days=conf.get("REMINDER_INVITATION_AFTER_DAYS"))
 
     def candidates(self, now):
-        # Platform-wide: the dispatcher serves every network. An invitation reminded once is
+        # An invitation reminded once is
         # left out here, so later runs do not look at it again until it expires.
-        already_reminded = ReminderDelivery.unscoped.filter(
+        already_reminded = ReminderDelivery.objects.filter(
             kind=self.kind, target_type=self.target_type, target_id=OuterRef("pk"))
-        return Invitation.unscoped.select_related("network").filter(
+        return Invitation.objects.select_related("network").filter(
             accepted_at__isnull=True, sent_at__lte=now - self.after(), expires_at__gt=now,
         ).exclude(Exists(already_reminded))
 

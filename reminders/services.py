@@ -42,6 +42,7 @@ from reminders.models import (
 from reminders.planning import DISPATCHED, PLANS, local_date
 from tenancy.emails import absolute_url
 from tenancy.models import Invitation
+from tenancy.scoping import in_network_of_row, platform_wide
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +60,7 @@ class SendDeferred(Exception):
 
 # Planning ---------------------------------------------------------------------------------
 
+@platform_wide()
 def plan_due_reminders(now=None):
     """Insert a planned delivery for every due reminder not yet recorded; returns how many."""
     now = now or clock.now()
@@ -94,6 +96,7 @@ def record_due(plan, target, recipients, now, *, enqueued_at=None):
     return len(rows)
 
 
+@platform_wide()
 def queue_planned(now=None):
     """Queue a send task for planned deliveries never queued, or queued long ago (the broker
     may have lost the message, or been down when it was published)."""
@@ -102,22 +105,21 @@ def queue_planned(now=None):
     now = now or clock.now()
     stale = now - timedelta(seconds=conf.get("REMINDER_REQUEUE_AFTER_SECONDS"))
     with transaction.atomic():
-        # Platform-wide: the dispatcher serves every network.
-        ids = list(ReminderDelivery.unscoped.select_for_update(skip_locked=True)
+        ids = list(ReminderDelivery.objects.select_for_update(skip_locked=True)
                    .filter(status=DeliveryStatus.PLANNED)
                    .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lte=stale))
                    .order_by("pk").values_list("pk", flat=True)[:conf.get("REMINDER_QUEUE_BATCH")])
-        ReminderDelivery.unscoped.filter(pk__in=ids).update(enqueued_at=now)
+        ReminderDelivery.objects.filter(pk__in=ids).update(enqueued_at=now)
         enqueue_each_on_commit(send_reminder, [(pk,) for pk in ids])
     return len(ids)
 
 
+@platform_wide()
 def expire_stuck_sends(now=None):
     """Sends that outlived their lease: the worker died or hung mid-send. Not resent."""
     now = now or clock.now()
     lease = timedelta(seconds=conf.get("REMINDER_SEND_LEASE_SECONDS"))
-    # Platform-wide: the dispatcher serves every network.
-    return ReminderDelivery.unscoped.filter(
+    return ReminderDelivery.objects.filter(
         status=DeliveryStatus.SENDING, claimed_at__lt=now - lease,
     ).update(status=DeliveryStatus.UNKNOWN, updated_at=now, error=(
         "The worker stopped while sending; not resent, so it may or may not have arrived."))
@@ -141,15 +143,16 @@ def retry_countdown(attempts):
 
 def _finish(delivery, status, *, error="", sent_at=None):
     """Move a row out of "sending"; a row the lease already marked unknown stays so."""
-    return ReminderDelivery.unscoped.filter(pk=delivery.pk, status=DeliveryStatus.SENDING).update(
+    return ReminderDelivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.SENDING).update(
         status=status, error=error[:2000], sent_at=sent_at, updated_at=clock.now())
 
 
+@in_network_of_row(ReminderDelivery, missing=NOT_CLAIMABLE)
 def send_delivery(delivery_id):
     """Send one planned delivery at most once; see the module docstring."""
     now = clock.now()
     with transaction.atomic():
-        delivery = (ReminderDelivery.unscoped.select_for_update(skip_locked=True, of=("self",))
+        delivery = (ReminderDelivery.objects.select_for_update(skip_locked=True, of=("self",))
                     .select_related("network", "person")
                     .filter(pk=delivery_id, status=DeliveryStatus.PLANNED).first())
         if delivery is None:
@@ -217,7 +220,7 @@ def _release(delivery, error):
         _finish(delivery, DeliveryStatus.FAILED, error=repr(error))
         return FAILED
     countdown = retry_countdown(delivery.attempts)
-    ReminderDelivery.unscoped.filter(pk=delivery.pk, status=DeliveryStatus.SENDING).update(
+    ReminderDelivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.SENDING).update(
         status=DeliveryStatus.PLANNED, error=repr(error)[:2000], updated_at=clock.now(),
         # The retry is already on its way; the dispatcher leaves the row alone until then.
         enqueued_at=clock.now() + timedelta(seconds=countdown))
@@ -243,6 +246,7 @@ def rotate_invitation_token(invitation):
 
 # Invitations whose email never went out ---------------------------------------------------
 
+@platform_wide()
 def resend_unsent_invitations(now=None):
     """Invitations still unsent a few minutes after they were made (the broker was down, or
     the mail server) are sent again with a new link, with backoff and a bound."""
@@ -250,18 +254,17 @@ def resend_unsent_invitations(now=None):
 
     now = now or clock.now()
     waited = timedelta(minutes=conf.get("REMINDER_UNSENT_INVITATION_MINUTES"))
-    # Platform-wide: the dispatcher serves every network.
-    stale = list(Invitation.unscoped.filter(
+    stale = list(Invitation.objects.filter(
         sent_at__isnull=True, accepted_at__isnull=True, expires_at__gt=now,
         created_at__lte=now - waited).values_list("pk", flat=True)[:500])
     resent = 0
     for invitation_id in stale:
         with transaction.atomic():
-            invitation = Invitation.unscoped.select_for_update(skip_locked=True).filter(
+            invitation = Invitation.objects.select_for_update(skip_locked=True).filter(
                 pk=invitation_id, sent_at__isnull=True, accepted_at__isnull=True).first()
             if invitation is None:
                 continue
-            record, _created = InvitationResend.unscoped.select_for_update().get_or_create(
+            record, _created = InvitationResend.objects.select_for_update().get_or_create(
                 invitation=invitation, defaults={"network_id": invitation.network_id})
             wait = waited * 2 ** record.count
             if record.count >= conf.get("REMINDER_INVITATION_RESENDS") or (

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext_lazy as _
 
-from tenancy.scoping import TenantQuerySet
+from tenancy.scoping import TenantManager, TenantQuerySet
 
 
 class Theme(models.TextChoices):
@@ -40,15 +40,26 @@ def resource_upload_path(resource, filename):
 
 
 class ResourceQuerySet(TenantQuerySet):
+    """A network sees the shared library and its own resources (`shared_or_of_network`, and
+    every query inside the network's scope); `of_network` is only its own."""
+
+    def _confine(self, network):
+        return self.filter(Q(network__isnull=True) | Q(network=network))
+
+    def shared_or_of_network(self, network):
+        return super().for_network(network)
+
+    def of_network(self, network):
+        return self.shared_or_of_network(network).filter(network=network)
+
     def for_network(self, network):
-        """The shared library and the network's own resources."""
-        clone = self.filter(Q(network__isnull=True) | Q(network=network))
-        clone._network_scoped = True
-        return clone
+        raise TypeError("Say which resources: shared_or_of_network(network) or "
+                        "of_network(network)")
 
     def shared(self):
+        """The shared library belongs to no network, so it needs no scope."""
         clone = self.filter(network__isnull=True)
-        clone._network_scoped = True
+        clone._scoped = True
         return clone
 
 
@@ -70,8 +81,10 @@ class Resource(models.Model):
     body = models.JSONField(_("text"), default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = models.Manager.from_queryset(ResourceQuerySet)()
-    unscoped = models.Manager()  # noqa: DJ012 (a manager, not a field)
+    objects = TenantManager.from_queryset(ResourceQuerySet)()
+    unscoped = models.Manager()  # noqa: DJ012 (the base manager, see tenancy/scoping.py)
+    tenant_scoping_exempt = "a shared resource has no network; ResourceQuerySet scopes the " \
+        "rest (shared_or_of_network)"
 
     class Meta:
         verbose_name = _("resource")

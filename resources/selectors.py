@@ -9,7 +9,7 @@ from resources.models import Resource
 
 def library(network, *, kind="", theme="", language="", sector="", text="", source=""):
     """The network's library, filtered; the network's own resources first, then by title."""
-    resources = Resource.objects.for_network(network)
+    resources = Resource.objects.shared_or_of_network(network)
     if kind:
         resources = resources.filter(kind=kind)
     if theme:
@@ -36,6 +36,6 @@ def library(network, *, kind="", theme="", language="", sector="", text="", sour
 def library_sectors(network):
     """Every sector used in the network's library, for the filter."""
     used = set()
-    for sectors in Resource.objects.for_network(network).values_list("sectors", flat=True):
+    for sectors in Resource.objects.shared_or_of_network(network).values_list("sectors", flat=True):
         used.update(sectors or [])
     return sorted(used)

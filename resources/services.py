@@ -12,7 +12,7 @@ FIELDS = ("kind", "language", "duration_minutes", "url", "modules", "sectors", "
 
 def _unique_slug(network, title):
     base = slugify(translated(title))[:40] or "resource"
-    taken = set(Resource.objects.for_network(network).filter(network=network)
+    taken = set(Resource.objects.of_network(network)
                 .filter(slug__startswith=base).values_list("slug", flat=True))
     slug, number = base, 2
     while slug in taken:

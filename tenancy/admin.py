@@ -1,4 +1,7 @@
-"""Django admin, for platform staff only (staff also need MFA, see RequireMFAMiddleware)."""
+"""Django admin, for platform staff only (staff also need MFA, see RequireMFAMiddleware).
+
+Every admin page is platform-wide (tenancy.middleware.PLATFORM_WIDE_NAMESPACES): staff see
+every network's rows, including the choices of foreign keys to other tenant models."""
 
 from allauth.account.decorators import secure_admin_login
 from django import forms
@@ -13,44 +16,11 @@ admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = admin.site.site_title = "Bro platform admin"
 
 
-def _unscoped(model):
-    return getattr(model, "unscoped", model._default_manager)
-
-
-class PlatformWideAdmin(admin.ModelAdmin):
-    """Platform staff see every network: the admin reads tenant rows deliberately unscoped,
-    including the choices of foreign keys to other tenant models."""
-
-    def get_queryset(self, request):
-        return self.model.unscoped.all()
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        kwargs.setdefault("queryset", _unscoped(db_field.related_model).all())
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        kwargs.setdefault("queryset", _unscoped(db_field.related_model).all())
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
-
-
 class NetworkAdminForm(forms.ModelForm):
     class Meta:
         model = Network
         fields = ["name", "slug", "country", "default_language", "logo", "anonymity_threshold",
                   "entra_provider_id"]
-
-    def clean_anonymity_threshold(self):
-        from assessments.services import (
-            ANONYMITY_THRESHOLD_LOCKED,
-            anonymity_threshold_is_locked,
-        )
-
-        k = self.cleaned_data["anonymity_threshold"]
-        network = self.instance  # still as stored: the form copies its data in after cleaning
-        if network.pk and k != network.anonymity_threshold and \
-                anonymity_threshold_is_locked(network):
-            raise forms.ValidationError(ANONYMITY_THRESHOLD_LOCKED)
-        return k
 
 
 @admin.register(Network)
@@ -61,27 +31,27 @@ class NetworkAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(PlatformWideAdmin):
+class OrganisationAdmin(admin.ModelAdmin):
     list_display = ["name", "network"]
     list_filter = ["network"]
     search_fields = ["name"]
 
 
 @admin.register(LeaderGroup)
-class LeaderGroupAdmin(PlatformWideAdmin):
+class LeaderGroupAdmin(admin.ModelAdmin):
     list_display = ["name", "organisation", "network"]
     list_filter = ["network"]
 
 
 @admin.register(Role)
-class RoleAdmin(PlatformWideAdmin):
+class RoleAdmin(admin.ModelAdmin):
     list_display = ["person", "kind", "network", "organisation", "leader_group"]
     list_filter = ["network", "kind"]
     raw_id_fields = ["person"]
 
 
 @admin.register(Invitation)
-class InvitationAdmin(PlatformWideAdmin):
+class InvitationAdmin(admin.ModelAdmin):
     list_display = ["email", "kind", "network", "created_at", "sent_at", "accepted_at"]
     list_filter = ["network", "kind"]
     exclude = ["token_hash"]

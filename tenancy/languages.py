@@ -4,6 +4,8 @@ the network's default, then the browser's wish."""
 from django.conf import settings
 from django.utils import translation
 
+from tenancy.scoping import platform_wide
+
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 
 
@@ -43,6 +45,7 @@ def person_home_language(person):
         from tenancy.models import Role
 
         # Sign-in emails belong to no network; any network the person is in will do.
-        role = Role.unscoped.filter(person=person).select_related("network").first()
+        with platform_wide():
+            role = Role.objects.filter(person=person).select_related("network").first()
         network = role.network if role else None
     return person_language(person, network)

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -8,12 +8,18 @@ from django.utils.cache import patch_vary_headers
 from tenancy.languages import choose_language, supported
 from tenancy.models import Network
 from tenancy.roles import NetworkRoles
+from tenancy.scoping import Scope, entered
 from tenancy.services import person_needs_mfa
+
+# The Django admin is for platform staff, who see every network (it refuses everyone else
+# before it reads anything).
+PLATFORM_WIDE_NAMESPACES = {"admin"}
 
 
 class NetworkMiddleware:
-    """Resolves /n/<network_slug>/… into request.network and request.roles
-    (a tenancy.roles.NetworkRoles).
+    """Resolves /n/<network_slug>/… into request.network and request.roles, and runs the
+    whole request (view, template rendering, a streamed body) in that network's scope
+    (tenancy/scoping.py). Outside a network, tenant queries need platform_wide().
 
     The slug is taken out of the view's arguments, so views receive only their own ids.
     A network the person holds no role in answers 404, exactly like one that does not exist.
@@ -25,9 +31,17 @@ class NetworkMiddleware:
     def __call__(self, request):
         request.network = None
         request.roles = NetworkRoles(request.user, None)
-        return self.get_response(request)
+        request.tenant_scope = Scope()
+        with entered(request.tenant_scope):
+            response = self.get_response(request)
+        if response.streaming and not isinstance(response, FileResponse):
+            response.streaming_content = _streamed_in(
+                request.tenant_scope, response.streaming_content)
+        return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
+        if PLATFORM_WIDE_NAMESPACES.intersection(request.resolver_match.namespaces):
+            request.tenant_scope.platform_wide = True
         slug = view_kwargs.pop("network_slug", None)
         if slug is None:
             return None
@@ -39,12 +53,23 @@ class NetworkMiddleware:
         roles = NetworkRoles.of(request.user, network)
         if not roles and not request.user.is_staff:
             raise Http404
-        request.network = network
+        request.network = request.tenant_scope.network = network
         request.roles = roles
         if request.user.last_network_id != network.pk:
             request.user.last_network = network
             request.user.save(update_fields=["last_network"])
         return None
+
+
+def _streamed_in(scope, chunks):
+    """A streamed body is made after the middleware returned: each chunk in the scope again."""
+    chunks = iter(chunks)
+    while True:
+        with entered(scope):
+            chunk = next(chunks, None)
+        if chunk is None:
+            return
+        yield chunk
 
 
 class LanguageMiddleware:

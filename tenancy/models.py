@@ -52,11 +52,10 @@ class Organisation(TenantModel):
     name = models.CharField(_("name"), max_length=160)
     org_number = models.CharField(_("organisation number"), max_length=20, blank=True)
 
-    class Meta:
+    class Meta(TenantModel.Meta):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["name"]
-        base_manager_name = "unscoped"
         constraints = [models.UniqueConstraint(
             "network", Lower("name"), name="unique_organisation_name_per_network")]
 
@@ -76,11 +75,10 @@ class LeaderGroup(TenantModel):
         _("language"), max_length=5, choices=settings.LANGUAGES, blank=True,
         help_text=_("The group's working language, used for its reports."))
 
-    class Meta:
+    class Meta(TenantModel.Meta):
         verbose_name = _("leader group")
         verbose_name_plural = _("leader groups")
         ordering = ["name"]
-        base_manager_name = "unscoped"
 
     def __str__(self):
         return self.name
@@ -120,6 +118,8 @@ class Person(AbstractBaseUser, PermissionsMixin):
         Network, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
     objects = PersonManager()
+    tenant_scoping_exempt = "a person may hold roles in several networks; last_network only " \
+        "remembers where they were"
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -164,10 +164,9 @@ class Role(TenantModel):
         LeaderGroup, on_delete=models.CASCADE, null=True, blank=True, related_name="roles")
     created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
+    class Meta(TenantModel.Meta):
         verbose_name = _("role")
         verbose_name_plural = _("roles")
-        base_manager_name = "unscoped"
         constraints = [
             models.UniqueConstraint(
                 fields=["person", "network", "kind"], name="unique_network_wide_role",
@@ -214,10 +213,9 @@ class Invitation(TenantModel):
     accepted_by = models.ForeignKey(
         Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
-    class Meta:
+    class Meta(TenantModel.Meta):
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
-        base_manager_name = "unscoped"
 
     def __str__(self):
         return f"{self.email} ({self.get_kind_display()})"

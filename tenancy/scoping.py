@@ -1,14 +1,29 @@
-"""Querysets that must be given a network before they touch the database.
+"""Tenant rows are read inside a scope: one network's, or a deliberately platform-wide one.
 
-`Model.objects.for_network(network)` is the way in. A query that never named a network
-raises `UnscopedQueryError` when TENANT_STRICT_SCOPING is on (development and tests), so a
-forgotten scope fails loudly instead of quietly showing every network's rows. Querysets
-reached through an already loaded object (`organisation.leader_groups.all()`) inherit that
-object's scope. `Model.unscoped` is the deliberate escape hatch for platform-wide code
-(admin, commands, anonymised benchmarks); grep for it in review.
+Every environment, production included, refuses a tenant query made outside any scope: it
+raises `UnscopedQueryError` instead of quietly returning every network's rows.
+
+- `Model.objects.for_network(network)` names the network explicitly; it is the way in wherever
+  the network is known (services, selectors, policies).
+- `network_scope(network)` is the ambient scope: `NetworkMiddleware` opens one around the
+  whole request (view and template rendering), and a Celery task that acts inside one network
+  opens that network's. Inside it a tenant query without `for_network` is confined to the
+  scope's network, and `for_network` with another network raises.
+- `platform_wide()` is the one way to read across networks, and says so where it is used: the
+  Django admin, commands, benchmarks, Celery beat tasks, the national benchmark and the pages
+  that list a person's networks. Grep for it in review.
+
+Querysets reached through an already loaded object (`organisation.leader_groups.all()`, M2M
+`add()` and `set()`) inherit that object's scope; following a foreign key uses the unchecked
+base manager (`unscoped`, which is for that and not for queries of your own).
+Models that point at Network without belonging to one opt out of the system check
+(tenancy/checks.py) with `tenant_scoping_exempt = "<why>"`.
 """
 
-from django.conf import settings
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import wraps
+
 from django.db import models
 
 
@@ -16,31 +31,116 @@ class UnscopedQueryError(RuntimeError):
     pass
 
 
+class Scope:
+    """What tenant queries may see: one network's rows, or every network's (platform-wide).
+    A scope without either (a request outside any network, before it resolved one) lets no
+    tenant query through."""
+
+    def __init__(self, network=None, platform_wide=False):
+        self.network = network
+        self.platform_wide = platform_wide
+
+
+_current = ContextVar("tenant_scope", default=None)
+
+
+@contextmanager
+def entered(scope):
+    """Make `scope` the current one until the block ends (nested scopes win)."""
+    token = _current.set(scope)
+    try:
+        yield scope
+    finally:
+        _current.reset(token)
+
+
+def network_scope(network):
+    """Tenant queries in the block see only `network`'s rows."""
+    return entered(Scope(network=network))
+
+
+def platform_wide():
+    """Tenant queries in the block may read every network's rows, on purpose. Also a decorator
+    (`@platform_wide()`), for commands and tasks that work across networks."""
+    return entered(Scope(platform_wide=True))
+
+
+def current_scope():
+    return _current.get()
+
+
+def network_of_row(model, pk):
+    """The network of one tenant row, read platform-wide; None when the row is gone."""
+    network_model = model._meta.get_field("network").related_model
+    with platform_wide():
+        return network_model.objects.filter(
+            pk__in=model.objects.filter(pk=pk).values("network")).first()
+
+
+def in_network_of_row(model, missing=None):
+    """For work given only a row's id (a Celery task's): the decorated function, called with
+    the id first, runs in the scope of that row's network; for a row that is gone it returns
+    `missing` without running."""
+
+    def decorate(function):
+        @wraps(function)
+        def in_scope(pk, *args, **kwargs):
+            network = network_of_row(model, pk)
+            if network is None:
+                return missing
+            with network_scope(network):
+                return function(pk, *args, **kwargs)
+        return in_scope
+    return decorate
+
+
+def _pk(network):
+    return getattr(network, "pk", network)
+
+
 class TenantQuerySet(models.QuerySet):
     network_field = "network"
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._network_scoped = False
+        self._network = None  # the network the rows are confined to
+        self._scoped = False  # confined to a network, or (see ResourceQuerySet) needing none
 
     def _clone(self):
         clone = super()._clone()
-        clone._network_scoped = self._network_scoped
+        clone._network, clone._scoped = self._network, self._scoped
+        return clone
+
+    def _confine(self, network):
+        """The rows `for_network` (and the ambient scope) allow for `network`."""
+        return self.filter(**{self.network_field: network})
+
+    def _confined(self, network):
+        clone = self._confine(network)
+        clone._network, clone._scoped = network, True
         return clone
 
     def for_network(self, network):
-        clone = self.filter(**{self.network_field: network})
-        clone._network_scoped = True
-        return clone
+        """`network` is a Network or its id."""
+        if self._network is not None:
+            inside, asked = _pk(self._network), _pk(network)
+            if inside != asked:
+                raise UnscopedQueryError(
+                    f"{self.model.__name__} queried for network {asked} inside the scope of "
+                    f"network {inside}")
+            return self._chain()
+        return self._confined(network)
 
     def _check_scope(self):
-        if self._network_scoped or self._hints.get("instance") is not None:
+        if self._scoped or self._hints.get("instance") is not None:
             return
-        if getattr(settings, "TENANT_STRICT_SCOPING", False):
-            raise UnscopedQueryError(
-                f"{self.model.__name__} queried without a network: "
-                f"use {self.model.__name__}.objects.for_network(network)"
-            )
+        scope = current_scope()
+        if scope is not None and scope.platform_wide:
+            return
+        raise UnscopedQueryError(
+            f"{self.model.__name__} queried without a network: use "
+            f"{self.model.__name__}.objects.for_network(network), or platform_wide() for code "
+            f"that works across networks")
 
     def _fetch_all(self):
         if self._result_cache is None:
@@ -73,16 +173,23 @@ class TenantQuerySet(models.QuerySet):
 
 
 class TenantManager(models.Manager.from_queryset(TenantQuerySet)):
-    pass
+    def get_queryset(self):
+        """Inside a network's scope every query starts confined to that network."""
+        queryset = super().get_queryset()
+        scope = current_scope()
+        if scope is not None and scope.network is not None and not scope.platform_wide:
+            queryset = queryset._confined(scope.network)
+        return queryset
 
 
 class TenantModel(models.Model):
-    """A row that belongs to exactly one network."""
+    """A row that belongs to exactly one network. A subclass with its own Meta writes
+    `class Meta(TenantModel.Meta):` to keep the unchecked base manager."""
 
     network = models.ForeignKey("tenancy.Network", on_delete=models.CASCADE, related_name="+")
 
     objects = TenantManager()
-    unscoped = models.Manager()  # noqa: DJ012 (a manager, not a field)
+    unscoped = models.Manager()  # noqa: DJ012 (the base manager, see the module docstring)
 
     class Meta:
         abstract = True

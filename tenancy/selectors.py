@@ -1,14 +1,16 @@
 """Reads on networks, people and roles."""
 
 from tenancy.models import ROLE_PRIORITY, Invitation, Network, Role, RoleKind
+from tenancy.scoping import platform_wide
 
 
 def networks_of(person):
     """Networks the person holds a role in (all networks for platform staff)."""
     if person.is_staff:
         return Network.objects.all()
-    return Network.objects.filter(
-        pk__in=Role.unscoped.filter(person=person).values("network")).distinct()
+    with platform_wide():  # every network the person is in, whichever page asks
+        roles = Role.objects.filter(person=person)
+    return Network.objects.filter(pk__in=roles.values("network")).distinct()
 
 
 def landing_role(roles):

@@ -11,13 +11,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from tenancy.models import Invitation, LeaderGroup, Organisation, Person, Role, RoleKind
+from tenancy.scoping import platform_wide
 
 
 def person_must_use_mfa(person):
     """Platform staff and network admins must have an authenticator app (TOTP)."""
-    # A person's roles across every network decide: the rule is not about one network.
-    return person.is_staff or Role.unscoped.filter(
-        person=person, kind=RoleKind.NETWORK_ADMIN).exists()
+    if person.is_staff:
+        return True
+    with platform_wide():  # a person's roles in every network decide, not in one
+        return Role.objects.filter(person=person, kind=RoleKind.NETWORK_ADMIN).exists()
 
 
 def person_needs_mfa(person):
@@ -101,8 +103,9 @@ def create_invitation(network, *, email, kind, invited_by, language, name="", ti
 
 def find_invitation(token):
     """The invitation behind a link, usable or not; None for an unknown token."""
-    return (Invitation.unscoped.select_related("network", "organisation", "leader_group")
-            .filter(token_hash=hash_token(token)).first())
+    with platform_wide():  # the link names no network; the invitation does
+        return (Invitation.objects.select_related("network", "organisation", "leader_group")
+                .filter(token_hash=hash_token(token)).first())
 
 
 class InvitationUnusable(Exception):
@@ -115,8 +118,9 @@ def accept_invitation(token):
 
     An existing account with the same email is reused, never duplicated. The email address
     counts as verified: the link reached that inbox."""
-    invitation = Invitation.unscoped.select_for_update().filter(
-        token_hash=hash_token(token)).first()
+    with platform_wide():  # the link names no network; the invitation does
+        invitation = Invitation.objects.select_for_update().filter(
+            token_hash=hash_token(token)).first()
     if invitation is None or not invitation.is_usable:
         raise InvitationUnusable
     person = find_or_create_person(

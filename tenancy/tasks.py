@@ -4,12 +4,18 @@ from django.utils import timezone
 
 from tenancy.emails import absolute_url, send_email
 from tenancy.models import Invitation
+from tenancy.scoping import in_network_of_row
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def send_invitation_email(invitation_id, token):
     """Email one invitation link; sending it again after a retry is harmless (same link)."""
-    invitation = Invitation.unscoped.select_related("network", "invited_by").get(pk=invitation_id)
+    _send_invitation_email(invitation_id, token)
+
+
+@in_network_of_row(Invitation)
+def _send_invitation_email(invitation_id, token):
+    invitation = Invitation.objects.select_related("network", "invited_by").get(pk=invitation_id)
     if invitation.accepted_at:
         return
     send_email(
@@ -18,4 +24,4 @@ def send_invitation_email(invitation_id, token):
         context={"invitation": invitation,
                  "accept_url": absolute_url(reverse("accept_invitation", args=[token]))},
     )
-    Invitation.unscoped.filter(pk=invitation_id).update(sent_at=timezone.now())
+    Invitation.objects.filter(pk=invitation_id).update(sent_at=timezone.now())

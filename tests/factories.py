@@ -231,8 +231,7 @@ def make_network_resource(world, slug="regional-case", **fields):
 
     from resources.models import Resource
 
-    resource = (Resource.objects.for_network(world.network)
-                .filter(network=world.network, slug=slug).first())
+    resource = Resource.objects.of_network(world.network).filter(slug=slug).first()
     if resource is None:
         values = {"kind": "case", "language": "nb", "modules": ["organisation"],
                   "sectors": ["health"], "title": {"nb": f"Regional case {slug}",

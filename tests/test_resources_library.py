@@ -69,7 +69,7 @@ def test_everyone_in_the_network_filters_the_library(client, library, query, exp
 
 def test_another_networks_own_resources_are_never_listed_or_reachable(client, library,
                                                                       other_world):
-    theirs = Resource.objects.for_network(other_world.network).get(slug="their-secret-case")
+    theirs = Resource.objects.of_network(other_world.network).get(slug="their-secret-case")
     for role in ("leader", "coordinator", "facilitator", "admin"):
         client.force_login(library.person(role))
         response = client.get(url(library, "library"), {"q": "secret"})
@@ -132,7 +132,7 @@ def test_a_network_admin_adds_a_resource_with_a_link_in_one_language(client, wor
         "language": "nb", "duration_minutes": "15", "modules": ["strategy"],
         "url": "https://example.org/case"}, follow=True)
     assert response.status_code == 200
-    resource = Resource.objects.for_network(world.network).get(network=world.network)
+    resource = Resource.objects.of_network(world.network).get()
     assert resource.title == {"nb": "Regionens egen case"}
     assert resource.modules == ["strategy"]
     assert "Regionens egen case" in response.content.decode()
@@ -148,7 +148,7 @@ def test_a_resource_needs_a_title_and_something_to_open(client, world):
     page = response.content.decode()
     assert "Give the resource a title in at least one language." in page
     assert "Give a link, upload a file or write a text" in page
-    assert not Resource.objects.for_network(world.network).filter(network=world.network).exists()
+    assert not Resource.objects.of_network(world.network).exists()
 
 
 def test_only_network_admins_manage_and_only_their_own_resources(client, world, other_world):

@@ -42,7 +42,7 @@ def upload(client, world, name, content):
 
 
 def own_resources(world):
-    return Resource.objects.for_network(world.network).filter(network=world.network)
+    return Resource.objects.of_network(world.network)
 
 
 @pytest.mark.parametrize(("name", "content"), [

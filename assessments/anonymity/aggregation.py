@@ -43,6 +43,7 @@ from django.utils import timezone
 from assessments.anonymity.presenter import hidden_value
 from assessments.models import AnswerKind, Dimension, Round
 from assessments.scoring import distribution_offset
+from tenancy.scoping import platform_wide
 
 # The benchmark's own k: the number of scores and of networks it needs before it shows.
 BENCHMARK_K = 20
@@ -364,9 +365,9 @@ def national_benchmark(instrument, *, dimensions=None, now=None):
     now = now or timezone.now()
     if dimensions is None:
         dimensions = instrument_dimensions(instrument)
-    # Round.unscoped: deliberately across networks; only ids and closing times are read.
-    closed = Round.unscoped.filter(instrument=instrument, closes_at__lte=now).values_list(
-        "pk", "network_id", "closes_at", "network__anonymity_threshold")
+    with platform_wide():  # deliberately across networks; only ids and closing times are read
+        closed = list(Round.objects.filter(instrument=instrument, closes_at__lte=now).values_list(
+            "pk", "network_id", "closes_at", "network__anonymity_threshold"))
     keys = {f"assessments:released:{pk}:{closes_at.timestamp()}:{k}": (pk, network_id)
             for pk, network_id, closes_at, k in closed}
     found = cache.get_many(list(keys))

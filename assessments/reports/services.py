@@ -16,6 +16,7 @@ from django.utils import timezone
 from assessments.models import Report, ReportKind, ReportStatus, report_file_name
 from assessments.reports import document as reports
 from config.tasks import enqueue_on_commit
+from tenancy.scoping import in_network_of_row
 
 DEFAULTS = {
     # Attempts after the first when making a report raises (storage or database away).
@@ -84,8 +85,7 @@ def retry_report(report):
 def _claim(report_id):
     """The report, now marked as being made; None when it is gone, ready or failed."""
     with transaction.atomic():
-        # Report.unscoped: a task knows only the id; the row itself names its network.
-        report = (Report.unscoped.select_for_update(of=("self",))
+        report = (Report.objects.select_for_update(of=("self",))
                   .select_related("network", "cohort", "leader_group")
                   .filter(pk=report_id).first())
         if report is None or not report.in_progress:
@@ -97,6 +97,7 @@ def _claim(report_id):
     return report
 
 
+@in_network_of_row(Report, missing="skipped")
 def generate(report_id):
     """Make the report's PDF and store it under its one name. Returns the status."""
     report = _claim(report_id)
@@ -117,16 +118,17 @@ def _describe(error):
     return " ".join(f"{type(error).__name__}: {error}".split())[:2000]
 
 
+@in_network_of_row(Report)
 def record_retry(report_id, error):
     """An attempt failed and another will follow: queued again, with the reason kept."""
-    # Report.unscoped here and below: the task knows only the id (see _claim).
-    Report.unscoped.filter(pk=report_id, status=ReportStatus.WORKING).update(
+    Report.objects.filter(pk=report_id, status=ReportStatus.WORKING).update(
         status=ReportStatus.QUEUED, error=_describe(error))
 
 
+@in_network_of_row(Report)
 def record_failure(report_id, error):
     """The last attempt failed: the person sees it failed and may try again."""
-    Report.unscoped.filter(pk=report_id).exclude(status=ReportStatus.READY).update(
+    Report.objects.filter(pk=report_id).exclude(status=ReportStatus.READY).update(
         status=ReportStatus.FAILED, error=_describe(error), finished_at=timezone.now())
 
 

@@ -17,11 +17,8 @@ from assessments.anonymity.aggregation import (
 from assessments.anonymity.presenter import group_labels
 from assessments.models import DimensionScore, Response, Round
 from assessments.scoring import gap, level_of, overall_score
-from cohorts.models import Cohort
+from cohorts.models import CohortGroup
 from tenancy.models import LeaderGroup, Organisation
-
-CohortGroup = Cohort.leader_groups.through
-CohortOrganisation = Cohort.organisations.through
 
 
 def submitted_count(round):
@@ -136,8 +133,8 @@ def _own_group_id(roles, round, response):
     """The group the leader answered for; before they answer, their group in the cohort."""
     if response is not None:
         return response.leader_group_id
-    return (CohortGroup.objects.filter(cohort_id=round.cohort_id,
-                                       leadergroup_id__in=roles.led_group_ids)
+    return (CohortGroup.objects.for_network(round.network_id)
+            .filter(cohort_id=round.cohort_id, leadergroup_id__in=roles.led_group_ids)
             .order_by("leadergroup__name").values_list("leadergroup_id", flat=True).first())
 
 

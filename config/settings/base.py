@@ -184,9 +184,6 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
-# Tenant queries without an explicit network raise instead of returning every network's rows.
-TENANT_STRICT_SCOPING = env_bool("TENANT_STRICT_SCOPING", False)
-
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

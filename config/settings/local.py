@@ -7,7 +7,6 @@ os.environ.setdefault("DEBUG", "true")
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 os.environ.setdefault("DATABASE_URL", "sqlite:///" + os.path.join(
     os.path.dirname(__file__), "..", "..", "db.sqlite3"))
-os.environ.setdefault("TENANT_STRICT_SCOPING", "true")
 
 from .base import *  # noqa: E402,F403
 

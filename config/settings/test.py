@@ -7,7 +7,6 @@ from django.core.cache.backends.redis import RedisCache
 os.environ.setdefault("SECRET_KEY", "test-only-not-secret")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bro")
-os.environ.setdefault("TENANT_STRICT_SCOPING", "true")
 os.environ.setdefault("EMAIL_URL", "locmem://")
 
 from config.env import env_bool  # noqa: E402

@@ -18,6 +18,7 @@ question the mean of the items answered with a scale value, "don't know" left ou
 import math
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextvars import copy_context
 from datetime import timedelta
 
 from django.core.management.base import BaseCommand, CommandError
@@ -26,9 +27,10 @@ from django.utils import timezone
 
 from assessments.instruments_io import load_shipped_instruments
 from assessments.models import DimensionScore, Instrument, Response, Round
-from cohorts.models import Cohort
+from cohorts.models import Cohort, CohortFacilitator, CohortGroup, CohortOrganisation
 from programmes.models import Programme
 from tenancy.models import LeaderGroup, Network, Organisation, Person, Role, RoleKind
+from tenancy.scoping import platform_wide
 
 SLUG_PREFIX = "scale-"
 EMAIL_DOMAIN = "scale.bro.example"
@@ -54,6 +56,7 @@ class Command(BaseCommand):
                             help="Remove an existing scale dataset first.")
         parser.add_argument("--seed", type=float, default=0.42)
 
+    @platform_wide()
     def handle(self, *args, leaders, networks, group_size, replace, seed, **options):
         if connection.vendor != "postgresql":
             raise CommandError("seed_scale needs PostgreSQL (set DATABASE_URL).")
@@ -74,7 +77,7 @@ class Command(BaseCommand):
             generate_answers, [(ids, (seed + n / len(batches)) % 1)
                                for n, ids in enumerate(batches)]))
         self._step("analyse", analyse)
-        total = Response.unscoped.filter(network__slug__startswith=SLUG_PREFIX).count()
+        total = Response.objects.filter(network__slug__startswith=SLUG_PREFIX).count()
         self.stdout.write(self.style.SUCCESS(
             f"{leaders} leaders in {networks} networks, {total} responses, "
             f"in {time.monotonic() - started:.0f} s."))
@@ -87,8 +90,10 @@ class Command(BaseCommand):
 
 
 def _in_parallel(function, argument_lists):
+    """Each thread runs in a copy of the caller's context, so in its platform-wide scope."""
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        for future in [pool.submit(function, *arguments) for arguments in argument_lists]:
+        for future in [pool.submit(copy_context().run, function, *arguments)
+                       for arguments in argument_lists]:
             future.result()
 
 
@@ -181,18 +186,20 @@ def create_structure(leaders, networks, group_size, instruments):
     cohorts = Cohort.objects.bulk_create([
         Cohort(network=network, programme=programme, name="Scale cohort",
                starts_on=(now - timedelta(days=150)).date()) for network in created])
-    Cohort.leader_groups.through.objects.bulk_create([
-        Cohort.leader_groups.through(cohort_id=cohort.pk, leadergroup_id=group.pk)
+    CohortGroup.objects.bulk_create([
+        CohortGroup(network_id=cohort.network_id, cohort_id=cohort.pk, leadergroup_id=group.pk)
         for cohort in cohorts for group in groups_by_network[cohort.network_id]],
         batch_size=5000)
-    Cohort.organisations.through.objects.bulk_create([
-        Cohort.organisations.through(cohort_id=cohort.pk, organisation_id=organisation.pk)
+    CohortOrganisation.objects.bulk_create([
+        CohortOrganisation(network_id=cohort.network_id, cohort_id=cohort.pk,
+                           organisation_id=organisation.pk)
         for cohort in cohorts for organisation in by_network[cohort.network_id]],
         batch_size=5000)
     facilitators = {role.network_id: role.person_id for role in roles
                     if role.kind == RoleKind.FACILITATOR}
-    Cohort.facilitators.through.objects.bulk_create([
-        Cohort.facilitators.through(cohort_id=cohort.pk, person_id=facilitators[cohort.network_id])
+    CohortFacilitator.objects.bulk_create([
+        CohortFacilitator(network_id=cohort.network_id, cohort_id=cohort.pk,
+                          person_id=facilitators[cohort.network_id])
         for cohort in cohorts])
     start, gathering = instruments
     Round.objects.bulk_create([

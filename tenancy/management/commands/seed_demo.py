@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from tenancy.demo import DEMO_PASSWORD
+from tenancy.scoping import platform_wide
 
 
 @dataclass
@@ -22,6 +23,7 @@ class Demo:
 class Command(BaseCommand):
     help = "Load the demo: two networks, their people, programme, cohorts and answers. Idempotent."
 
+    @platform_wide()
     def handle(self, *args, **options):
         demo = Demo()
         with transaction.atomic():
