@@ -42,9 +42,9 @@ from assessments.anonymity.presenter import (
     hidden_reason,
     number,
 )
-from assessments.models import InstrumentKind, ReportKind, Round
+from assessments.models import InstrumentKind, Report, ReportKind, Round
+from assessments.reports.signals import group_report_work
 from assessments.results import charts
-from modules.selectors import group_work
 from tenancy.models import LeaderGroup
 from tenancy.translated import translated
 
@@ -331,8 +331,8 @@ def report_data(report, now=None):
             before = earlier[round_.pk]
             parts.append(_group_round(report, round_, results[round_.pk],
                                       results[before.pk] if before else None, before))
-        work = [entry for entry in group_work(network, group)
-                if entry["cohort_module"].cohort_id == report.cohort_id]
+        work = [entry for _receiver, entries in
+                group_report_work.send(sender=Report, report=report) for entry in entries]
     else:
         title = _("Network report for %(cohort)s") % {"cohort": report.cohort.name}
         groups = _cohort_groups(report, results)
