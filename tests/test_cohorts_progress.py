@@ -38,7 +38,7 @@ def running_module(cohort, module=None):
     """A module of the cohort that is running today (pre-work opened a week ago)."""
     today = timezone.localdate()
     return make_cohort_module(cohort, module, prework_opens_on=today - timedelta(days=7),
-                                 gathering_on=today + timedelta(days=7))
+                              gathering_on=today + timedelta(days=7))
 
 
 def activities(cohort_module, kind):
