@@ -56,7 +56,9 @@ case "${1:-}" in
   test)
     setup
     shift
-    exec .venv/bin/python -m pytest "$@" ;;
+    # Two pytest-xdist workers (the machine has two cores), each module on one worker; a
+    # later -n (e.g. -n 0 to debug with pdb) or BRO_TEST_WORKERS wins.
+    exec .venv/bin/python -m pytest -n "${BRO_TEST_WORKERS:-2}" --dist loadscope "$@" ;;
   *)
     sed -n '2,6p' "$0"; exit 2 ;;
 esac

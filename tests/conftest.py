@@ -1,6 +1,23 @@
+import io
+
 import pytest
 
 from tests.factories import ROLES, make_world
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo, seeded once for a module's tests (seeding is slow): in a transaction that is
+    rolled back after the module's last test. Each test still runs in its own savepoint (the
+    django_db mark), so it sees the demo as seeded. Returns what seed_demo printed."""
+    from django.core.management import call_command
+    from django.db import transaction
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        output = io.StringIO()
+        call_command("seed_demo", stdout=output)
+        yield output.getvalue()
+        transaction.set_rollback(True)
 
 
 @pytest.fixture

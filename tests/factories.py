@@ -243,33 +243,6 @@ def make_network_resource(world, slug="regional-case", **fields):
     return resource
 
 
-def make_cohort_module(cohort, *, prework_opens_on, postwork_due_on, position=1,
-                       prework_activities=2, gathering_at=None, gathering_hours=6, **gathering):
-    """A module of the cohort with its own pre-work activities and, at gathering_at, its
-    gathering."""
-    from datetime import timedelta
-
-    from cohorts.models import CohortModule, Gathering
-    from programmes.models import Activity, Module, Phase
-
-    n = next(_counter)
-    module = Module.objects.create(
-        programme=cohort.programme, slug=f"module-{n}", theme="organisation", position=position,
-        title={"nb": f"Modul {n}", "da": f"Modul {n}", "en": f"Module {n}"})
-    phase = Phase.objects.create(module=module, kind="prework", position=1)
-    for i in range(prework_activities):
-        Activity.objects.create(phase=phase, slug=f"activity-{i}", kind="video", position=i,
-                                title={"en": f"Film {i}"})
-    cohort_module = CohortModule.objects.create(
-        network=cohort.network, cohort=cohort, module=module, position=position,
-        prework_opens_on=prework_opens_on, postwork_due_on=postwork_due_on)
-    if gathering_at is not None:
-        Gathering.objects.create(
-            network=cohort.network, cohort_module=cohort_module, starts_at=gathering_at,
-            ends_at=gathering_at + timedelta(hours=gathering_hours), **gathering)
-    return cohort_module
-
-
 def make_round(cohort, *, opens_at, closes_at, name="Start assessment"):
     from assessments.models import Instrument, Round
 
@@ -280,84 +253,10 @@ def make_round(cohort, *, opens_at, closes_at, name="Start assessment"):
                                 name=name, opens_at=opens_at, closes_at=closes_at)
 
 
-# --- Cohorts, gatherings, enrolment and progress (cohorts) ---------------------------------
+# --- Modules and cohorts: one builder (programmes, cohorts, modules, reminders) -------------
 
 PHASE_KINDS = ["prework", "gathering", "postwork"]
-
-
-def make_module(programme=None, slug="organisation", position=1, activities_per_phase=2):
-    """A programme module with its three phases and a few activities in each (made once)."""
-    from programmes.models import Activity, Module, Phase
-
-    programme = programme or make_programme()
-    module, created = Module.objects.get_or_create(
-        programme=programme, slug=slug,
-        defaults={"theme": slug if slug in ("organisation", "leadership", "strategy",
-                                            "technology") else "organisation",
-                  "position": position, "title": {"nb": f"Modul {slug}", "da": f"Modul {slug}",
-                                                  "en": f"Module {slug}"}})
-    if created:
-        for phase_position, kind in enumerate(PHASE_KINDS, start=1):
-            phase = Phase.objects.create(module=module, kind=kind, position=phase_position)
-            for number in range(1, activities_per_phase + 1):
-                Activity.objects.create(
-                    phase=phase, slug=f"{kind}-{number}", kind="reflection", position=number,
-                    title={"en": f"{kind} {number}", "nb": f"{kind} {number}"})
-    return module
-
-
-def make_scheduled_module(cohort, module=None, *, prework_opens_on=None, gathering_on=None,
-                          postwork_due_on=None, **gathering_fields):
-    """A module of the cohort with its gathering, 09:00-15:30 local time."""
-    from datetime import date, time, timedelta
-
-    from cohorts.models import CohortModule, Gathering
-    from cohorts.schedule import local_datetime
-
-    module = module or make_module(cohort.programme)
-    starts_on = cohort.starts_on if isinstance(cohort.starts_on, date) else \
-        date.fromisoformat(cohort.starts_on)
-    prework_opens_on = prework_opens_on or starts_on
-    gathering_on = gathering_on or prework_opens_on + timedelta(weeks=4)
-    postwork_due_on = postwork_due_on or gathering_on + timedelta(weeks=8)
-    cohort_module = CohortModule.objects.create(
-        network_id=cohort.network_id, cohort=cohort, module=module, position=module.position,
-        prework_opens_on=prework_opens_on, postwork_due_on=postwork_due_on)
-    Gathering.objects.create(
-        network_id=cohort.network_id, cohort_module=cohort_module,
-        starts_at=local_datetime(gathering_on, time(9)),
-        ends_at=local_datetime(gathering_on, time(15, 30)),
-        **{"place": "Clarion Hotel Ernst, Kristiansand", **gathering_fields})
-    return cohort_module
-
-
-def world_cohort(world):
-    """The world's cohort “Kull 2026” (the one test_role_matrix facilitates), with the world's
-    organisation and group taking part."""
-    from cohorts.models import Cohort
-
-    cohort = (Cohort.objects.for_network(world.network).filter(name="Kull 2026").first()
-              or make_cohort(world))
-    cohort.organisations.add(world.organisation)
-    cohort.leader_groups.add(world.group)
-    return cohort
-
-
-def world_cohort_module(world):
-    cohort = world_cohort(world)
-    return cohort.cohort_modules.first() or make_scheduled_module(cohort)
-
-
-def world_gathering(world):
-    return world_cohort_module(world).gathering
-
-
-def world_leader_role(world):
-    from tenancy.models import Role
-
-    return Role.objects.for_network(world.network).get(person=world.leader, kind="leader")
-
-
+THEMES = ("organisation", "leadership", "strategy", "technology")
 JOURNEY_ACTIVITIES = {
     "prework": ["assessment", "video", "reflection", "group_task"],
     "gathering": ["case"],
@@ -379,9 +278,41 @@ def shared_resource(slug="journey-film", kind="video"):
                                        url="https://vimeo.com/76979871"))
 
 
-def make_module_content(module, extra_activities=0):
-    """A phase of each kind with an activity of each kind the journey shows, plus
-    `extra_activities` more in pre-work (made once; call again with a larger number to grow)."""
+def make_module(programme=None, slug="organisation", position=1, *, content="phases",
+                activities=2, title=None):
+    """A module of the programme (the test programme unless given), made once per slug; with
+    slug=None a new one each call. `content` says what its phases hold:
+
+    - "phases": pre-work, gathering and post-work, `activities` reflections in each;
+    - "prework": pre-work only, `activities` films (what the reminders need);
+    - "journey": an activity of each kind the leader's journey shows, plus `activities` extra
+      ones in pre-work (call again with a larger number to grow)."""
+    from programmes.models import Activity, Module, Phase
+
+    programme = programme or make_programme()
+    slug = slug or f"module-{next(_counter)}"
+    name = {"nb": f"Modul {slug}", "da": f"Modul {slug}", "en": f"Module {slug}"}
+    module, created = Module.objects.get_or_create(
+        programme=programme, slug=slug,
+        defaults={"theme": slug if slug in THEMES else "organisation", "position": position,
+                  "title": _text(title) if title else name,
+                  **({"introduction": _text("What the module is about")}
+                     if content == "journey" else {})})
+    if content == "journey":
+        _journey_content(module, activities)
+    elif created:
+        kinds = ["prework"] if content == "prework" else PHASE_KINDS
+        activity_kind = "video" if content == "prework" else "reflection"
+        for phase_position, kind in enumerate(kinds, start=1):
+            phase = Phase.objects.create(module=module, kind=kind, position=phase_position)
+            for number in range(1, activities + 1):
+                Activity.objects.create(
+                    phase=phase, slug=f"{kind}-{number}", kind=activity_kind, position=number,
+                    title={"en": f"{kind} {number}", "nb": f"{kind} {number}"})
+    return module
+
+
+def _journey_content(module, extra_activities):
     from programmes.models import Activity, Phase
 
     film = shared_resource()
@@ -404,47 +335,98 @@ def make_module_content(module, extra_activities=0):
         Activity.objects.get_or_create(phase=prework, slug=f"extra-{number}", defaults={
             "kind": kind, "position": 10 + number, "title": _text(f"Extra {kind} {number}"),
             "resource": film if kind in ("video", "article") else None})
-    return module
+
+
+def make_cohort_module(cohort, module=None, *, prework_opens_on=None, gathering_on=None,
+                       gathering_at=None, postwork_due_on=None, gathering=True,
+                       slug="organisation", content="phases", activities=2, title=None,
+                       **gathering_fields):
+    """A module in the cohort's schedule with its gathering: 09:00-15:30 local time on
+    gathering_on, or six and a half hours from gathering_at (gathering=False: none yet).
+
+    Without `module`, make_module(slug, content, activities, title) in the cohort's programme.
+    Pre-work opens when the cohort starts, the gathering is four weeks later and post-work is
+    due eight weeks after it, unless given. `gathering_fields` go to the Gathering (place,
+    online_url, ends_at, ...)."""
+    from datetime import date, time, timedelta
+
+    from cohorts.models import CohortModule, Gathering
+    from cohorts.schedule import local_datetime
+
+    module = module or make_module(cohort.programme, slug, content=content,
+                                   activities=activities, title=title)
+    starts_on = cohort.starts_on if isinstance(cohort.starts_on, date) else \
+        date.fromisoformat(cohort.starts_on)
+    prework_opens_on = prework_opens_on or starts_on
+    if gathering_at is not None:
+        gathering_on = gathering_at.date()
+    gathering_on = gathering_on or prework_opens_on + timedelta(weeks=4)
+    starts_at = gathering_at or local_datetime(gathering_on, time(9))
+    cohort_module = CohortModule.objects.create(
+        network_id=cohort.network_id, cohort=cohort, module=module, position=module.position,
+        prework_opens_on=prework_opens_on,
+        postwork_due_on=postwork_due_on or gathering_on + timedelta(weeks=8))
+    if gathering:
+        Gathering.objects.create(
+            network_id=cohort.network_id, cohort_module=cohort_module, starts_at=starts_at,
+            **{"ends_at": starts_at + timedelta(hours=6, minutes=30),
+               "place": "Clarion Hotel Ernst, Kristiansand", **gathering_fields})
+    return cohort_module
+
+
+def world_cohort(world):
+    """The world's cohort “Kull 2026” (the one test_role_matrix facilitates), with the world's
+    organisation and group taking part."""
+    from cohorts.models import Cohort
+
+    cohort = (Cohort.objects.for_network(world.network).filter(name="Kull 2026").first()
+              or make_cohort(world))
+    cohort.organisations.add(world.organisation)
+    cohort.leader_groups.add(world.group)
+    return cohort
+
+
+def world_cohort_module(world):
+    cohort = world_cohort(world)
+    return cohort.cohort_modules.first() or make_cohort_module(cohort)
+
+
+def world_gathering(world):
+    return world_cohort_module(world).gathering
+
+
+def world_leader_role(world):
+    from tenancy.models import Role
+
+    return Role.objects.for_network(world.network).get(person=world.leader, kind="leader")
 
 
 def make_journey(world, prework_opens_on=None, gathering_on=None, postwork_due_on=None):
     """A module of a cohort that the world's group takes part in (the first one there is, or
     a new one in pre-work today), with a gathering and an activity of each kind."""
-    from datetime import datetime, time, timedelta
+    from datetime import timedelta
 
     from django.utils import timezone
 
-    from cohorts.models import Cohort, CohortModule, Gathering
-    from programmes.models import Module
+    from cohorts.models import Cohort, CohortModule
 
     existing = (CohortModule.objects.for_network(world.network)
                 .filter(cohort__leader_groups=world.group)
                 .select_related("module", "cohort").order_by("pk").first())
     if existing is not None:
-        make_module_content(existing.module)
+        make_module(existing.module.programme, existing.module.slug, content="journey",
+                    activities=0)
         return existing
     cohort = (Cohort.objects.for_network(world.network).filter(leader_groups=world.group)
               .order_by("pk").first())
     if cohort is None:
         cohort = make_cohort(world)
         cohort.leader_groups.add(world.group)
-    module, _created = Module.objects.get_or_create(
-        programme=cohort.programme, slug="organisation",
-        defaults={"theme": "organisation", "position": 1, "title": _text("Organisation"),
-                  "introduction": _text("What the module is about")})
-    make_module_content(module)
     today = timezone.localdate()
-    gathering_on = gathering_on or today + timedelta(days=14)
-    cohort_module = CohortModule.objects.create(
-        network=world.network, cohort=cohort, module=module, position=1,
+    return make_cohort_module(
+        cohort, content="journey", activities=0, title="Organisation", place="Kristiansand",
         prework_opens_on=prework_opens_on or today - timedelta(days=7),
-        postwork_due_on=postwork_due_on or gathering_on + timedelta(days=56))
-    Gathering.objects.create(
-        network=world.network, cohort_module=cohort_module, place="Kristiansand",
-        starts_at=datetime.combine(gathering_on, time(9), tzinfo=timezone.get_current_timezone()),
-        ends_at=datetime.combine(gathering_on, time(15, 30),
-                                 tzinfo=timezone.get_current_timezone()))
-    return cohort_module
+        gathering_on=gathering_on or today + timedelta(days=14), postwork_due_on=postwork_due_on)
 
 
 def journey_activity(world, kind):

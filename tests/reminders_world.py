@@ -44,7 +44,8 @@ def make_cohort_world(world, *, gathering_at=None, prework_opens_on=date(2026, 5
     second = make_person(language="en")
     grant_role(second, world.network, RoleKind.LEADER, leader_group=world.group)
     cohort_module = make_cohort_module(
-        cohort, prework_opens_on=prework_opens_on, postwork_due_on=postwork_due_on,
+        cohort, slug=None, content="prework", prework_opens_on=prework_opens_on,
+        postwork_due_on=postwork_due_on,
         gathering_at=gathering_at or local(2026, 5, 20, 9), place="Kilden, Kristiansand",
         online_url="https://meet.example/samling")
     return CohortWorld(world, cohort, [world.leader, second], cohort_module)

@@ -13,10 +13,10 @@ from tenancy.models import RoleKind
 from tenancy.services import grant_role
 from tests.factories import (
     make_cohort,
+    make_cohort_module,
     make_group,
     make_organisation,
     make_person,
-    make_scheduled_module,
     world_cohort,
 )
 
@@ -61,7 +61,7 @@ def test_a_calendar_has_the_required_properties_and_crlf_line_ends():
 
 @pytest.fixture
 def gathering(world):
-    cohort_module = make_scheduled_module(
+    cohort_module = make_cohort_module(
         world_cohort(world), gathering_on=date(2026, 3, 2),
         place="Clarion Hotel Ernst, Kristiansand",
         agenda="09.00 Velkommen; kaffe\n10.00 Fem generasjoner, digital modenhet",
@@ -91,7 +91,7 @@ def test_the_gathering_file_carries_its_times_place_and_agenda(client, world, ga
 
 @pytest.mark.django_db
 def test_an_online_gathering_gives_its_link_as_location_and_url(client, world):
-    cohort_module = make_scheduled_module(world_cohort(world), gathering_on=date(2026, 7, 1),
+    cohort_module = make_cohort_module(world_cohort(world), gathering_on=date(2026, 7, 1),
                                           place="", online_url="https://meet.example/agder")
     client.force_login(world.admin)
     text = unfold(client.get(ics_url(world, cohort_module.gathering)).content.decode())
@@ -138,7 +138,7 @@ def test_people_outside_the_cohort_do_not(client, world, gathering):
 
 @pytest.mark.django_db
 def test_another_networks_gathering_is_not_found(client, world, other_world):
-    theirs = make_scheduled_module(world_cohort(other_world)).gathering
+    theirs = make_cohort_module(world_cohort(other_world)).gathering
     client.force_login(world.admin)
     assert client.get(ics_url(world, theirs)).status_code == 404
     client.force_login(other_world.admin)

@@ -21,10 +21,10 @@ from tests.factories import (
     build_round,
     build_submission,
     make_cohort,
+    make_cohort_module,
     make_group,
     make_module,
     make_person,
-    make_scheduled_module,
     world_cohort,
 )
 
@@ -38,8 +38,8 @@ def url(world, name, **kwargs):
 def running_module(cohort, module=None):
     """A module of the cohort that is running today (pre-work opened a week ago)."""
     today = timezone.localdate()
-    return make_scheduled_module(cohort, module, prework_opens_on=today - timedelta(days=7),
-                                 gathering_on=today + timedelta(days=7))
+    return make_cohort_module(cohort, module, prework_opens_on=today - timedelta(days=7),
+                              gathering_on=today + timedelta(days=7))
 
 
 def activities(cohort_module, kind):
@@ -122,7 +122,7 @@ def test_unsubmitted_answers_do_not_count(world):
 
 def test_the_module_can_be_chosen(client, world, scene):
     cohort, _running = scene
-    later = make_scheduled_module(
+    later = make_cohort_module(
         cohort, make_module(cohort.programme, "leadership", 2),
         prework_opens_on=timezone.localdate() + timedelta(days=90))
     client.force_login(world.coordinator)
@@ -254,8 +254,8 @@ def page_queries(client, world, name, **kwargs):
     ("group_progress", "group"), ("facilitator_home", None), ("cohort_detail", "cohort")])
 def test_progress_pages_take_the_same_queries_for_twice_the_leaders_and_activities(
         client, world, other_world, django_assert_num_queries, name, target):
-    small_module = make_module(slug="organisation", activities_per_phase=2)
-    big_module = make_module(slug="strategy", position=3, activities_per_phase=5)
+    small_module = make_module(slug="organisation", activities=2)
+    big_module = make_module(slug="strategy", position=3, activities=5)
     counts = []
     for each, groups, leaders, module in [(world, 1, 3, small_module),
                                           (other_world, 2, 7, big_module)]:

@@ -15,13 +15,13 @@ from tenancy.models import RoleKind
 from tenancy.services import grant_role
 from tests.factories import (
     make_cohort,
+    make_cohort_module,
     make_group,
     make_module,
     make_network_resource,
     make_organisation,
     make_person,
     make_programme,
-    make_scheduled_module,
     world_cohort,
 )
 
@@ -149,7 +149,7 @@ def module_form(**changes):
 
 
 def test_an_admin_sets_a_modules_dates_and_gathering(client, world):
-    cohort_module = make_scheduled_module(world_cohort(world))
+    cohort_module = make_cohort_module(world_cohort(world))
     resource = make_network_resource(world)
     client.force_login(world.admin)
     response = client.post(url(world, "cohort_module_edit", cohort_module_id=cohort_module.pk),
@@ -176,7 +176,7 @@ def test_an_admin_sets_a_modules_dates_and_gathering(client, world):
     ({"gathering_ends": "08:00"}, "gathering_ends", "The gathering must end after it starts."),
 ])
 def test_wrong_dates_are_refused_with_a_clear_message(client, world, changes, field, message):
-    cohort_module = make_scheduled_module(world_cohort(world))
+    cohort_module = make_cohort_module(world_cohort(world))
     before = (cohort_module.prework_opens_on, cohort_module.postwork_due_on)
     client.force_login(world.admin)
     response = client.post(url(world, "cohort_module_edit", cohort_module_id=cohort_module.pk),
@@ -189,7 +189,7 @@ def test_wrong_dates_are_refused_with_a_clear_message(client, world, changes, fi
 
 
 def test_the_service_refuses_wrong_dates_too(world):
-    cohort_module = make_scheduled_module(world_cohort(world))
+    cohort_module = make_cohort_module(world_cohort(world))
     gathering = datetime(2026, 3, 2, 9, tzinfo=local_zone())
     with pytest.raises(services.ValidationError):
         services.update_cohort_module(
@@ -198,7 +198,7 @@ def test_the_service_refuses_wrong_dates_too(world):
 
 
 def test_only_the_networks_own_resources_can_be_added(client, world, other_world):
-    cohort_module = make_scheduled_module(world_cohort(world))
+    cohort_module = make_cohort_module(world_cohort(world))
     foreign = make_network_resource(other_world, slug="their-case")
     client.force_login(world.admin)
     response = client.get(url(world, "cohort_module_edit", cohort_module_id=cohort_module.pk))
@@ -213,7 +213,7 @@ def test_only_the_networks_own_resources_can_be_added(client, world, other_world
 def test_a_changed_date_shows_everywhere_at_once(client, world):
     cohort = world_cohort(world)
     cohort.facilitators.add(world.facilitator)
-    cohort_module = make_scheduled_module(cohort)
+    cohort_module = make_cohort_module(cohort)
     client.force_login(world.admin)
     client.post(url(world, "cohort_module_edit", cohort_module_id=cohort_module.pk),
                 module_form(gathering_date="2026-03-05"))
@@ -377,7 +377,7 @@ def test_a_second_facilitator_account_is_offered_once(client, world):
 
 def test_cohort_modules_belong_to_the_cohorts_network(world):
     cohort = world_cohort(world)
-    cohort_module = make_scheduled_module(cohort)
+    cohort_module = make_cohort_module(cohort)
     assert CohortModule.objects.for_network(world.network).get() == cohort_module
 
 

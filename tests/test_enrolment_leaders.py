@@ -7,7 +7,7 @@ from django.urls import reverse
 from modules.models import Reflection
 from tenancy.models import Invitation, Person, Role, RoleKind
 from tenancy.services import accept_invitation, create_invitation, grant_role
-from tests.factories import make_group, make_organisation, make_scheduled_module, world_cohort
+from tests.factories import make_cohort_module, make_group, make_organisation, world_cohort
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_speakers")]
 
@@ -68,7 +68,7 @@ def test_an_unanswered_invitation_follows_the_moved_leader(world):
 
 def test_removing_asks_first_then_takes_the_role_and_keeps_the_leaders_work(client, world):
     cohort = world_cohort(world)
-    activity = make_scheduled_module(cohort).module.phases.first().activities.first()
+    activity = make_cohort_module(cohort).module.phases.first().activities.first()
     Reflection.objects.create(network=world.network, cohort=cohort, person=world.leader,
                               activity=activity, text="Mine")
     role = leader_role(world)

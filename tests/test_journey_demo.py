@@ -1,10 +1,8 @@
 """The demo's progress: the demo sign-in leaders start nearly fresh, their colleagues have
 done some work, one group has decided initiatives and shares one."""
 
-import io
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from modules.models import ActivityCompletion, GroupTaskAnswer, Initiative, Reflection
@@ -14,8 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def agder(db):
-    call_command("seed_demo", stdout=io.StringIO())
+def agder(demo, db):
     return Network.objects.get(slug="digi-agder")
 
 

@@ -114,15 +114,11 @@ def test_only_leaders_in_the_cohort_open_its_modules(client, world):
 
 
 def test_an_activity_of_another_module_is_not_found(client, world):
-    from programmes.models import Activity, Module, Phase
-    from tests.factories import make_programme
+    from tests.factories import make_module, make_programme
 
     cohort_module = make_journey(world)
-    other = Module.objects.create(programme=make_programme("other"), slug="strategy",
-                                  theme="strategy", position=1, title={"en": "Strategy"})
-    stranger = Activity.objects.create(
-        phase=Phase.objects.create(module=other, kind="prework", position=1),
-        slug="x", kind="video", position=1, title={"en": "x"})
+    other = make_module(make_programme("other"), "strategy", content="prework", activities=1)
+    stranger = other.phases.get().activities.get()
     client.force_login(world.leader)
     assert client.post(done_url(world, cohort_module, stranger),
                        {"done": "1"}).status_code == 404

@@ -12,7 +12,7 @@ from modules import progress
 from modules.models import ActivityCompletion
 from tenancy.models import RoleKind
 from tenancy.services import grant_role
-from tests.factories import journey_activity, make_journey, make_module_content, make_person
+from tests.factories import journey_activity, make_journey, make_module, make_person
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_speakers")]
 
@@ -130,7 +130,8 @@ def _grow(world, cohort_module, leaders=6, activities=12):
         grant_role(person, world.network, RoleKind.LEADER, leader_group=world.group)
         ActivityCompletion.objects.create(network=world.network, cohort=cohort_module.cohort,
                                           person=person, activity=journey_activity(world, "video"))
-    make_module_content(cohort_module.module, extra_activities=activities)
+    module = cohort_module.module
+    make_module(module.programme, module.slug, content="journey", activities=activities)
 
 
 

@@ -1,7 +1,7 @@
 """The demo's rounds and answers: open start rounds per cohort, submitted answers with scores,
 groups above and below k, the sign-in leaders free to answer, and seeding twice changes nothing.
 
-One test, because seeding the whole demo is the slow part."""
+One test, because seeding the whole demo is the slow part (the `demo` fixture seeds once)."""
 
 import io
 
@@ -25,8 +25,7 @@ def counts():
 
 
 @pytest.mark.django_db
-def test_the_demo_rounds_and_answers():
-    call_command("seed_demo", stdout=io.StringIO())
+def test_the_demo_rounds_and_answers(demo):
     first = counts()
     call_command("seed_demo", stdout=io.StringIO())
     assert counts() == first  # seeding twice changes nothing

@@ -109,18 +109,13 @@ def test_only_the_latest_version_of_an_instrument_is_offered(client, world, coho
 
 
 def test_a_gathering_round_takes_the_gatherings_times(client, world, cohort, instruments):
-    from cohorts.models import CohortModule, Gathering
-    from programmes.models import Module
-    from tests.factories import make_programme
+    from tests.factories import make_cohort_module
 
-    module = Module.objects.create(programme=make_programme(), slug="strategy", theme="strategy",
-                                   position=1, title={"en": "Strategy"})
-    cohort_module = CohortModule.objects.create(
-        network=world.network, cohort=cohort, module=module, position=1,
-        prework_opens_on=date(2027, 2, 1), postwork_due_on=date(2027, 4, 30))
     starts = datetime(2027, 3, 4, 9, 0, tzinfo=OSLO)
-    gathering = Gathering.objects.create(network=world.network, cohort_module=cohort_module,
-                                         starts_at=starts, ends_at=starts + timedelta(hours=7))
+    gathering = make_cohort_module(
+        cohort, slug="strategy", content="prework", prework_opens_on=date(2027, 2, 1),
+        postwork_due_on=date(2027, 4, 30), gathering_at=starts,
+        ends_at=starts + timedelta(hours=7)).gathering
     client.force_login(world.admin)
     reply = client.post(rounds_url(cohort), {"instrument": instruments["capabilities"].pk,
                                              "purpose": "gathering"})

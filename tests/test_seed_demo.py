@@ -25,13 +25,6 @@ def row_counts():
     return counts
 
 
-@pytest.fixture
-def demo(db):
-    output = io.StringIO()
-    call_command("seed_demo", stdout=output)
-    return output.getvalue()
-
-
 def test_seeding_twice_changes_nothing(demo):
     first = row_counts()
     assert first["tenancy_network"] == 2

@@ -46,4 +46,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS = True
 STORAGES["staticfiles"]["BACKEND"] = (  # noqa: F405
     "django.contrib.staticfiles.storage.StaticFilesStorage")
-MEDIA_ROOT = BASE_DIR / "media-test"  # noqa: F405
+# One folder per pytest-xdist worker (the Celery workers that tests/integration starts inherit
+# PYTEST_XDIST_WORKER, so they write where their test reads).
+MEDIA_ROOT = BASE_DIR / "media-test" / os.environ.get("PYTEST_XDIST_WORKER", "")  # noqa: F405

@@ -1,8 +1,10 @@
 """Real Celery workers (subprocesses) against the machine's Redis and the test database.
 
-Each test gets its own queue on Redis database 14, an SMTP sink in a thread, and workers
-started with `celery -A config worker` exactly as in production, but with test settings
-(BRO_CELERY_EAGER=false). The test process publishes to the same queue."""
+Each test gets its own queue on Redis database 14, an SMTP sink in a thread on a port of its
+own, and workers started with `celery -A config worker` exactly as in production, but with test
+settings (BRO_CELERY_EAGER=false). The test process publishes to the same queue. Under
+pytest-xdist the workers get their test process's own database (test_…_gwN) and node names
+that carry the queue, so tests on parallel pytest workers never share anything."""
 
 import os
 import signal
@@ -71,8 +73,8 @@ class Workers:
         log = self.logs / f"{name}.log"
         process = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo",
-             "-Q", self.queue, "-n", f"{name}@%h", "--without-gossip", "--without-mingle",
-             "--without-heartbeat", "--loglevel", "INFO"],
+             "-Q", self.queue, "-n", f"{name}.{self.queue}@%h", "--without-gossip",
+             "--without-mingle", "--without-heartbeat", "--loglevel", "INFO"],
             cwd=REPO, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
         process.log = log
         self.processes.append(process)
