@@ -16,6 +16,9 @@ from .base import *  # noqa: E402,F403
 # Each concurrent test run may name its own database (see README, "Tests").
 DATABASES["default"]["TEST"] = {  # noqa: F405
     "NAME": os.environ.get("BRO_TEST_DATABASE", "test_bro")}
+# Connections of the live server's request threads close with each request, so no session is
+# left open on a worker's test database when pytest drops it at the end.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 # Tasks run in-process, except in the worker processes that tests/integration starts
 # (BRO_CELERY_EAGER=false), which take tasks from a queue of their own (BRO_CELERY_QUEUE).
 CELERY_TASK_ALWAYS_EAGER = env_bool("BRO_CELERY_EAGER", True)

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from assessments import results_views
+from assessments.results import views as results_views
 from tests.browser.people import SCREENSHOTS
 from tests.browser.worlds import ANONYMITY_THRESHOLD, running_cohort
 
