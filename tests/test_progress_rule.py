@@ -29,9 +29,9 @@ from tests.factories import (
     build_round,
     build_submission,
     make_cohort,
+    make_cohort_module,
     make_person,
     make_programme,
-    make_scheduled_module,
     world_cohort,
 )
 from tests.reminders_world import complete_prework, local, make_cohort_world, sent_to, set_clock
@@ -59,9 +59,9 @@ def running(world, kinds):
     ago, the gathering is in a week."""
     cohort = world_cohort(world)
     today = timezone.localdate()
-    return make_scheduled_module(cohort, module_with(kinds),
-                                 prework_opens_on=today - timedelta(days=7),
-                                 gathering_on=today + timedelta(days=7))
+    return make_cohort_module(cohort, module_with(kinds),
+                              prework_opens_on=today - timedelta(days=7),
+                              gathering_on=today + timedelta(days=7))
 
 
 def instrument():
