@@ -472,7 +472,7 @@ class ReportResults:
 
 
 REPORT_SCORES = {
-    # group: per leader {dimension: (today, ambition)}; means are in tests/test_reports_pdf.py
+    # group: per leader {dimension: (today, ambition)}; its means: tests/assessments/reports/
     "group": [{"vision": (t, a), "customer": (3, 4), "data": (d, 3)}
               for t, a, d in zip((2, 2, 3, 3, 3), (4, 4, 4, 5, 5), (1, 2, 2, 2, 2), strict=True)],
     "other": [{"vision": (3.5, 4.5), "customer": (2, 5), "data": (4, 4)}] * 5,

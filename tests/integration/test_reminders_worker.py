@@ -12,7 +12,7 @@ from reminders.models import DeliveryStatus, ReminderDelivery
 from reminders.tasks import dispatch_reminders, send_reminder
 from tests.factories import make_round, make_world
 from tests.integration.conftest import wait_until
-from tests.reminders_world import make_cohort_world
+from tests.reminders.world import make_cohort_world
 
 pytestmark = [pytest.mark.celery]
 

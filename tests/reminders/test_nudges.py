@@ -14,7 +14,7 @@ from reminders.models import DeliveryStatus, Nudge, ReminderDelivery
 from tenancy.models import RoleKind
 from tenancy.services import grant_role
 from tests.factories import make_group, make_person, make_round
-from tests.reminders_world import complete_prework, local, make_cohort_world, set_clock
+from tests.reminders.world import complete_prework, local, make_cohort_world, set_clock
 
 MONDAY = local(2026, 5, 11, 10)
 

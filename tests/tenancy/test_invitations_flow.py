@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _visitors_chose_english(client, settings):
     """The visitors here picked English, so the texts asserted stay as written (an invitation
-    is otherwise shown in its own language: tests/test_languages_pages.py)."""
+    is otherwise shown in its own language: tests/tenancy/test_languages_pages.py)."""
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
 

@@ -10,7 +10,7 @@ from django.core.mail.backends.locmem import EmailBackend
 
 from reminders import services
 from reminders.models import DeliveryStatus, ReminderDelivery, ReminderKind
-from tests.reminders_world import local, make_cohort_world, set_clock
+from tests.reminders.world import local, make_cohort_world, set_clock
 
 OPENS = local(2026, 5, 4, 9)
 

@@ -34,7 +34,7 @@ from tests.factories import (
     make_programme,
     world_cohort,
 )
-from tests.reminders_world import complete_prework, local, make_cohort_world, sent_to, set_clock
+from tests.reminders.world import complete_prework, local, make_cohort_world, sent_to, set_clock
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_speakers")]
 

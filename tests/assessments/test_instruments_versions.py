@@ -1,6 +1,6 @@
 """Versions: a (slug, version) is immutable once loaded, a new version is new rows, earlier
 rounds keep their items and results (results of two versions are compared on matching codes:
-tests/test_aggregation_round.py)."""
+tests/assessments/anonymity/test_aggregation_round.py)."""
 
 import re
 

@@ -6,8 +6,8 @@ from assessments.instruments_io import import_instrument, parse_instrument
 from assessments.models import DimensionScore, Item
 from assessments.scoring import gap, level_of, overall_score, score_answers, score_rows
 from assessments.taking import services
+from tests.assessments.test_instruments_io import MINIMAL
 from tests.factories import build_round
-from tests.test_instruments_io import MINIMAL
 
 A, B = 101, 202  # two dimension ids
 

@@ -12,7 +12,7 @@ from reminders import services
 from reminders.models import DeliveryStatus, ReminderDelivery
 from tenancy.models import Invitation
 from tenancy.services import find_invitation
-from tests.reminders_world import local, make_cohort_world, set_clock
+from tests.reminders.world import local, make_cohort_world, set_clock
 
 CLOSED_PORT_BROKER = "redis://127.0.0.1:1/0"
 
@@ -103,7 +103,7 @@ def test_a_nudge_while_redis_is_down_is_queued_and_sent_later(
 @pytest.mark.django_db
 def test_enrolling_a_list_while_redis_is_down_answers_and_keeps_the_invitations(
         client, world, broker_down, django_capture_on_commit_callbacks):
-    from tests.test_enrolment_import import LIST, check_and_enrol
+    from tests.cohorts.test_enrolment_import import LIST, check_and_enrol
 
     client.force_login(world.coordinator)
     with django_capture_on_commit_callbacks(execute=True):

@@ -99,7 +99,7 @@ def test_the_competence_wheel_only_where_the_cohort_offers_it(client, world, coh
 def test_only_the_latest_version_of_an_instrument_is_offered(client, world, cohort,
                                                              instruments):
     from assessments.instruments_io import import_instrument, parse_instrument
-    from tests.test_instruments_versions import digital_maturity_v2
+    from tests.assessments.test_instruments_versions import digital_maturity_v2
 
     version_2 = import_instrument(parse_instrument(digital_maturity_v2())).instrument
     client.force_login(world.admin)

@@ -15,8 +15,8 @@ from assessments.models import Answer, DimensionScore, Item, Response
 from assessments.taking import services
 from tenancy.models import RoleKind
 from tenancy.services import grant_role
+from tests.assessments.test_instruments_io import MINIMAL
 from tests.factories import build_round, make_group, make_person, with_mfa
-from tests.test_instruments_io import MINIMAL
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 

@@ -11,7 +11,7 @@ from reminders.models import DeliveryStatus, ReminderDelivery, ReminderKind
 from tenancy.models import Invitation, RoleKind
 from tenancy.services import create_invitation, find_invitation
 from tests.factories import make_group, make_person, make_round
-from tests.reminders_world import (
+from tests.reminders.world import (
     complete_prework,
     local,
     make_cohort_world,

@@ -10,7 +10,7 @@ from django.urls import reverse
 from reminders import services
 from reminders.emails import unsubscribe_token
 from reminders.models import DeliveryStatus, ReminderDelivery, ReminderKind, ReminderPreference
-from tests.reminders_world import local, make_cohort_world, sent_to, set_clock
+from tests.reminders.world import local, make_cohort_world, sent_to, set_clock
 
 
 @pytest.fixture

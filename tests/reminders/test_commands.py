@@ -5,7 +5,7 @@ from pathlib import Path
 
 from config.celery_app import app
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def commands(text, prefix=""):
