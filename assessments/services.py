@@ -54,7 +54,7 @@ def delete_round(round_):
 
 
 def refuse_changing_a_locked_threshold(sender, instance, **kwargs):
-    """pre_save guard on Network: the admin form says the same in words (tenancy/admin.py)."""
+    """pre_save guard on Network: the admin form says the same in words (assessments/admin.py)."""
     if instance.pk is None:
         return
     stored = type(instance).objects.filter(pk=instance.pk).values_list(

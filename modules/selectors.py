@@ -191,7 +191,7 @@ def module_journey(network, person, cohort_module, today=None):
     return _journeys(network, person, cohort_groups, [cohort_module], today)[0].modules[0]
 
 
-def leader_groups_in_cohort(network, roles, cohort):
+def leader_groups_in_cohort(roles, cohort):
     """The leader's own groups that take part in the cohort."""
     return list(cohort.leader_groups.filter(pk__in=roles.led_group_ids)
                 .select_related("organisation").order_by("name"))

@@ -48,8 +48,7 @@ def leader_home(request):
 
 def _module_context(request, cohort_module):
     journey = selectors.module_journey(request.network, request.user, cohort_module)
-    groups = selectors.leader_groups_in_cohort(request.network, request.roles,
-                                               cohort_module.cohort)
+    groups = selectors.leader_groups_in_cohort(request.roles, cohort_module.cohort)
     attach_links(request.network.slug, journey, groups)
     return {"journey": journey, "cohort_module": cohort_module, "module": cohort_module.module,
             "cohort": cohort_module.cohort, "gathering": journey.gathering, "groups": groups}

@@ -12,6 +12,8 @@ from assessments.reports import services as report_services
 logger = logging.getLogger(__name__)
 
 
+# The task keeps the name it had before it moved to assessments/reports/, so messages queued
+# under that name (a deploy while reports wait in Redis) still find it.
 @shared_task(name="assessments.tasks.generate_report", bind=True, acks_late=True,
              reject_on_worker_lost=True, ignore_result=True, max_retries=None,
              soft_time_limit=300, time_limit=330)
