@@ -26,7 +26,9 @@ from here (README.md, "Anonymity", says the same in plain words):
   version across networks. It is shown only with at least BENCHMARK_MIN_NETWORKS networks
   and BENCHMARK_K scores, and never names or counts a network.
 
-Means and spreads are exact: the database returns, per unit and block level, the count, sum
+Means, spreads, gaps and changes leave here at the precision people see (one decimal,
+presenter.shown): no page, chart coordinate, table, PDF or export can carry more. They are
+computed exactly first: the database returns, per unit and block level, the count, sum
 and sum of squares of the released scores (and counts per rounded score), and they are
 combined here. Spread is the population standard deviation: how much the people in the
 aggregate disagree.
@@ -40,7 +42,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
-from assessments.anonymity.presenter import hidden_value
+from assessments.anonymity.presenter import hidden_value, shown
 from assessments.models import AnswerKind, Dimension, Round
 from assessments.scoring import distribution_offset
 
@@ -87,7 +89,7 @@ class DimensionResult:
     def gap(self):
         """Ambition mean minus today mean, when both may be shown."""
         if self.today.shown and self.ambition.shown:
-            return self.ambition.mean - self.today.mean
+            return shown(self.ambition.mean - self.today.mean)
         return Suppressed(Suppressed.TOO_FEW)
 
     def cell(self, kind):
@@ -120,7 +122,7 @@ class Aggregate:
         cells = [row.cell(kind) for row in self.dimensions]
         if not cells or not all(cell.shown for cell in cells):
             return Suppressed(Suppressed.TOO_FEW)
-        return sum(cell.mean for cell in cells) / len(cells)
+        return shown(sum(cell.mean for cell in cells) / len(cells))
 
 
 @dataclass
@@ -186,7 +188,7 @@ def compare(earlier, later):
 
 def _difference(before, after):
     if before.shown and after.shown:
-        return after.mean - before.mean
+        return shown(after.mean - before.mean)
     return Suppressed(Suppressed.TOO_FEW)
 
 
@@ -283,7 +285,7 @@ class _Sums:
         distribution = tuple(
             (value, self.buckets.get(value, 0))
             for value in range(instrument.scale_min, instrument.scale_max + 1))
-        return CellStats(self.count, mean, spread, distribution)
+        return CellStats(self.count, shown(mean), shown(spread), distribution)
 
 
 def _aggregate(scope, key, dimensions, sums, instrument, k):
