@@ -244,8 +244,8 @@ class DimensionScore(TenantModel):
 
 
 class BlockKind(models.TextChoices):
-    UNIT = "unit", _("Block of a leader group")
-    POOLED = "pooled", _("Block pooled when the round closed")
+    UNIT = "unit", "Block of a leader group"  # (internal: never shown, not translated)
+    POOLED = "pooled", "Block pooled when the round closed"
 
 
 class ReleasedBlock(TenantModel):
