@@ -52,3 +52,17 @@ def test_charts_and_pages_carry_only_the_shown_precision(client, world):
         main = re.sub(r'<(script|link)[^>]*>|fill-opacity="0.12"', "",
                       low_page[low_page.find("<main"):])  # (a style constant, not data)
         assert not FINER.findall(main), FINER.findall(main)
+
+
+def test_the_report_carries_only_the_shown_precision(world):
+    """The PDF's HTML (charts inline, tables, text) holds no number finer than one decimal."""
+    from assessments.reports.document import report_html
+    from tests.factories import make_report, make_report_results
+
+    make_report_results(world)
+    for kind in ("group", "network"):
+        html = str(report_html(make_report(world, kind=kind)))
+        body = re.sub(r'fill-opacity="0.12"|<style.*?</style>|data:[^"\')]*', "",
+                      html, flags=re.S)
+        assert "<svg" in body
+        assert not FINER.findall(body), FINER.findall(body)[:5]
