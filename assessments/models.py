@@ -1,7 +1,9 @@
 """Self-assessment instruments (data, versioned), rounds, responses, answers and scores.
 
-Individual answers are reachable only by their owner. Aggregates read DimensionScore, which is
-computed once when a response is submitted, never the raw answers."""
+Individual answers are reachable only by their owner. A response's DimensionScore rows are
+computed once when it is submitted; aggregates read only ReleasedBlock/ReleasedScore, the
+stored sums of blocks of k respondents (assessments/anonymity/blocks.py), never the scores or
+the raw answers."""
 
 from django.conf import settings
 from django.db import models
@@ -148,6 +150,8 @@ class Round(TenantModel):
     gathering = models.ForeignKey(
         "cohorts.Gathering", on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+", verbose_name=_("gathering"))
+    # When the waiting answers were pooled into blocks (once, after closing).
+    pooled_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta(TenantModel.Meta):
         verbose_name = _("assessment round")
@@ -178,6 +182,9 @@ class Response(TenantModel):
     started_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # The released block this response's scores went into; None while it waits.
+    released_block = models.ForeignKey(
+        "ReleasedBlock", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
     class Meta(TenantModel.Meta):
         constraints = [models.UniqueConstraint(fields=["round", "person"],
@@ -231,6 +238,52 @@ class DimensionScore(TenantModel):
             models.Index(fields=["round", "dimension", "kind"]),
             models.Index(fields=["round", "leader_group", "dimension", "kind"]),
         ]
+
+
+class BlockKind(models.TextChoices):
+    UNIT = "unit", "Block of a leader group"  # (internal: never shown, not translated)
+    POOLED = "pooled", "Block pooled when the round closed"
+
+
+class ReleasedBlock(TenantModel):
+    """k respondents whose sums were released together: a stored, immutable fact.
+
+    Written once (assessments/anonymity/blocks.py) and never updated. The group and
+    organisation are plain ids, not foreign keys, so deleting or emptying them (or a person)
+    keeps the row; a round with answers cannot be deleted (services.delete_round)."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=BlockKind.choices)
+    unit = models.CharField(max_length=40, help_text="group id/organisation id, or 'pool'")
+    position = models.PositiveIntegerField()
+    leader_group_id = models.IntegerField(null=True)
+    organisation_id = models.IntegerField(null=True)
+    respondents = models.PositiveSmallIntegerField()
+    released_at = models.DateTimeField(default=timezone.now)
+
+    class Meta(TenantModel.Meta):
+        constraints = [models.UniqueConstraint(fields=["round", "unit", "position"],
+                                               name="one_block_per_position")]
+
+
+class ReleasedScore(TenantModel):
+    """What one released block holds for one dimension, question and value reached: the
+    count, sum and sum of squares of its scores. Only cells every person of the block
+    scored are stored (the cell rule, README "Anonymity")."""
+
+    block = models.ForeignKey(ReleasedBlock, on_delete=models.CASCADE, related_name="scores")
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
+    dimension = models.ForeignKey(Dimension, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=AnswerKind.choices)
+    bucket = models.SmallIntegerField()
+    count = models.PositiveIntegerField()
+    total = models.FloatField()
+    squares = models.FloatField()
+
+    class Meta(TenantModel.Meta):
+        constraints = [models.UniqueConstraint(fields=["block", "dimension", "kind", "bucket"],
+                                               name="one_released_cell")]
+        indexes = [models.Index(fields=["round"])]
 
 
 class ReportKind(models.TextChoices):

@@ -56,8 +56,8 @@ def level_of(score):
 
 
 def distribution_offset(instrument):
-    """The database counts a score in a distribution at FLOOR(score + offset)
-    (anonymity/aggregation.py): 0 gives level_of, the generation reached, for generations
+    """A released block counts a score in a distribution at floor(score + offset)
+    (anonymity/blocks.py): 0 gives level_of, the generation reached, for generations
     instruments; 0.5 the nearest whole value (halves up) for the others."""
     return 0.0 if instrument.has_levels else 0.5
 

@@ -10,6 +10,17 @@ from django.utils.translation import gettext_lazy
 
 from assessments.models import Response, Round
 
+# A round's times decide which answers count and which are pooled once it closes; moving them
+# afterwards would re-cut released numbers (README, "Anonymity"), so the form and the service
+# both refuse it with these sentences.
+ROUND_CLOSED_TIMES_LOCKED = gettext_lazy(
+    "The round has closed, so its times stay as they are: its results may not change.")
+CLOSES_IN_THE_PAST = gettext_lazy(
+    "A round can close now or later, never in the past: that would change which answers "
+    "count after people have seen the results.")
+OPENS_AT_LOCKED = gettext_lazy(
+    "Leaders have started answering, so the opening time stays as it is: moving it would "
+    "change which answers count.")
 ANONYMITY_THRESHOLD_LOCKED = gettext_lazy(
     "People have already answered in this network, so its anonymity threshold can no longer "
     "change.")
@@ -24,7 +35,32 @@ def schedule_round(cohort, *, instrument, name, opens_at, closes_at, purpose, ga
         opens_at=opens_at, closes_at=closes_at, purpose=purpose, gathering=gathering)
 
 
-def update_round(round_, *, name, opens_at, closes_at, purpose, gathering=None):
+def round_time_errors(round_, *, opens_at, closes_at, now=None):
+    """{field: sentence} of the time changes that may not happen: a closed round keeps its
+    times, a closing time may move later or to now but never into the past, and the opening
+    time stays once anyone has started answering."""
+    now = now or timezone.now()
+    errors = {}
+    if round_times_are_locked(round_, now) and (opens_at, closes_at) != (
+            round_.opens_at, round_.closes_at):
+        errors["closes_at"] = ROUND_CLOSED_TIMES_LOCKED
+    elif closes_at != round_.closes_at and closes_at < now:
+        errors["closes_at"] = CLOSES_IN_THE_PAST
+    if opens_at != round_.opens_at and round_has_answers(round_):
+        errors["opens_at"] = OPENS_AT_LOCKED
+    return errors
+
+
+def round_has_answers(round_):
+    """Someone has started answering (a response exists, submitted or not)."""
+    return Response.objects.for_network(round_.network_id).filter(round=round_).exists()
+
+
+def update_round(round_, *, name, opens_at, closes_at, purpose, gathering=None, now=None):
+    """Raises ValidationError (by field) for a time change round_time_errors refuses."""
+    errors = round_time_errors(round_, opens_at=opens_at, closes_at=closes_at, now=now)
+    if errors:
+        raise ValidationError(errors)
     round_.name, round_.opens_at, round_.closes_at = name, opens_at, closes_at
     round_.purpose, round_.gathering = purpose, gathering
     round_.save(update_fields=["name", "opens_at", "closes_at", "purpose", "gathering"])
@@ -47,7 +83,7 @@ def anonymity_threshold_is_locked(network):
 def delete_round(round_):
     """Only a round nobody has started answering can go: answers are never thrown away."""
     with transaction.atomic():
-        if Response.objects.for_network(round_.network_id).filter(round=round_).exists():
+        if round_has_answers(round_):
             return False
         round_.delete()
     return True

@@ -156,12 +156,14 @@ def build_round(world, instrument=None, cohort=None, name="Start", opens_at=None
 
 def build_submission(round, person=None, group=None, organisation="group", scores=None,
                      submitted_at=None):
-    """A submitted Response with its DimensionScore rows, made directly.
+    """A submitted Response with its DimensionScore rows, made directly, and the block it
+    completes released (as at a real submit).
 
     `scores` maps dimension code -> (today, ambition); either may be None for no score.
     `organisation` defaults to the group's organisation."""
     from django.utils import timezone
 
+    from assessments.anonymity.blocks import release_unit_blocks
     from assessments.models import DimensionScore, Response
 
     person = person or make_person()
@@ -180,6 +182,8 @@ def build_submission(round, person=None, group=None, organisation="group", score
                     dimension=dimensions[code], leader_group=group, organisation=organisation,
                     kind=kind, score=score))
     DimensionScore.objects.bulk_create(rows)
+    # what submit_response does next: release the unit's block if this completed one
+    release_unit_blocks(round, response.leader_group_id, response.organisation_id)
     return response
 
 

@@ -3,31 +3,28 @@
 Every page, export, PDF and API that shows more than a person's own answers reads its numbers
 from here (README.md, "Anonymity", says the same in plain words):
 
-* **Blocks of k.** For each dimension and question (today, ambition) the scores of a round
-  are split into *units*: one leader group within one organisation (respondents without a
-  group form a unit of their organisation, those with neither one of the round). Inside a
-  unit the scores are taken in the order the responses were submitted and cut into blocks
-  of k (k = the network's anonymity threshold, at least 3). Only complete blocks are
-  released; a unit's last, incomplete block waits until k more have answered. A block never
-  changes once formed, because later answers only append to the end.
-* **When the round has closed**, the waiting scores of all units are pooled across the round
-  and cut into blocks of k the same way; these count for the round as a whole only.
+* **Released blocks only.** Numbers are read from the stored blocks of k respondents
+  (ReleasedBlock / ReleasedScore, written by blocks.py, which holds the rule: blocks of k
+  people in submission order per unit, pooled blocks once the round closed, a block's cell
+  only when all k of its people scored it). Nothing here reads a person's scores or answers.
 * A leader group shows its unit blocks, an organisation the unit blocks of its units, the
   round ("network") all unit blocks plus the pooled blocks. So every number shown is computed
   from a union of whole blocks, and the difference of any two numbers shown - a group and
   its organisation or network, the same group before and after one more submission, two
-  overlapping selections - is again a sum over whole blocks of at least k people. Anything
-  with fewer than k scores is a `Suppressed`, never a number.
+  overlapping selections, before and after a deletion - is again a sum over whole blocks of
+  k people. Anything else is a `Suppressed`, never a number.
 * Only a fixed set of selections exists: round, organisation, leader group (and the national
   benchmark). There are no free filters. Free text is never read here.
-* Responses submitted after the round closed are never counted, so a closed round's
-  numbers cannot move.
+* Released rows are never changed, so a number once shown never moves; a round's numbers
+  only grow by whole blocks while it is open and stop when it has closed.
 * The national benchmark pools the released blocks of closed rounds of one instrument
   version across networks. It is shown only with at least BENCHMARK_MIN_NETWORKS networks
   and BENCHMARK_K scores, and never names or counts a network.
 
-Means and spreads are exact: the database returns, per unit and block level, the count, sum
-and sum of squares of the released scores (and counts per rounded score), and they are
+Means, spreads, gaps and changes leave here at the precision people see (one decimal,
+presenter.shown): no page, chart coordinate, table, PDF or export can carry more. They are
+computed exactly first: the database adds up the stored count, sum and sum of squares
+per cell (and counts per rounded score) of the blocks in a selection, and they are
 combined here. Spread is the population standard deviation: how much the people in the
 aggregate disagree.
 """
@@ -37,12 +34,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db import connection
+from django.db.models import Sum
 from django.utils import timezone
 
-from assessments.anonymity.presenter import hidden_value
-from assessments.models import AnswerKind, Dimension, Round
-from assessments.scoring import distribution_offset
+from assessments.anonymity.blocks import release_pooled_blocks
+from assessments.anonymity.presenter import hidden_value, shown
+from assessments.models import AnswerKind, BlockKind, Dimension, ReleasedScore, Round
 from tenancy.scoping import platform_wide
 
 # The benchmark's own k: the number of scores and of networks it needs before it shows.
@@ -88,7 +85,7 @@ class DimensionResult:
     def gap(self):
         """Ambition mean minus today mean, when both may be shown."""
         if self.today.shown and self.ambition.shown:
-            return self.ambition.mean - self.today.mean
+            return shown(self.ambition.mean - self.today.mean)
         return Suppressed(Suppressed.TOO_FEW)
 
     def cell(self, kind):
@@ -121,7 +118,7 @@ class Aggregate:
         cells = [row.cell(kind) for row in self.dimensions]
         if not cells or not all(cell.shown for cell in cells):
             return Suppressed(Suppressed.TOO_FEW)
-        return sum(cell.mean for cell in cells) / len(cells)
+        return shown(sum(cell.mean for cell in cells) / len(cells))
 
 
 @dataclass
@@ -187,78 +184,8 @@ def compare(earlier, later):
 
 def _difference(before, after):
     if before.shown and after.shown:
-        return after.mean - before.mean
+        return shown(after.mean - before.mean)
     return Suppressed(Suppressed.TOO_FEW)
-
-
-# The released rows of DimensionScore, tagged with the level at which they may count:
-# 1 = inside a complete block of its unit (counts for group, organisation and round),
-# 2 = inside a complete block of the pool of waiting scores of a closed round (round only),
-# 0 = waiting (counts nowhere). Raw SQL because the ORM cannot express windows over a
-# filtered window; every caller names the network(s) explicitly in its WHERE clause.
-_SCORED = """
-WITH scored AS (
-    SELECT s.round_id, s.network_id, s.dimension_id,
-           CASE WHEN s.kind = 'today' THEN 0 ELSE 1 END AS kind_index,
-           s.leader_group_id AS group_id, s.organisation_id, s.score,
-           r.submitted_at, r.id AS response_id, n.anonymity_threshold AS k
-    FROM assessments_dimensionscore s
-    JOIN assessments_response r ON r.id = s.response_id
-    JOIN assessments_round rd ON rd.id = s.round_id
-    JOIN tenancy_network n ON n.id = s.network_id
-    WHERE {where} AND r.submitted_at IS NOT NULL AND r.submitted_at <= rd.closes_at
-), in_units AS (
-    SELECT scored.*,
-           ROW_NUMBER() OVER (PARTITION BY round_id, dimension_id, kind_index, group_id,
-                                           organisation_id
-                              ORDER BY submitted_at, response_id) AS unit_position,
-           COUNT(*) OVER (PARTITION BY round_id, dimension_id, kind_index, group_id,
-                                       organisation_id) AS unit_size
-    FROM scored
-), blocked AS (
-    SELECT in_units.*,
-           CASE WHEN unit_position <= (unit_size / k) * k THEN 1 ELSE 0 END AS in_unit_block
-    FROM in_units
-)"""
-
-# Live rounds: only unit blocks count. A bucket is the distribution value of a score
-# (FLOOR(score + scoring.distribution_offset), the generation reached for generations).
-_LIVE = _SCORED + """, released AS (
-    SELECT blocked.*, in_unit_block AS release_level, FLOOR(score + %s) AS bucket
-    FROM blocked
-)
-"""
-
-# Closed rounds: the waiting scores of all units are pooled and cut into blocks as well.
-_FINAL = _SCORED + """, pooled AS (
-    SELECT blocked.*,
-           ROW_NUMBER() OVER (PARTITION BY round_id, dimension_id, kind_index, in_unit_block
-                              ORDER BY submitted_at, response_id) AS pool_position,
-           COUNT(*) OVER (PARTITION BY round_id, dimension_id, kind_index, in_unit_block)
-               AS pool_size
-    FROM blocked
-), released AS (
-    SELECT pooled.*,
-           CASE WHEN in_unit_block = 1 THEN 1
-                WHEN pool_position <= (pool_size / k) * k THEN 2
-                ELSE 0 END AS release_level,
-           FLOOR(score + %s) AS bucket
-    FROM pooled
-)
-"""
-
-_ROUND_SELECT = """
-SELECT dimension_id, kind_index, group_id, organisation_id, release_level, bucket,
-       COUNT(*), SUM(score), SUM(score * score)
-FROM released WHERE release_level > 0
-GROUP BY dimension_id, kind_index, group_id, organisation_id, release_level, bucket
-"""
-
-_CLOSED_ROUND_SELECT = """
-SELECT round_id, dimension_id, kind_index, bucket, COUNT(*), SUM(score), SUM(score * score)
-FROM released WHERE release_level > 0
-GROUP BY round_id, dimension_id, kind_index, bucket
-"""
 
 
 class _Sums:
@@ -284,7 +211,7 @@ class _Sums:
         distribution = tuple(
             (value, self.buckets.get(value, 0))
             for value in range(instrument.scale_min, instrument.scale_max + 1))
-        return CellStats(self.count, mean, spread, distribution)
+        return CellStats(self.count, shown(mean), shown(spread), distribution)
 
 
 def _aggregate(scope, key, dimensions, sums, instrument, k):
@@ -306,52 +233,55 @@ def instrument_dimensions(instrument):
     return list(instrument.dimensions.select_related("area").order_by("position"))
 
 
+# (dimension, kind, group id, organisation id, block kind, bucket) and the sums of the stored
+# rows: the database adds up the blocks, one row per cell and bucket comes back.
+_ROUND_FIELDS = ("dimension_id", "kind", "block__leader_group_id", "block__organisation_id",
+                 "block__kind", "bucket")
+_SUMS = {"count_sum": Sum("count"), "total_sum": Sum("total"), "squares_sum": Sum("squares")}
+
+
 def round_results(round, *, dimensions=None, now=None):
-    """The round's aggregate, each organisation's and each leader group's (2 queries, or 1
-    when the caller already has the instrument's dimensions)."""
+    """The round's aggregate, each organisation's and each leader group's, read from the
+    released blocks only (1 query, 2 without the instrument's dimensions; the first read
+    after the round closed releases its pooled blocks first)."""
     now = now or timezone.now()
     instrument = round.instrument
     network = round.network
     k = network.anonymity_threshold
     if dimensions is None:
         dimensions = instrument_dimensions(instrument)
-    final = round.closes_at <= now
-    # The network is named on the round (its scores carry the same one): the planner then
-    # estimates the round's rows right and joins the responses by hash.
-    sql = ((_FINAL if final else _LIVE).format(where="rd.network_id = %s AND s.round_id = %s")
-           + _ROUND_SELECT)
-    params = [network.pk, round.pk, distribution_offset(instrument)]
+    release_pooled_blocks(round, now)
     whole = defaultdict(_Sums)
     groups = defaultdict(lambda: defaultdict(_Sums))
     organisations = defaultdict(lambda: defaultdict(_Sums))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for (dimension_id, kind_index, group_id, organisation_id, level, bucket,
-             count, total, squares) in cursor.fetchall():
-            cell = (dimension_id, KINDS[kind_index])
-            whole[cell].add(bucket, count, total, squares)
-            if level != 1:
-                continue
-            if group_id is not None:
-                groups[group_id][cell].add(bucket, count, total, squares)
-            if organisation_id is not None:
-                organisations[organisation_id][cell].add(bucket, count, total, squares)
+    rows = (ReleasedScore.objects.for_network(network).filter(round=round)
+            .values_list(*_ROUND_FIELDS).annotate(**_SUMS).order_by())
+    for (dimension_id, kind, group_id, organisation_id, block_kind, bucket,
+         count, total, squares) in rows:
+        cell = (dimension_id, kind)
+        whole[cell].add(bucket, count, total, squares)
+        if block_kind != BlockKind.UNIT:
+            continue
+        if group_id is not None:
+            groups[group_id][cell].add(bucket, count, total, squares)
+        if organisation_id is not None:
+            organisations[organisation_id][cell].add(bucket, count, total, squares)
     return RoundResults(
-        round=round, k=k, final=final, dimensions=dimensions,
+        round=round, k=k, final=round.pooled_at is not None, dimensions=dimensions,
         network=_aggregate("round", None, dimensions, whole, instrument, k),
         group_sums=dict(groups), organisation_sums=dict(organisations))
 
 
-def _released_sums_of_closed_rounds(round_ids, instrument):
-    """{round id: [(dimension id, kind index, bucket, count, sum, sum of squares), ...]} of
-    the released scores of closed rounds, in one statement."""
-    placeholders = ", ".join(["%s"] * len(round_ids))
-    sql = _FINAL.format(where=f"s.round_id IN ({placeholders})") + _CLOSED_ROUND_SELECT
+def _released_sums_of_closed_rounds(round_ids):
+    """{round id: [(dimension id, kind, bucket, count, sum, sum of squares), ...]} of the
+    released blocks of closed rounds, in one statement."""
     sums = {round_id: [] for round_id in round_ids}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*round_ids, distribution_offset(instrument)])
-        for round_id, *row in cursor.fetchall():
-            sums[round_id].append(tuple(row))
+    with platform_wide():  # deliberately across networks (an anonymised benchmark)
+        rows = list(ReleasedScore.objects.filter(round_id__in=round_ids)
+                    .values_list("round_id", "dimension_id", "kind", "bucket")
+                    .annotate(**_SUMS).order_by())
+    for round_id, *row in rows:
+        sums[round_id].append(tuple(row))
     return sums
 
 
@@ -360,20 +290,23 @@ def national_benchmark(instrument, *, dimensions=None, now=None):
     networks; suppressed unless BENCHMARK_MIN_NETWORKS networks and BENCHMARK_K scores are
     in a cell. It reads every network on purpose (an anonymised cross-network benchmark).
 
-    A closed round's released sums never change, so each round's are computed once and kept
-    in the cache (keyed by its closing time and k); a page then costs one small query."""
+    A closed round's released blocks never change, so each round's sums are added up once
+    and kept in the cache (keyed by when its blocks were pooled); a page then costs one small
+    query. A closed round nobody has read yet is pooled first."""
     now = now or timezone.now()
     if dimensions is None:
         dimensions = instrument_dimensions(instrument)
-    with platform_wide():  # deliberately across networks; only ids and closing times are read
-        closed = list(Round.objects.filter(instrument=instrument, closes_at__lte=now).values_list(
-            "pk", "network_id", "closes_at", "network__anonymity_threshold"))
-    keys = {f"assessments:released:{pk}:{closes_at.timestamp()}:{k}": (pk, network_id)
-            for pk, network_id, closes_at, k in closed}
+    with platform_wide():  # deliberately across networks: each closed round's own blocks
+        closed = list(Round.objects.filter(instrument=instrument, closes_at__lte=now)
+                      .select_related("network", "instrument"))
+        for round_ in closed:
+            release_pooled_blocks(round_, now)
+    keys = {f"assessments:released:{round_.pk}:{round_.pooled_at.timestamp()}":
+            (round_.pk, round_.network_id) for round_ in closed}
     found = cache.get_many(list(keys))
     missing = {pk: key for key, (pk, _network) in keys.items() if key not in found}
     if missing:
-        computed = _released_sums_of_closed_rounds(sorted(missing), instrument)
+        computed = _released_sums_of_closed_rounds(sorted(missing))
         fresh = {missing[pk]: rows for pk, rows in computed.items()}
         cache.set_many(fresh, timeout=RELEASED_SUMS_CACHE_SECONDS)
         found |= fresh
@@ -381,8 +314,8 @@ def national_benchmark(instrument, *, dimensions=None, now=None):
     networks = defaultdict(set)
     for key, rows in found.items():
         network_id = keys[key][1]
-        for dimension_id, kind_index, bucket, count, total, squares in rows:
-            cell = (dimension_id, KINDS[kind_index])
+        for dimension_id, kind, bucket, count, total, squares in rows:
+            cell = (dimension_id, kind)
             sums[cell].add(bucket, count, total, squares)
             networks[cell].add(network_id)
     rows = []

@@ -4,6 +4,8 @@ A value that may not be shown (a `Suppressed`, see aggregation.py) reads "not sh
 number would stand, and "not shown: fewer than k answered" where the reason is given (a note,
 a chart row with nothing to draw). Numbers have one decimal, rounded half up in the active
 language; spreads, means, gaps and changes alike. Counts are written only when shown.
+`shown` is that precision as a number: aggregation.py rounds every mean and spread with it
+before anything reads them, and `number` (which the charts use for every coordinate) too.
 """
 
 from decimal import ROUND_HALF_UP, Decimal
@@ -14,11 +16,23 @@ from django.utils.translation import gettext as _
 NONE = "–"
 
 
+SHOWN_DIGITS = 1
+
+
+def shown(value, digits=SHOWN_DIGITS):
+    """A number at the precision people see (one decimal, half up), as a float: what
+    aggregation.py releases and what charts compute coordinates from, so no page, chart,
+    table or file carries a finer value than the one written on it."""
+    quantum = Decimal(1).scaleb(-digits)
+    return float(Decimal(repr(float(value))).quantize(quantum, ROUND_HALF_UP))
+
+
 def number(value):
-    """A number, an aggregate's cell (its mean) or None / a Suppressed (None)."""
+    """A number, an aggregate's cell (its mean) or None / a Suppressed (None), at the
+    precision shown."""
     if value is None or getattr(value, "shown", True) is False:
         return None
-    return float(getattr(value, "mean", value))
+    return shown(getattr(value, "mean", value))
 
 
 def number_format(value, digits=1):

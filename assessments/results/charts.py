@@ -5,6 +5,11 @@ attributes. Every chart has a <title> and <desc> and comes with a table of the s
 (template partial assessments/charts/chart.html), so nothing depends on seeing the graphic.
 Today is a solid blue, ambition an orange hatched or dashed mark, and both are labelled in
 words, so nothing relies on colour alone; both colours have at least 4.5:1 contrast on white.
+
+Precision: every value is taken through presenter.number, which rounds it to the one decimal
+written on the chart BEFORE any coordinate is computed; coordinates are then written with one
+decimal of a pixel. A parser of the SVG recovers the shown value and nothing finer (a bar of
+3.8 is 3.8 whether the mean was 3.75 or 3.84). Counts are whole people, as shown.
 """
 
 import html

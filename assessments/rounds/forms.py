@@ -81,6 +81,9 @@ class RoundForm(forms.Form):
             self.fields["instrument"].queryset = instruments_for(cohort)
         else:
             del self.fields["instrument"]
+            self.fields["closes_at"].help_text = services.CLOSES_IN_THE_PAST
+            if services.round_has_answers(round_):
+                self.fields["opens_at"].help_text = services.OPENS_AT_LOCKED
 
     def clean(self):
         data = super().clean()
@@ -101,11 +104,8 @@ class RoundForm(forms.Form):
                                         "this choice."))
         if data["opens_at"] and data["closes_at"] and data["closes_at"] <= data["opens_at"]:
             self.add_error("closes_at", _("The round must close after it opens."))
-        if self.round_ is not None and services.round_times_are_locked(self.round_) and (
-                (data["opens_at"], data["closes_at"])
-                != (self.round_.opens_at, self.round_.closes_at)):
-            self.add_error("closes_at", _("The round has closed, so its times stay as they "
-                                          "are: its results may not change."))
+        if self.round_ is not None and data["opens_at"] and data["closes_at"]:
+            self._check_time_changes(data)
         if not data.get("name"):
             if purpose in DEFAULT_NAMES:
                 with translation.override(self.cohort.network.default_language):
@@ -113,6 +113,24 @@ class RoundForm(forms.Form):
             else:
                 self.add_error("name", _("Give the round a name."))
         return data
+
+    def _check_time_changes(self, data):
+        """The service's rule (services.round_time_errors), said on the form; a closing time
+        in the current minute means "now" (the field has no seconds)."""
+        now = self.now = timezone.now()
+        for field in ("opens_at", "closes_at"):  # the field shows minutes: unchanged is equal
+            stored = getattr(self.round_, field)
+            if data[field] == stored.replace(second=0, microsecond=0):
+                data[field] = stored
+        closes_at = data["closes_at"]
+        if (closes_at != self.round_.closes_at and now - timedelta(minutes=1) < closes_at < now
+                and not services.round_times_are_locked(self.round_, now)):
+            data["closes_at"] = now
+        errors = services.round_time_errors(
+            self.round_, opens_at=data["opens_at"], closes_at=data["closes_at"], now=now)
+        for field, message in errors.items():
+            if field not in self.errors:
+                self.add_error(field, str(message))
 
     def default_times(self, purpose, gathering):
         zone = timezone.get_current_timezone()

@@ -62,7 +62,7 @@ def round_edit(request, round_id):
         data = form.cleaned_data
         services.update_round(round_, name=data["name"], opens_at=data["opens_at"],
                               closes_at=data["closes_at"], purpose=data["purpose"],
-                              gathering=data["gathering"])
+                              gathering=data["gathering"], now=form.now)
         messages.success(request, _("%(name)s is saved.") % {"name": round_.name})
         return back
     has_responses = Response.objects.for_network(request.network).filter(round=round_).exists()

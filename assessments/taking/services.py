@@ -9,6 +9,7 @@ stores the scores. Every write on a response locks that response's row (and only
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from assessments.anonymity.blocks import release_unit_blocks
 from assessments.models import Answer, DimensionScore, Response
 from assessments.scoring import score_answers, score_rows
 
@@ -43,7 +44,8 @@ def start_response(round_, person, leader_group, *, organisation=None):
 def _lock(response):
     """The response's row, locked until the transaction ends, with its round (not locked)."""
     return (Response.objects.for_network(response.network_id)
-            .select_for_update(of=("self",)).select_related("round", "round__instrument")
+            .select_for_update(of=("self",))
+            .select_related("round", "round__instrument", "round__network")
             .get(pk=response.pk))
 
 
@@ -82,7 +84,9 @@ def save_answers(response, answers, *, now=None):
 
 
 def submit_response(response, *, require_open=True, now=None):
-    """Submit once and store the scores (score_answers -> DimensionScore rows).
+    """Submit once and store the scores (score_answers -> DimensionScore rows); when this
+    completes a block of k in the leader's unit, the block is released in the same
+    transaction (anonymity/blocks.py).
 
     Returns True if this call submitted, False if the response was submitted already (a
     double click, a second tab): then nothing changes. With require_open (the default) a
@@ -98,5 +102,6 @@ def submit_response(response, *, require_open=True, now=None):
         DimensionScore.objects.bulk_create(score_rows(locked, score_answers(answers)))
         locked.submitted_at = now
         locked.save(update_fields=["submitted_at", "updated_at"])
+        release_unit_blocks(locked.round, locked.leader_group_id, locked.organisation_id)
     response.submitted_at = locked.submitted_at
     return True

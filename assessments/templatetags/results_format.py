@@ -51,7 +51,10 @@ def hidden_note(label, k):
 def generation(value):
     """{{ score_or_cell|generation }}: the step reached (scoring.level_of) as "generation 3";
     "–" without a score or when suppressed."""
-    level = level_of(presenter.number(value))
+    if value is None or value == "" or getattr(value, "shown", True) is False:
+        return presenter.NONE
+    # the step of the score itself (an aggregate's mean is released at one decimal already)
+    level = level_of(float(getattr(value, "mean", value)))
     if level is None:
         return presenter.NONE
     return _("generation %(level)s") % {"level": level}

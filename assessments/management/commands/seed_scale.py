@@ -25,6 +25,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from assessments.anonymity.blocks import release_round
 from assessments.instruments_io import load_shipped_instruments
 from assessments.models import DimensionScore, Instrument, Response, Round
 from cohorts.models import Cohort, CohortFacilitator, CohortGroup, CohortOrganisation
@@ -112,6 +113,8 @@ def remove_scale_dataset():
                        [ids])
         cursor.execute("DELETE FROM assessments_dimensionscore WHERE network_id = ANY(%s)", [ids])
         cursor.execute("DELETE FROM assessments_response WHERE network_id = ANY(%s)", [ids])
+        cursor.execute("DELETE FROM assessments_releasedscore WHERE network_id = ANY(%s)", [ids])
+        cursor.execute("DELETE FROM assessments_releasedblock WHERE network_id = ANY(%s)", [ids])
         scale_networks().delete()
         Person.objects.filter(email__endswith=f"@{EMAIL_DOMAIN}").delete()
 
@@ -288,6 +291,10 @@ def generate_answers(network_ids, seed):
             cursor.execute("SELECT setseed(%s)", [seed])
             cursor.execute(_RESPONSES, [network_ids])
             cursor.execute(_ANSWERS_AND_SCORES, [network_ids])
+        # the released blocks, as the submits would have written them
+        for round_ in Round.objects.filter(network_id__in=network_ids).select_related(
+                "network", "instrument"):
+            release_round(round_)
     finally:
         connection.close()
 

@@ -1,4 +1,6 @@
-"""Aggregates of one round against hand-computed values (assessments/anonymity/aggregation.py)."""
+"""Aggregates of one round against hand-computed values (assessments/anonymity/aggregation.py).
+
+Means and spreads are released at the one decimal people see (presenter.shown)."""
 
 import math
 from datetime import timedelta
@@ -7,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from assessments.anonymity.aggregation import Suppressed, compare, round_results
+from assessments.anonymity.presenter import shown
 from tests.factories import (
     build_instrument,
     build_round,
@@ -41,10 +44,10 @@ def test_mean_spread_and_distribution_of_a_group(k3):
     assert vision.today.respondents == 3
     assert vision.today.mean == pytest.approx(2.0)
     # population standard deviation of 1, 2, 3: sqrt(((1-2)^2 + 0 + (3-2)^2) / 3)
-    assert vision.today.spread == pytest.approx(math.sqrt(2 / 3))
+    assert vision.today.spread == shown(math.sqrt(2 / 3)) == 0.8
     assert vision.today.distribution == ((1, 1), (2, 1), (3, 1), (4, 0), (5, 0))
-    assert vision.ambition.mean == pytest.approx(13 / 3)
-    assert vision.gap == pytest.approx(13 / 3 - 2.0)
+    assert vision.ambition.mean == shown(13 / 3) == 4.3
+    assert vision.gap == pytest.approx(4.3 - 2.0)  # the gap of the shown means
     customer = results.group(k3.group.pk).by_code()["customer"]
     # 2.5 rounds up to 3 and 3.5 to 4 in the distribution (profile instrument)
     assert customer.today.distribution == ((1, 0), (2, 0), (3, 3), (4, 0), (5, 0))
@@ -65,7 +68,7 @@ def test_generations_distribution_counts_the_level_reached(k3):
                          scores={"services": (score, 4)})
     cell = round_results(round).group(k3.group.pk).by_code()["services"].today
     assert cell.distribution == ((1, 0), (2, 1), (3, 2), (4, 0), (5, 0))
-    assert cell.mean == pytest.approx((2.75 + 3.0 + 3.5) / 3)
+    assert cell.mean == shown((2.75 + 3.0 + 3.5) / 3)
 
 
 def test_a_unit_releases_whole_blocks_in_submission_order(k3):
@@ -105,7 +108,7 @@ def test_waiting_scores_are_pooled_for_the_round_once_it_has_closed(k3):
     assert closed.final
     network = closed.network.by_code()["vision"].today
     assert network.respondents == 12
-    assert network.mean == pytest.approx((27 + 1 + 2 + 5) / 12)
+    assert network.mean == shown((27 + 1 + 2 + 5) / 12)
     # the pooled block counts for the round only, never for a group or an organisation
     for group in groups:
         assert closed.group(group.pk).by_code()["vision"].today.respondents == 3

@@ -1,0 +1,175 @@
+"""Released blocks: the stored, immutable facts every aggregate is read from.
+
+The rule (README.md, "Anonymity", says it in plain words):
+
+* **A block is k people.** Inside a unit (one leader group within one organisation; people
+  without a group form a unit of their organisation, those with neither one of the round) the
+  submitted responses are taken in submission order, and each k of them that have not yet been
+  released form the next block. When a round closes, the people still waiting in all units
+  are pooled in submission order and cut into blocks of k the same way (kind "pooled"; these
+  count for the round as a whole only). A response submitted after the round closed never
+  joins a block.
+* **A block's cell is all of its k people or nothing.** For each dimension and question a
+  block contributes a cell only when every one of its k people has a score there (someone
+  who answered "don't know" to every statement of a dimension has none). So every number
+  shown is a sum over whole blocks of k people, and whether a cell shows is decided by the
+  block as a whole, at the moment its k-th person completes it: the pattern of "not shown"
+  moves only when k people arrive together and says something about those k, never about
+  the last of them alone.
+* **Written once, never changed.** A block and its sums are written in one transaction when
+  its k-th person submits (`release_unit_blocks`, called by taking/services.submit_response
+  under the response's row lock plus a lock on the unit), and the pooled blocks at the first
+  read after the round closed (`release_pooled_blocks`, idempotent: a conditional update of
+  Round.pooled_at decides who pools, a unique constraint backs it). Nothing updates or deletes
+  them afterwards: deleting a person, a group or an organisation, moving a leader, editing a
+  round or changing k leaves them as they are, because rows hold plain ids, not foreign keys
+  to people, groups or organisations.
+
+Layout: one ReleasedScore row per block, dimension, question and value reached (bucket),
+holding count, sum and sum of squares. Any selection (a group, an organisation, the round,
+the nation) is then one GROUP BY in the database over rows that are already sums, returning
+one row per cell and bucket whatever the size of the network; the counts per value come out
+of the same rows. (A JSON of sums per block would mean fetching and adding every block in
+Python.)
+"""
+
+import math
+import zlib
+from collections import defaultdict
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from assessments.models import (
+    BlockKind,
+    DimensionScore,
+    ReleasedBlock,
+    ReleasedScore,
+    Response,
+    Round,
+)
+from assessments.scoring import distribution_offset
+
+POOL = "pool"
+# Advisory lock keys: a round's (shared by submits, exclusive while pooling) in the one-key
+# space, a unit's as (round id, hash of the unit) in the two-key space (they never overlap).
+_ROUND_LOCK_BASE = 0x42524F << 32
+
+
+# --- the rule, as pure functions (the data migration uses them too) --------------------------
+
+def unit_of(group_id, organisation_id):
+    """The unit a response is released in."""
+    return f"{group_id or '-'}/{organisation_id or '-'}"
+
+
+def whole_blocks(ordered_ids, k):
+    """The ids cut into blocks of k in order; an incomplete last block waits."""
+    return [ordered_ids[start:start + k] for start in range(0, len(ordered_ids) // k * k, k)]
+
+
+def block_cells(scores, size, offset):
+    """{(dimension id, kind, bucket): [count, sum, sum of squares]} of one block, from its
+    people's (dimension id, kind, score) rows: only cells all `size` people scored."""
+    by_cell = defaultdict(list)
+    for dimension_id, kind, score in scores:
+        by_cell[dimension_id, kind].append(score)
+    cells = {}
+    for (dimension_id, kind), values in by_cell.items():
+        if len(values) != size:
+            continue
+        for value in values:
+            sums = cells.setdefault((dimension_id, kind, math.floor(value + offset)), [0, 0, 0])
+            sums[0] += 1
+            sums[1] += value
+            sums[2] += value * value
+    return cells
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+def _lock(sql, *params):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def _write_block(round_, *, kind, unit, position, group_id, organisation_id, response_ids):
+    scores = (DimensionScore.objects.for_network(round_.network_id)
+              .filter(response_id__in=response_ids).values_list("dimension_id", "kind", "score"))
+    block = ReleasedBlock.objects.create(
+        network_id=round_.network_id, round=round_, kind=kind, unit=unit, position=position,
+        leader_group_id=group_id, organisation_id=organisation_id,
+        respondents=len(response_ids))
+    ReleasedScore.objects.bulk_create(
+        ReleasedScore(network_id=round_.network_id, block=block, round=round_,
+                      dimension_id=dimension_id, kind=score_kind, bucket=bucket, count=count,
+                      total=total, squares=squares)
+        for (dimension_id, score_kind, bucket), (count, total, squares)
+        in block_cells(scores, len(response_ids),
+                       distribution_offset(round_.instrument)).items())
+    Response.objects.for_network(round_.network_id).filter(pk__in=response_ids).update(
+        released_block=block)
+    return block
+
+
+def _waiting(round_):
+    return (Response.objects.for_network(round_.network_id)
+            .filter(round=round_, submitted_at__isnull=False, submitted_at__lte=round_.closes_at,
+                    released_block__isnull=True)
+            .order_by("submitted_at", "pk"))
+
+
+def release_unit_blocks(round_, group_id, organisation_id):
+    """Release the blocks one unit can fill now (at most one at a submit). Runs inside the
+    caller's transaction; once the round's leftovers were pooled, nothing more is released."""
+    _lock("SELECT pg_advisory_xact_lock_shared(%s)", _ROUND_LOCK_BASE + round_.pk)
+    if Round.objects.for_network(round_.network_id).filter(
+            pk=round_.pk, pooled_at__isnull=False).exists():
+        return []
+    unit = unit_of(group_id, organisation_id)
+    _lock("SELECT pg_advisory_xact_lock(%s, %s)", round_.pk,
+          zlib.crc32(unit.encode()) - 2 ** 31)
+    waiting = list(_waiting(round_).filter(leader_group_id=group_id,
+                                           organisation_id=organisation_id)
+                   .values_list("pk", flat=True))
+    k = round_.network.anonymity_threshold
+    if len(waiting) < k:
+        return []
+    last = (ReleasedBlock.objects.for_network(round_.network_id)
+            .filter(round=round_, unit=unit).order_by("-position")
+            .values_list("position", flat=True).first() or 0)
+    return [_write_block(round_, kind=BlockKind.UNIT, unit=unit, position=last + index,
+                         group_id=group_id, organisation_id=organisation_id, response_ids=ids)
+            for index, ids in enumerate(whole_blocks(waiting, k), start=1)]
+
+
+def release_pooled_blocks(round_, now=None):
+    """The closing job: once the round has closed, pool everyone still waiting and release
+    their whole blocks. Idempotent and race-safe; a no-op (no query) once done."""
+    now = now or timezone.now()
+    if round_.pooled_at is not None or now < round_.closes_at:
+        return
+    with transaction.atomic():
+        _lock("SELECT pg_advisory_xact_lock(%s)", _ROUND_LOCK_BASE + round_.pk)
+        won = (Round.objects.for_network(round_.network_id)
+               .filter(pk=round_.pk, pooled_at__isnull=True).update(pooled_at=now))
+        if won:
+            waiting = list(_waiting(round_).values_list("pk", flat=True))
+            for position, ids in enumerate(
+                    whole_blocks(waiting, round_.network.anonymity_threshold), start=1):
+                _write_block(round_, kind=BlockKind.POOLED, unit=POOL, position=position,
+                             group_id=None, organisation_id=None, response_ids=ids)
+    round_.pooled_at = now if won else (Round.objects.for_network(round_.network_id)
+                                        .values_list("pooled_at", flat=True).get(pk=round_.pk))
+
+
+def release_round(round_, now=None):
+    """Every block a round can release now, in submission order: for loaders that write
+    responses directly (seeds, demo data, tests)."""
+    with transaction.atomic():
+        units = (Response.objects.for_network(round_.network_id)
+                 .filter(round=round_, submitted_at__isnull=False, released_block__isnull=True)
+                 .values_list("leader_group_id", "organisation_id").distinct())
+        for group_id, organisation_id in list(units):
+            release_unit_blocks(round_, group_id, organisation_id)
+    release_pooled_blocks(round_, now)
