@@ -288,6 +288,13 @@ class GroupProgress:
     in_cohort: bool
     rows: list = field(default_factory=list)
 
+    @property
+    def never_signed_in(self):
+        """Leaders who have never signed in: shown to facilitators and admins so that a group
+        padded with invented leaders (to fill a block of k around one real person) stands out
+        (README, "Anonymity")."""
+        return sum(row.person.last_login is None for row in self.rows)
+
     def phase_percentages(self):
         """Per column: the share of (leader, activity) pairs done, in whole percent."""
         percentages = []

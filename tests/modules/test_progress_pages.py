@@ -276,3 +276,24 @@ def test_progress_pages_take_the_same_queries_for_twice_the_leaders_and_activiti
             counts.append(page_queries(client, each, name, **kwargs))
     assert counts[0] == counts[1], counts
     assert counts[0] <= 25
+
+
+def test_facilitators_see_how_many_in_each_group_never_signed_in(client, world, scene):
+    """k−1 invented leaders around one real person would fill a block with that person's
+    numbers; the cohort page shows, per group, how many leaders never signed in."""
+    cohort, _cohort_module = scene
+    invented = add_leaders(world, world.group, 3)
+    for person in invented[:1]:
+        person.last_login = timezone.now()
+        person.save(update_fields=["last_login"])
+    world.leader.last_login = timezone.now()
+    world.leader.save(update_fields=["last_login"])
+    client.force_login(world.facilitator)
+    response = client.get(url(world, "cohort_detail", cohort_id=cohort.pk))
+    (block,) = response.context["overview"].groups
+    assert block.never_signed_in == 2
+    page = response.content.decode()
+    assert "Never signed in" in page
+    row = page[page.index(f">{world.group.name}</a>"):]
+    row = row[:row.index("</tr>")]
+    assert "<td>4</td>" in row and "<td>2</td>" in row
