@@ -1,7 +1,9 @@
 """Tenant rows are read inside a scope: one network's, or a deliberately platform-wide one.
 
 Every environment, production included, refuses a tenant query made outside any scope: it
-raises `UnscopedQueryError` instead of quietly returning every network's rows.
+raises `UnscopedQueryError` instead of quietly returning every network's rows. A queryset is
+checked when it is evaluated and when it becomes a subquery of another query (TenantQuery);
+combined querysets are confined only when every side is confined to the same network.
 
 - `Model.objects.for_network(network)` names the network explicitly; it is the way in wherever
   the network is known (services, selectors, policies).
@@ -10,8 +12,9 @@ raises `UnscopedQueryError` instead of quietly returning every network's rows.
   opens that network's. Inside it a tenant query without `for_network` is confined to the
   scope's network, and `for_network` with another network raises.
 - `platform_wide()` is the one way to read across networks, and says so where it is used: the
-  Django admin, commands, benchmarks, Celery beat tasks, the national benchmark and the pages
-  that list a person's networks. Grep for it in review.
+  Django admin (for active staff), commands, benchmarks, listing what Celery beat tasks then
+  handle network by network, the national benchmark and the pages that list a person's
+  networks. Grep for it in review.
 
 Querysets reached through an already loaded object (`organisation.leader_groups.all()`, M2M
 `add()` and `set()`) inherit that object's scope; following a foreign key uses the unchecked
