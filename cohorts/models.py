@@ -1,16 +1,26 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from resources.models import Resource
+from tenancy.models import LeaderGroup, Organisation, Person, Role
 from tenancy.scoping import TenantModel
 
 
 class LinkQuerySet(models.QuerySet):
-    """For the through tables' unchecked default manager (`unscoped`), which Django's M2M
-    managers use: they are reached through a loaded cohort or cohort module, so they inherit
-    its scope, like every related manager. A link row belongs to its owner's network, filled
-    in here because `add()` and `set()` create rows with bulk_create, which skips save()."""
+    """For the through tables' unchecked default manager (`unscoped`). Django's M2M managers
+    (`add()`, `set()`, `remove()`, `clear()`, prefetching) query the through table with its
+    default manager and nothing else, without the loaded row's scope; a scoped default
+    manager would make `cohort.leader_groups.add(group)` raise outside a network scope. It is
+    safe unchecked because every query Django makes with it is filtered by one loaded owner
+    or far-side row, and every link is in the network of both its sides (checked below and in
+    Link.save): such a query never reaches another network's links. Queries of your own go
+    through `objects`, which is scoped.
+
+    A link row belongs to its owner's network, filled in here because `add()` and `set()`
+    create rows with bulk_create, which skips save()."""
 
     def bulk_create(self, objs, *args, **kwargs):
         objs = list(objs)
@@ -21,24 +31,60 @@ class LinkQuerySet(models.QuerySet):
         for obj in objs:
             if obj.network_id is None:
                 obj.network_id = networks[getattr(obj, owner.attname)]
+        self.model.check_networks(objs)
         return super().bulk_create(objs, *args, **kwargs)
 
 
 class Link(TenantModel):
     """A row of a many-to-many through table: scoped like every tenant row, so a query of
-    its own (`CohortGroup.objects…`) needs a network scope too."""
+    its own (`CohortGroup.objects…`) needs a network scope too. Its far side (`other_field`)
+    must be in the owner's network: `others_in(network_id)` says which rows are."""
 
     owner_field = "cohort"
+    other_field = None
 
     unscoped = models.Manager.from_queryset(LinkQuerySet)()  # noqa: DJ012 (a manager)
 
     class Meta(TenantModel.Meta):
         abstract = True
-        default_manager_name = "unscoped"
+        default_manager_name = "unscoped"  # Django's M2M managers need it, see LinkQuerySet
 
-    def save(self, *args, **kwargs):
+    @classmethod
+    def others_in(cls, network_id):
+        raise NotImplementedError
+
+    @classmethod
+    def check_networks(cls, links):
+        """Refuse links whose far side is not in the link's network."""
+        other = cls._meta.get_field(cls.other_field)
+        wanted = {}
+        for link in links:
+            wanted.setdefault(link.network_id, set()).add(getattr(link, other.attname))
+        for network_id, other_ids in wanted.items():
+            inside = set(cls.others_in(network_id).filter(pk__in=other_ids)
+                         .values_list("pk", flat=True))
+            if other_ids - inside:
+                raise ValidationError(
+                    {cls.other_field: f"{other.related_model._meta.verbose_name} "
+                     f"{sorted(other_ids - inside)} not in network {network_id}"},
+                    code="other_network")
+
+    def _fill_network(self):
         if self.network_id is None:
             self.network_id = getattr(self, self.owner_field).network_id
+
+    def clean(self):
+        """The admin's inline forms: the same check, as a form error."""
+        super().clean()
+        owner = self._meta.get_field(self.owner_field)
+        has_owner = owner.is_cached(self) or getattr(self, owner.attname) is not None
+        if has_owner and getattr(self, self._meta.get_field(self.other_field).attname):
+            self._fill_network()
+            type(self).check_networks([self])
+
+    def save(self, *args, **kwargs):
+        self._fill_network()
+        type(self).check_networks([self])
         super().save(*args, **kwargs)
 
 
@@ -124,6 +170,8 @@ class Gathering(TenantModel):
 # The through tables keep the names and columns Django gave them before they were explicit.
 
 class CohortOrganisation(Link):
+    other_field = "organisation"
+
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE)
     organisation = models.ForeignKey("tenancy.Organisation", on_delete=models.CASCADE)
 
@@ -131,8 +179,14 @@ class CohortOrganisation(Link):
         db_table = "cohorts_cohort_organisations"
         unique_together = [("cohort", "organisation")]
 
+    @classmethod
+    def others_in(cls, network_id):
+        return Organisation.objects.for_network(network_id)
+
 
 class CohortGroup(Link):
+    other_field = "leadergroup"
+
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE)
     leadergroup = models.ForeignKey("tenancy.LeaderGroup", on_delete=models.CASCADE)
 
@@ -140,8 +194,14 @@ class CohortGroup(Link):
         db_table = "cohorts_cohort_leader_groups"
         unique_together = [("cohort", "leadergroup")]
 
+    @classmethod
+    def others_in(cls, network_id):
+        return LeaderGroup.objects.for_network(network_id)
+
 
 class CohortFacilitator(Link):
+    other_field = "person"
+
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE)
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
 
@@ -149,9 +209,16 @@ class CohortFacilitator(Link):
         db_table = "cohorts_cohort_facilitators"
         unique_together = [("cohort", "person")]
 
+    @classmethod
+    def others_in(cls, network_id):
+        """A person is in a network by holding a role there (which role is the services'
+        business: cohorts.services.set_participants wants facilitators)."""
+        return Person.objects.filter(
+            pk__in=Role.objects.for_network(network_id).values("person"))
+
 
 class CohortModuleResource(Link):
-    owner_field = "cohortmodule"
+    owner_field, other_field = "cohortmodule", "resource"
 
     cohortmodule = models.ForeignKey(CohortModule, on_delete=models.CASCADE)
     resource = models.ForeignKey("resources.Resource", on_delete=models.CASCADE)
@@ -159,3 +226,7 @@ class CohortModuleResource(Link):
     class Meta(Link.Meta):
         db_table = "cohorts_cohortmodule_resources"
         unique_together = [("cohortmodule", "resource")]
+
+    @classmethod
+    def others_in(cls, network_id):
+        return Resource.objects.of_network(network_id)

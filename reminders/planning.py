@@ -4,8 +4,9 @@ Every answer is computed from the current rows (CohortModule, Gathering, Round, 
 Nudge) whenever it is asked, at planning and again at sending, so a changed date moves its
 reminders with it and nothing about dates is copied anywhere.
 
-`candidates(now)` is platform-wide on purpose (the dispatcher serves every network, and runs
-it inside `platform_wide()`, see services.plan_due_reminders); it narrows
+`candidates(now)` is platform-wide on purpose (the dispatcher serves every network, and lists
+them inside `platform_wide()`, see services.plan_due_reminders); everything else (`is_due`,
+`recipients`, `done_among`) runs in the target's network scope. `candidates` narrows
 with the database, `is_due(target, now)` decides in Python, and both the dispatcher and the
 send task ask the same `is_due`. Who has done what, and when pre-work is open, is
 modules.progress's rule, the same the leader and the coordinator see.

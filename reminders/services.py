@@ -42,7 +42,7 @@ from reminders.models import (
 from reminders.planning import DISPATCHED, PLANS, local_date
 from tenancy.emails import absolute_url
 from tenancy.models import Invitation
-from tenancy.scoping import in_network_of_row, platform_wide
+from tenancy.scoping import in_network_of_row, network_scope, platform_wide
 
 logger = logging.getLogger(__name__)
 
@@ -60,18 +60,22 @@ class SendDeferred(Exception):
 
 # Planning ---------------------------------------------------------------------------------
 
-@platform_wide()
 def plan_due_reminders(now=None):
-    """Insert a planned delivery for every due reminder not yet recorded; returns how many."""
+    """Insert a planned delivery for every due reminder not yet recorded; returns how many.
+    Only listing the candidates reads across networks; each target is handled in its own
+    network's scope."""
     now = now or clock.now()
     clock_allows = timezone.localtime(now).hour >= conf.get("REMINDER_EARLIEST_HOUR")
     created = 0
     for plan in DISPATCHED:
         if plan.by_the_clock and not clock_allows:
             continue
-        for target in plan.candidates(now):
-            if plan.is_due(target, now):
-                created += record_due(plan, target, plan.recipients(target), now)
+        with platform_wide():
+            targets = list(plan.candidates(now))
+        for target in targets:
+            with network_scope(target.network_id):
+                if plan.is_due(target, now):
+                    created += record_due(plan, target, plan.recipients(target), now)
     return created
 
 
@@ -246,37 +250,40 @@ def rotate_invitation_token(invitation):
 
 # Invitations whose email never went out ---------------------------------------------------
 
-@platform_wide()
 def resend_unsent_invitations(now=None):
     """Invitations still unsent a few minutes after they were made (the broker was down, or
-    the mail server) are sent again with a new link, with backoff and a bound."""
-    from tenancy.tasks import send_invitation_email
-
+    the mail server) are sent again with a new link, with backoff and a bound. Only listing
+    them reads across networks; each is resent in its own network's scope."""
     now = now or clock.now()
     waited = timedelta(minutes=conf.get("REMINDER_UNSENT_INVITATION_MINUTES"))
-    stale = list(Invitation.objects.filter(
-        sent_at__isnull=True, accepted_at__isnull=True, expires_at__gt=now,
-        created_at__lte=now - waited).values_list("pk", flat=True)[:500])
-    resent = 0
-    for invitation_id in stale:
-        with transaction.atomic():
-            invitation = Invitation.objects.select_for_update(skip_locked=True).filter(
-                pk=invitation_id, sent_at__isnull=True, accepted_at__isnull=True).first()
-            if invitation is None:
-                continue
-            record, _created = InvitationResend.objects.select_for_update().get_or_create(
-                invitation=invitation, defaults={"network_id": invitation.network_id})
-            wait = waited * 2 ** record.count
-            if record.count >= conf.get("REMINDER_INVITATION_RESENDS") or (
-                    record.last_sent_at and record.last_sent_at > now - wait):
-                continue
-            token = rotate_invitation_token(invitation)
-            record.count += 1
-            record.last_sent_at = now
-            record.save(update_fields=["count", "last_sent_at"])
-            enqueue_on_commit(send_invitation_email, invitation.pk, token)
-            resent += 1
-    return resent
+    with platform_wide():
+        stale = list(Invitation.objects.filter(
+            sent_at__isnull=True, accepted_at__isnull=True, expires_at__gt=now,
+            created_at__lte=now - waited).values_list("pk", flat=True)[:500])
+    return sum(_resend_unsent(invitation_id, now, waited) for invitation_id in stale)
+
+
+@in_network_of_row(Invitation, missing=0)
+def _resend_unsent(invitation_id, now, waited):
+    from tenancy.tasks import send_invitation_email
+
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update(skip_locked=True).filter(
+            pk=invitation_id, sent_at__isnull=True, accepted_at__isnull=True).first()
+        if invitation is None:
+            return 0
+        record, _created = InvitationResend.objects.select_for_update().get_or_create(
+            invitation=invitation, defaults={"network_id": invitation.network_id})
+        wait = waited * 2 ** record.count
+        if record.count >= conf.get("REMINDER_INVITATION_RESENDS") or (
+                record.last_sent_at and record.last_sent_at > now - wait):
+            return 0
+        token = rotate_invitation_token(invitation)
+        record.count += 1
+        record.last_sent_at = now
+        record.save(update_fields=["count", "last_sent_at"])
+        enqueue_on_commit(send_invitation_email, invitation.pk, token)
+        return 1
 
 
 # Switches ---------------------------------------------------------------------------------

@@ -11,8 +11,8 @@ from tenancy.roles import NetworkRoles
 from tenancy.scoping import Scope, entered
 from tenancy.services import person_needs_mfa
 
-# The Django admin is for platform staff, who see every network (it refuses everyone else
-# before it reads anything).
+# The Django admin is for platform staff, who see every network; anyone else gets no scope
+# there (the admin sends them to sign in, or refuses them, without reading tenant rows).
 PLATFORM_WIDE_NAMESPACES = {"admin"}
 
 
@@ -40,7 +40,8 @@ class NetworkMiddleware:
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if PLATFORM_WIDE_NAMESPACES.intersection(request.resolver_match.namespaces):
+        if (PLATFORM_WIDE_NAMESPACES.intersection(request.resolver_match.namespaces)
+                and request.user.is_active and request.user.is_staff):
             request.tenant_scope.platform_wide = True
         slug = view_kwargs.pop("network_slug", None)
         if slug is None:

@@ -10,7 +10,7 @@ def networks_of(person):
         return Network.objects.all()
     with platform_wide():  # every network the person is in, whichever page asks
         roles = Role.objects.filter(person=person)
-    return Network.objects.filter(pk__in=roles.values("network")).distinct()
+        return Network.objects.filter(pk__in=roles.values("network")).distinct()
 
 
 def landing_role(roles):

@@ -1,7 +1,11 @@
 """The many-to-many tables of cohorts and cohort modules become explicit tenant models
 (cohorts.models.Link). Their tables and rows stay: the models take over the existing tables
-(state only), then each row gets its owner's network; 0005 makes it required (in a
-migration of its own: PostgreSQL alters no table with updates pending in the transaction)."""
+(state only), then each row gets its owner's network; 0005 fills rows again (old code may
+have added some in between, in a rolling deploy) and makes it required.
+
+The historical models here and in 0005 have a plain Manager (`unscoped`): none of
+LinkQuerySet's filling and checking, and no scope check; `fill_networks` sets the network
+itself."""
 
 import django.db.models.deletion
 from django.conf import settings
@@ -64,11 +68,13 @@ def take_over_tables():
 
 
 def fill_networks(apps, schema_editor):
+    """Each link without a network gets its owner's."""
     for name, _table, owner, owner_model, _other, _target in LINKS:
         link = apps.get_model("cohorts", name)
         owners = apps.get_model(owner_model)._base_manager.filter(
             pk=models.OuterRef(f"{owner}_id")).values("network_id")
-        link._base_manager.update(network_id=models.Subquery(owners))
+        link._base_manager.filter(network__isnull=True).update(
+            network_id=models.Subquery(owners))
 
 
 class Migration(migrations.Migration):

@@ -202,3 +202,39 @@ def test_leaders_of_groups_outside_the_cohort_are_not_reminded(cw, dispatch):
     dispatch(local(2026, 5, 4, 9))
     assert outsider.email not in sent_to()
     assert cw.cohort_module.prework_opens_on == date(2026, 5, 4)
+
+
+def scope_spy(monkeypatch, name):
+    """Records (platform-wide?, the scope's network) whenever services.<name> is called."""
+    from tenancy.scoping import current_scope
+
+    seen, real = [], getattr(services, name)
+
+    def spy(*args, **kwargs):
+        scope = current_scope()
+        seen.append((scope.platform_wide, getattr(scope.network, "pk", scope.network)))
+        return real(*args, **kwargs)
+    monkeypatch.setattr(services, name, spy)
+    return seen
+
+
+@pytest.mark.django_db
+def test_only_listing_candidates_is_platform_wide(cw, monkeypatch):
+    """Recipients, who is done and the recorded deliveries are read in the target's network."""
+    seen = scope_spy(monkeypatch, "record_due")
+    set_clock(monkeypatch, local(2026, 5, 4, 9))
+    assert services.plan_due_reminders() == 2
+    assert seen == [(False, cw.network.pk)]
+
+
+@pytest.mark.django_db
+def test_an_unsent_invitation_is_resent_in_its_network(
+        world, monkeypatch, django_capture_on_commit_callbacks):
+    seen = scope_spy(monkeypatch, "rotate_invitation_token")
+    invitation, _token = create_invitation(
+        world.network, email="kari@test.example", kind="leader", invited_by=world.coordinator,
+        language="nb", leader_group=world.group, organisation=world.organisation)
+    set_clock(monkeypatch, invitation.created_at + timedelta(minutes=6))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.resend_unsent_invitations() == 1
+    assert seen == [(False, world.network.pk)]

@@ -54,9 +54,9 @@ def test_facilitated_cohorts_are_read_once_only_when_asked_and_only_in_the_netwo
         world, other_world, django_assert_num_queries):
     runs, other = make_cohort(world), make_cohort(world, name="Kull 2027")
     elsewhere = make_cohort(other_world)
+    grant_role(world.facilitator, other_world.network, RoleKind.FACILITATOR)
     runs.facilitators.add(world.facilitator)
     elsewhere.facilitators.add(world.facilitator)  # a cohort of another network
-    grant_role(world.facilitator, other_world.network, RoleKind.FACILITATOR)
     roles = NetworkRoles.of(world.facilitator, world.network)
     with django_assert_num_queries(1):
         assert roles.facilitated_cohort_ids == {runs.pk}

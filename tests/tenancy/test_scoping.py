@@ -1,12 +1,13 @@
 import pytest
 from django.db import models
-from django.http import StreamingHttpResponse
+from django.db.models import Exists, OuterRef, Subquery
+from django.http import HttpResponse, StreamingHttpResponse
 from django.urls import resolve
 
 from cohorts.models import CohortGroup
 from tenancy.checks import network_rows_are_tenant_models
 from tenancy.middleware import NetworkMiddleware
-from tenancy.models import LeaderGroup, Network, Organisation
+from tenancy.models import LeaderGroup, Network, Organisation, Person, Role
 from tenancy.scoping import (
     TenantModel,
     UnscopedQueryError,
@@ -96,6 +97,29 @@ def test_a_request_runs_in_its_network_scope_until_its_body_is_made(rf, world, o
         b"".join(middleware(request).streaming_content)
 
 
+@pytest.mark.parametrize(("who", "platform_wide_scope"), [
+    ("anonymous", False), ("admin", False), ("inactive staff", False), ("staff", True)])
+def test_only_active_staff_read_the_admin_platform_wide(rf, world, who, platform_wide_scope):
+    """Everyone else gets no scope there: a tenant query would raise, not read every network."""
+    from django.contrib.auth.models import AnonymousUser
+
+    person = AnonymousUser() if who == "anonymous" else world.admin
+    if "staff" in who:
+        person.is_staff, person.is_active = True, who == "staff"
+    seen = []
+
+    def get_response(request):
+        middleware.process_view(request, None, (), {})
+        seen.append(request.tenant_scope.platform_wide)
+        return HttpResponse()
+
+    middleware = NetworkMiddleware(get_response)
+    request = rf.get("/admin/")
+    request.user, request.resolver_match = person, resolve("/admin/")
+    middleware(request)
+    assert seen == [platform_wide_scope]
+
+
 def test_work_given_a_row_id_runs_in_the_scope_of_the_row_network(world, other_world):
     @in_network_of_row(Organisation, missing="gone")
     def names(organisation_id):
@@ -103,6 +127,62 @@ def test_work_given_a_row_id_runs_in_the_scope_of_the_row_network(world, other_w
 
     assert names(other_world.organisation.pk) == [other_world.organisation.name]
     assert names(0) == "gone"
+
+
+# Subqueries and combined querysets ----------------------------------------------------------
+
+def people_with_roles(roles):
+    return set(Person.objects.filter(pk__in=roles).values_list("pk", flat=True))
+
+
+def test_a_tenant_subquery_outside_any_scope_raises(world, other_world):
+    with pytest.raises(UnscopedQueryError, match="Role queried without a network"):
+        people_with_roles(Role.objects.all())
+    with pytest.raises(UnscopedQueryError):
+        people_with_roles(Role.objects.values("person"))
+    with pytest.raises(UnscopedQueryError):
+        Person.objects.filter(Exists(Role.objects.filter(person=OuterRef("pk"))))
+    with pytest.raises(UnscopedQueryError):
+        Person.objects.annotate(network=Subquery(
+            Role.objects.filter(person=OuterRef("pk")).values("network")[:1]))
+
+
+def test_a_tenant_subquery_is_confined_like_a_query(world, other_world):
+    mine = {role.person_id for role in Role.objects.for_network(world.network)}
+    assert people_with_roles(Role.objects.for_network(world.network).values("person")) == mine
+    with network_scope(world.network):
+        assert people_with_roles(Role.objects.values("person")) == mine
+        assert set(Person.objects.filter(Exists(Role.objects.filter(person=OuterRef("pk"))))
+                   .values_list("pk", flat=True)) == mine
+    with platform_wide():
+        assert people_with_roles(Role.objects.values("person")) > mine
+
+
+def test_combined_querysets_must_be_confined_to_one_network(world, other_world):
+    mine, theirs = world.network, other_world.network
+    for combine in [lambda a, b: a | b, lambda a, b: a & b, lambda a, b: a ^ b,
+                    lambda a, b: a.union(b), lambda a, b: a.intersection(b),
+                    lambda a, b: a.difference(b)]:
+        with pytest.raises(UnscopedQueryError, match="combined across networks"):
+            combine(Organisation.objects.for_network(mine), Organisation.objects.all())
+        with pytest.raises(UnscopedQueryError, match="combined across networks"):
+            combine(Organisation.objects.for_network(mine),
+                    Organisation.objects.for_network(theirs))
+        with pytest.raises(UnscopedQueryError):
+            list(combine(Organisation.objects.all(), Organisation.objects.all()))
+        related = other_world.organisation.leader_groups.all()
+        with pytest.raises(UnscopedQueryError):
+            list(combine(related, LeaderGroup.objects.all()))
+    both = (Organisation.objects.for_network(mine).filter(name="x")
+            | Organisation.objects.for_network(mine))
+    assert list(both.filter(pk__gt=0)) == [world.organisation]
+    assert list(Organisation.objects.for_network(mine).union(
+        Organisation.objects.for_network(mine))) == [world.organisation]
+    with network_scope(mine):
+        assert list(Organisation.objects.all() | Organisation.objects.all()) == [
+            world.organisation]
+    with platform_wide():
+        assert (Organisation.objects.all() | Organisation.objects.all()).count() == 2
 
 
 # Through tables -----------------------------------------------------------------------------
