@@ -16,7 +16,7 @@ from assessments.anonymity.aggregation import (
 )
 from assessments.anonymity.presenter import group_labels
 from assessments.models import DimensionScore, Response, Round
-from assessments.scoring import gap, level_of, overall_score
+from assessments.scoring import gap, overall_score
 from cohorts.models import CohortGroup
 from cohorts.policies import cohorts_person_can_follow
 from tenancy.models import LeaderGroup, Organisation
@@ -49,10 +49,12 @@ class OwnRow:
 
 
 @dataclass
-class AreaLevel:
+class AreaScore:
+    """An area's overall scores; the page shows their generation (scoring.level_of, once)."""
+
     area: object
-    today: int | None
-    ambition: int | None
+    today: float | None
+    ambition: float | None
 
 
 @dataclass
@@ -107,8 +109,8 @@ def own_results(network, person, round, dimensions):
         areas.setdefault(row.dimension.area, []).append(row)
     return OwnResults(
         response, rows, earlier.round if earlier else None,
-        [AreaLevel(area, level_of(overall_score(r.today for r in area_rows)),
-                   level_of(overall_score(r.ambition for r in area_rows)))
+        [AreaScore(area, overall_score(r.today for r in area_rows),
+                   overall_score(r.ambition for r in area_rows))
          for area, area_rows in areas.items()],
         overall_score(row.today for row in rows), overall_score(row.ambition for row in rows))
 
