@@ -32,44 +32,37 @@ def rounds_person_can_take(network, roles):
 
 
 def rounds_with_group_results_for(network, roles):
-    """Rounds whose group aggregates the person may see (DESIGN.md section 3): the whole
-    network for its admins, the cohorts they facilitate for facilitators, cohorts holding
-    their organisation or one of its groups for coordinators."""
-    rounds = Round.objects.for_network(network)
-    if roles.is_admin:
-        return rounds
+    """Rounds whose group aggregates the person may see (DESIGN.md section 3): those of the
+    cohorts they follow (cohorts.policies), and for coordinators the cohorts holding their
+    organisation or one of its groups."""
     organisations = roles.coordinated_organisation_ids
     coordinated = Exists(CohortGroup.objects.for_network(network).filter(
         cohort_id=OuterRef("cohort_id"), leadergroup__organisation_id__in=organisations)) | Exists(
         CohortOrganisation.objects.for_network(network).filter(
             cohort_id=OuterRef("cohort_id"), organisation_id__in=organisations))
-    return rounds.filter(Q(cohort__in=roles.facilitated_cohorts.values("pk")) | coordinated)
+    return Round.objects.for_network(network).filter(
+        Q(cohort__in=cohorts_person_can_follow(network, roles)) | coordinated)
 
 
 def groups_person_can_report_on(network, roles):
-    groups = LeaderGroup.objects.for_network(network)
-    if roles.is_admin:
-        return groups
-    return groups.filter(
+    """Their own groups, and the groups of the cohorts they follow."""
+    return LeaderGroup.objects.for_network(network).filter(
         Q(pk__in=roles.led_group_ids)
-        | Q(cohorts__in=roles.facilitated_cohorts.values("pk"))).distinct()
+        | Q(cohorts__in=cohorts_person_can_follow(network, roles))).distinct()
 
 
 def group_cohorts_person_can_report_on(network, roles, group):
     """The cohorts of one group for which the person may have its report made."""
     cohorts = Cohort.objects.for_network(network).filter(leader_groups=group)
-    if not (roles.is_admin or group.pk in roles.led_group_ids):
-        cohorts = cohorts.filter(pk__in=roles.facilitated_cohorts.values("pk"))
+    if group.pk not in roles.led_group_ids:
+        cohorts = cohorts.filter(pk__in=cohorts_person_can_follow(network, roles).values("pk"))
     return cohorts.order_by("-starts_on", "pk")
 
 
 def reports_person_can_see(network, roles):
-    reports = Report.objects.for_network(network)
-    if roles.is_admin:
-        return reports
-    return reports.filter(
+    return Report.objects.for_network(network).filter(
         Q(kind=ReportKind.GROUP, leader_group__in=roles.led_group_ids)
-        | Q(cohort__in=roles.facilitated_cohorts.values("pk")))
+        | Q(cohort__in=cohorts_person_can_follow(network, roles)))
 
 
 def report_links_for(network, roles, group=None, cohort=None):

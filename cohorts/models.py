@@ -4,6 +4,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cohorts import schedule
 from resources.models import Resource
 from tenancy.models import LeaderGroup, Organisation, Person, Role
 from tenancy.scoping import TenantModel
@@ -142,8 +143,8 @@ class CohortModule(TenantModel):
 
     @property
     def is_running(self):
-        """Pre-work has opened and post-work is not due yet, today in Bro's time zone."""
-        return self.prework_opens_on <= timezone.localdate() <= self.postwork_due_on
+        """In pre-work, on the gathering day or in post-work today (schedule.module_state)."""
+        return schedule.state_of(self, timezone.localdate()) in schedule.RUNNING
 
 
 class Gathering(TenantModel):

@@ -25,49 +25,46 @@ def cohorts_person_can_follow(network, roles):
 
 def leader_groups_person_can_follow(network, roles):
     """Groups whose progress and aggregates the person may see (not individual answers): their
-    own, their organisation's, those in cohorts they facilitate; all for network admins."""
+    own, those they manage (tenancy.policies: all for network admins, their organisation's for
+    coordinators), those in cohorts they follow."""
     groups = LeaderGroup.objects.for_network(network)
-    if roles.is_admin:
-        return groups
     return groups.filter(
         Q(pk__in=roles.led_group_ids)
-        | Q(organisation__in=roles.coordinated_organisation_ids)
-        | Q(pk__in=groups.filter(cohorts__in=roles.facilitated_cohorts.values("pk"))
+        | Q(pk__in=leader_groups_person_can_manage(network, roles).values("pk"))
+        | Q(pk__in=groups.filter(cohorts__in=cohorts_person_can_follow(network, roles))
             .values("pk")))
 
 
 def gatherings_person_can_see(network, roles):
-    """Gatherings of cohorts the person takes part in: as a leader of one of its groups, as its
-    facilitator, as coordinator of one of its organisations, or as a network admin."""
-    gatherings = Gathering.objects.for_network(network)
-    if roles.is_admin:
-        return gatherings
+    """Gatherings of cohorts the person takes part in: as a leader of one of its groups, as
+    coordinator of one of its organisations, or as someone who follows it (its facilitators,
+    the network's admins)."""
     coordinated = roles.coordinated_organisation_ids
     cohort_ids = Cohort.objects.for_network(network).filter(
-        Q(pk__in=roles.facilitated_cohorts.values("pk"))
+        Q(pk__in=cohorts_person_can_follow(network, roles).values("pk"))
         | Q(leader_groups__in=roles.led_group_ids)
         | Q(organisations__in=coordinated)
         | Q(leader_groups__organisation__in=coordinated)).values("pk")
-    return gatherings.filter(cohort_module__cohort__in=cohort_ids)
+    return Gathering.objects.for_network(network).filter(cohort_module__cohort__in=cohort_ids)
 
 
 def leader_groups_person_can_see_progress(network, roles):
-    """Groups whose leaders' completion the person may see: never as a leader; as coordinator
-    of the group's organisation, facilitator of one of its cohorts, or network admin."""
+    """Groups whose leaders' completion the person may see: never as a leader; those they
+    manage (tenancy.policies) and those in cohorts they follow."""
     groups = LeaderGroup.objects.for_network(network)
-    if roles.is_admin:
-        return groups
     return groups.filter(
-        Q(organisation__in=roles.coordinated_organisation_ids)
-        | Q(cohorts__in=roles.facilitated_cohorts.values("pk"))).distinct()
+        Q(pk__in=leader_groups_person_can_manage(network, roles).values("pk"))
+        | Q(pk__in=groups.filter(cohorts__in=cohorts_person_can_follow(network, roles))
+            .values("pk")))
 
 
 def cohorts_of_group_person_can_see_progress(network, roles, group):
-    """The cohorts of one group in which the person may see who has done what."""
+    """The cohorts of one group in which the person may see who has done what: all of them
+    for its organisation's coordinators, else those the person follows."""
     cohorts = Cohort.objects.for_network(network).filter(leader_groups=group)
-    if roles.is_admin or group.organisation_id in roles.coordinated_organisation_ids:
+    if group.organisation_id in roles.coordinated_organisation_ids:
         return cohorts
-    return cohorts.filter(pk__in=roles.facilitated_cohorts.values("pk"))
+    return cohorts.filter(pk__in=cohorts_person_can_follow(network, roles).values("pk"))
 
 
 def leader_roles_person_can_manage(network, roles):

@@ -1,11 +1,18 @@
-"""Dates of a cohort's modules: the suggested rhythm, the rules they must follow, and shifting
-a whole schedule (copying last year's cohort). Pure functions."""
+"""Dates of a cohort's modules: the suggested rhythm, the rules they must follow, shifting a
+whole schedule (copying last year's cohort), and the one phase rule. Pure functions.
+
+Phase of a module on a day (`module_state`): *upcoming* until pre-work opens; *prework* until
+the gathering day (without a gathering date, until post-work is due); *gathering* on that day;
+*postwork* until post-work is due; then *finished*. What's next, the progress tables, the
+schedule's "Now" and the reminders (through modules.progress) all ask here.
+"""
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 # The recommended rhythm: a module about every three months, the gathering four weeks into
@@ -68,13 +75,50 @@ def shift_datetime(moment, days):
                             tzinfo=local_zone())
 
 
-def current_index(windows, today):
-    """Which of (opens, due) windows is the one to show today: the running one, else the next,
-    else the last."""
-    for index, (opens, due) in enumerate(windows):
-        if opens <= today <= due:
-            return index
-    for index, (opens, _due) in enumerate(windows):
-        if opens > today:
-            return index
-    return len(windows) - 1 if windows else None
+UPCOMING, PREWORK, GATHERING, POSTWORK, FINISHED = (
+    "upcoming", "prework", "gathering", "postwork", "finished")
+RUNNING = (PREWORK, GATHERING, POSTWORK)
+
+
+def local_day(moment):
+    return timezone.localtime(moment).date() if isinstance(moment, datetime) else moment
+
+
+def gathering_of(cohort_module):
+    """The module's gathering, or None (a missing reverse one-to-one raises an
+    AttributeError subclass)."""
+    return getattr(cohort_module, "gathering", None)
+
+
+def module_state(cohort_module, gathering, today):
+    """(state, due date) of a cohort module on a day."""
+    gathering_day = local_day(gathering.starts_at) if gathering else None
+    if today < cohort_module.prework_opens_on:
+        return UPCOMING, cohort_module.prework_opens_on
+    if gathering_day is None:
+        if today <= cohort_module.postwork_due_on:
+            return PREWORK, None
+        return FINISHED, cohort_module.postwork_due_on
+    if today < gathering_day:
+        return PREWORK, gathering_day
+    if today == gathering_day:
+        return GATHERING, gathering_day
+    if today <= cohort_module.postwork_due_on:
+        return POSTWORK, cohort_module.postwork_due_on
+    return FINISHED, cohort_module.postwork_due_on
+
+
+def state_of(cohort_module, today):
+    """The module's phase on a day, with its own gathering (module_state)."""
+    return module_state(cohort_module, gathering_of(cohort_module), today)[0]
+
+
+def current_module(cohort_modules, today):
+    """The module to show today: the first that is running (module_state), else the next to
+    come, else the last; None without modules."""
+    states = [state_of(cohort_module, today) for cohort_module in cohort_modules]
+    for wanted in (RUNNING, (UPCOMING,)):
+        for cohort_module, state in zip(cohort_modules, states, strict=True):
+            if state in wanted:
+                return cohort_module
+    return cohort_modules[-1] if cohort_modules else None

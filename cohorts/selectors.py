@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from cohorts import policies
 from cohorts.models import Cohort, CohortModule
-from cohorts.schedule import current_index
+from cohorts.schedule import current_module
 from tenancy.models import Invitation, Person, Role, RoleKind
 
 
@@ -31,10 +31,7 @@ def cohort_schedule(cohort):
 
 def current_cohort_module(cohort_modules, today=None):
     """The module running today, else the next one, else the last (None without modules)."""
-    today = today or timezone.localdate()
-    index = current_index(
-        [(cm.prework_opens_on, cm.postwork_due_on) for cm in cohort_modules], today)
-    return None if index is None else cohort_modules[index]
+    return current_module(cohort_modules, today or timezone.localdate())
 
 
 def facilitator_candidates(network):

@@ -1,11 +1,8 @@
-"""The one progress rule: which phase a cohort's module is in, and whether a person has done an
-activity. What's next, the progress tables and their CSV, the reminders and the coordinator's
-nudges all ask here, so they cannot disagree. Read-only.
-
-Phase of a module on a day: *upcoming* until pre-work opens; *prework* until the gathering day
-(without a gathering date, until post-work is due); *gathering* on that day; *postwork* until
-post-work is due; then *finished*. Pre-work is open for reminders and nudges from the day it
-opens until the gathering starts.
+"""The one progress rule: whether a person has done an activity, and when pre-work is open.
+What's next, the progress tables and their CSV, the reminders and the coordinator's nudges all
+ask here, so they cannot disagree. Read-only. The phase a module is in is
+cohorts.schedule.module_state (the cohorts app owns the dates); pre-work is open for reminders
+and nudges from the day it opens until the gathering starts.
 
 An activity is done:
 - an assessment, when the person has submitted a round of the activity's instrument in the
@@ -15,55 +12,19 @@ An activity is done:
 - every other kind (video, podcast, article, case, reflection, group task, ambition,
   initiatives), when the person marked it done (an ActivityCompletion row); a saved
   reflection or group answer alone does not count.
-The post-work due reminder asks about the group instead: post-work is done when each of the
-person's groups in the cohort has written its ambition and decided initiatives for the module.
+A phase is done when every one of its activities is (`done_with_phase`): the progress tables
+count the same activities, and the pre-work and post-work reminders ask this.
 
 `done_by` answers for many people and activities in two queries, however many there are.
 """
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
-
-from django.utils import timezone
 
 from assessments.models import Response
-from cohorts.models import Gathering
-from modules.models import ActivityCompletion, Ambition, Initiative
+from cohorts.schedule import GATHERING, PREWORK, gathering_of, local_day, module_state
+from modules.models import ActivityCompletion
 from programmes.models import Activity, ActivityKind
-from tenancy.models import Role, RoleKind
-
-UPCOMING, PREWORK, GATHERING, POSTWORK, FINISHED = (
-    "upcoming", "prework", "gathering", "postwork", "finished")
-
-
-def local_day(moment):
-    return timezone.localtime(moment).date() if isinstance(moment, datetime) else moment
-
-
-def gathering_of(cohort_module):
-    try:
-        return cohort_module.gathering
-    except Gathering.DoesNotExist:
-        return None
-
-
-def module_state(cohort_module, gathering, today):
-    """(state, due date) of a cohort module on a day."""
-    gathering_day = local_day(gathering.starts_at) if gathering else None
-    if today < cohort_module.prework_opens_on:
-        return UPCOMING, cohort_module.prework_opens_on
-    if gathering_day is None:
-        if today <= cohort_module.postwork_due_on:
-            return PREWORK, None
-        return FINISHED, cohort_module.postwork_due_on
-    if today < gathering_day:
-        return PREWORK, gathering_day
-    if today == gathering_day:
-        return GATHERING, gathering_day
-    if today <= cohort_module.postwork_due_on:
-        return POSTWORK, cohort_module.postwork_due_on
-    return FINISHED, cohort_module.postwork_due_on
 
 
 def prework_is_open(cohort_module, now):
@@ -147,27 +108,3 @@ def done_with_phase(cohort_module, person_ids, phase_kind):
                    [activity.pk for activity in activities])
     return {person_id for person_id in person_ids
             if done.all(person_id, cohort_module, activities)}
-
-
-def done_with_postwork(cohort_module, person_ids):
-    """Who of these is only in groups that have set their ambition and decided initiatives."""
-    network_id, cohort_id, module_id = (
-        cohort_module.network_id, cohort_module.cohort_id, cohort_module.module_id)
-    groups_of = {}
-    for person_id, group_id in (
-            Role.objects.for_network(network_id)
-            .filter(kind=RoleKind.LEADER, person_id__in=person_ids,
-                    leader_group__in=cohort_module.cohort.leader_groups.all())
-            .values_list("person_id", "leader_group_id")):
-        groups_of.setdefault(person_id, set()).add(group_id)
-    group_ids = set().union(*groups_of.values()) if groups_of else set()
-    with_ambition = set(
-        Ambition.objects.for_network(network_id)
-        .filter(cohort_id=cohort_id, module_id=module_id, leader_group_id__in=group_ids)
-        .exclude(text="").values_list("leader_group_id", flat=True))
-    with_initiatives = set(
-        Initiative.objects.for_network(network_id)
-        .filter(cohort_id=cohort_id, module_id=module_id, leader_group_id__in=group_ids)
-        .values_list("leader_group_id", flat=True))
-    done_groups = with_ambition & with_initiatives
-    return {person_id for person_id, groups in groups_of.items() if groups <= done_groups}

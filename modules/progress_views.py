@@ -52,7 +52,8 @@ def cohort_detail(request, cohort_id):
         "overview": overview,
         "organisations": cohort.organisations.order_by("name"),
         "facilitators": cohort.facilitators.order_by("name"),
-        "can_configure": request.roles.is_admin,
+        "can_configure": policies.cohorts_person_can_configure(request.network, request.roles)
+        .filter(pk=cohort.pk).exists(),
     })
 
 

@@ -12,9 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Round
 from cohorts.models import Cohort, CohortGroup, CohortModule
+from cohorts.schedule import FINISHED, GATHERING, POSTWORK, PREWORK, UPCOMING, module_state
 from modules import progress
 from modules.models import Ambition, GroupTaskAnswer, Initiative, Reflection
-from modules.progress import FINISHED, GATHERING, POSTWORK, PREWORK, UPCOMING, module_state
 from programmes.models import Activity, ActivityKind, Phase, PhaseKind
 from tenancy.models import LeaderGroup, Role, RoleKind
 
@@ -225,7 +225,7 @@ def group_work(network, group):
     """The group's cohorts' modules, with its ambition and initiatives per module."""
     cohort_modules = list(
         CohortModule.objects.for_network(network).filter(cohort__leader_groups=group)
-        .select_related("cohort", "module").order_by("-cohort__starts_on", "position"))
+        .select_related("cohort", "module", "gathering").order_by("-cohort__starts_on", "position"))
     ambitions = {(a.cohort_id, a.module_id): a for a in
                  Ambition.objects.for_network(network).filter(leader_group=group)
                  .select_related("updated_by")}

@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from cohorts.access import access_leader_group_to_follow
+from cohorts.schedule import UPCOMING, state_of
 from modules import selectors, services
 from modules.access import (
     access_activity_in,
@@ -177,7 +178,7 @@ def group_work(request, group_id):
     is_member = group.pk in request.roles.led_group_ids
     today = timezone.localdate()
     work = [entry for entry in selectors.group_work(request.network, group)
-            if entry["cohort_module"].prework_opens_on <= today
+            if state_of(entry["cohort_module"], today) != UPCOMING
             or entry["ambition"] or entry["initiatives"]]
     return render(request, "modules/group_work.html", {
         "group": group, "work": work, "can_edit": is_member})

@@ -7,8 +7,7 @@ HELP = {
     ReminderKind.PREWORK_OPENS: _("When the pre-work of a module opens."),
     ReminderKind.PREWORK_DUE: _("A few days before a gathering, if your pre-work is not done."),
     ReminderKind.GATHERING_TOMORROW: _("The day before a gathering, with a calendar file."),
-    ReminderKind.POSTWORK_DUE: _(
-        "Before post-work is due, if your group has not set its ambition and initiatives."),
+    ReminderKind.POSTWORK_DUE: _("Before post-work is due, if your post-work is not done."),
     ReminderKind.ROUND_OPENS: _("When a self-assessment opens."),
     ReminderKind.ROUND_CLOSES: _("Before a self-assessment closes, if you have not submitted."),
     ReminderKind.INVITATION_PENDING: _("Once, if you have not accepted an invitation."),

@@ -19,9 +19,10 @@ from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from assessments.models import Response, Round
+from assessments.models import Round
 from cohorts.models import CohortModule, Gathering
-from modules.progress import done_with_phase, done_with_postwork, gathering_of, prework_is_open
+from cohorts.schedule import gathering_of
+from modules.progress import done_by, done_with_phase, prework_is_open
 from programmes.models import PhaseKind
 from reminders import conf
 from reminders.models import Nudge, ReminderDelivery, ReminderKind, TargetType
@@ -55,9 +56,10 @@ def cohort_leaders(cohort, *, organisation=None, person_ids=None):
 
 
 def submitted(round_, person_ids):
-    return set(Response.objects.for_network(round_.network_id)
-               .filter(round=round_, person_id__in=person_ids, submitted_at__isnull=False)
-               .values_list("person_id", flat=True))
+    """Who of these has submitted the round (modules.progress.Done.submitted_round)."""
+    person_ids = list(person_ids)
+    done = done_by(round_.network_id, person_ids, [round_.cohort_id], activity_ids=[])
+    return {person_id for person_id in person_ids if done.submitted_round(person_id, round_.pk)}
 
 
 def round_is_open(round_, now):
@@ -164,7 +166,7 @@ class PostworkDue(CohortModulePlan):
         return gathering is None or gathering.ends_at <= now
 
     def done_among(self, target, person_ids):
-        return done_with_postwork(target, person_ids)
+        return done_with_phase(target, person_ids, PhaseKind.POSTWORK)
 
 
 class GatheringTomorrow(Plan):

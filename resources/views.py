@@ -6,7 +6,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from resources import selectors, services
+from resources import policies, selectors, services
 from resources.access import access_resource, access_resource_to_manage
 from resources.embed import embed_url
 from resources.forms import LibraryFilterForm, ResourceForm
@@ -31,7 +31,7 @@ def library(request):
     query.pop("page", None)
     return render(request, "resources/library.html", {
         "form": form, "page": page, "query": query.urlencode(),
-        "can_manage": request.roles.is_admin,
+        "can_manage": policies.person_can_add_resources(request.roles),
     })
 
 
@@ -50,7 +50,8 @@ def resource_detail(request, resource_id):
         "file_size": file_size,
         "themes": [Theme(theme).label for theme in resource.modules if theme in Theme.values],
         "sectors": [sector_label(slug) for slug in resource.sectors],
-        "can_manage": request.roles.is_admin and resource.network_id == request.network.pk,
+        "can_manage": policies.resources_person_can_manage(request.network, request.roles)
+        .filter(pk=resource.pk).exists(),
     })
 
 

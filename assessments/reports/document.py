@@ -19,7 +19,6 @@ results and every group of the cohort side by side, dimension by dimension.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.safestring import mark_safe
@@ -45,7 +44,7 @@ from assessments.anonymity.presenter import (
 from assessments.models import InstrumentKind, Report, ReportKind, Round
 from assessments.reports.signals import group_report_work
 from assessments.results import charts
-from tenancy.models import LeaderGroup
+from assessments.results.selectors import round_groups
 from tenancy.translated import translated
 
 # Stored files appear in a report's HTML under this scheme; only reports/pdf.py serves them.
@@ -254,11 +253,9 @@ def _group_round(report, round_, results, earlier_results, earlier_round):
 
 def _cohort_groups(report, results_by_round):
     """(label, group) of every group of the cohort and every group with results in one of its
-    rounds, by name, labelled as on the results pages."""
+    rounds, in the results pages' order (results.selectors.round_groups) and labelled as there."""
     with_results = {pk for results in results_by_round.values() for pk in results.groups}
-    groups = list(LeaderGroup.objects.for_network(report.network)
-                  .filter(Q(pk__in=list(with_results)) | Q(cohorts=report.cohort))
-                  .select_related("organisation").distinct().order_by("name", "pk"))
+    groups = list(round_groups(report.network, report.cohort_id, with_results))
     return list(zip(group_labels(groups), groups, strict=True))
 
 

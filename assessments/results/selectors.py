@@ -6,7 +6,7 @@ comes from assessments.anonymity.aggregation, which alone decides what may be sh
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Exists, Q
 
 from assessments.anonymity.aggregation import (
     compare,
@@ -16,8 +16,9 @@ from assessments.anonymity.aggregation import (
 )
 from assessments.anonymity.presenter import group_labels
 from assessments.models import DimensionScore, Response, Round
-from assessments.scoring import gap, level_of, overall_score
+from assessments.scoring import gap, overall_score
 from cohorts.models import CohortGroup
+from cohorts.policies import cohorts_person_can_follow
 from tenancy.models import LeaderGroup, Organisation
 
 
@@ -48,10 +49,12 @@ class OwnRow:
 
 
 @dataclass
-class AreaLevel:
+class AreaScore:
+    """An area's overall scores; the page shows their generation (scoring.level_of, once)."""
+
     area: object
-    today: int | None
-    ambition: int | None
+    today: float | None
+    ambition: float | None
 
 
 @dataclass
@@ -106,8 +109,8 @@ def own_results(network, person, round, dimensions):
         areas.setdefault(row.dimension.area, []).append(row)
     return OwnResults(
         response, rows, earlier.round if earlier else None,
-        [AreaLevel(area, level_of(overall_score(r.today for r in area_rows)),
-                   level_of(overall_score(r.ambition for r in area_rows)))
+        [AreaScore(area, overall_score(r.today for r in area_rows),
+                   overall_score(r.ambition for r in area_rows))
          for area, area_rows in areas.items()],
         overall_score(row.today for row in rows), overall_score(row.ambition for row in rows))
 
@@ -176,16 +179,22 @@ class GroupResultsPage:
         return self.results.k
 
 
+def round_groups(network, cohort_id, group_ids_with_results):
+    """The groups a cohort's results show, in the order every page and the PDF show them:
+    every group of the cohort and every group with results (a group may have left it), by
+    name, then by when it was made."""
+    return (LeaderGroup.objects.for_network(network)
+            .filter(Q(pk__in=list(group_ids_with_results)) | Q(cohorts=cohort_id))
+            .select_related("organisation").distinct().order_by("name", "pk"))
+
+
 def _visible_groups(network, roles, round, group_ids_with_results):
-    """Every group of the round's cohort or with results in it, as far as the person may
-    follow it: all for admins and the cohort's facilitators, their organisation's groups
-    for coordinators."""
-    groups = (LeaderGroup.objects.for_network(network)
-              .filter(Q(pk__in=list(group_ids_with_results)) | Q(cohorts=round.cohort_id))
-              .select_related("organisation").distinct().order_by("name"))
-    if not (roles.is_admin or round.cohort_id in roles.facilitated_cohort_ids):
-        groups = groups.filter(organisation__in=roles.coordinated_organisation_ids)
-    return list(groups)
+    """The round's groups (round_groups) as far as the person may follow them: all of them for
+    the people who follow the round's cohort, their organisation's groups for coordinators."""
+    follows_cohort = Exists(
+        cohorts_person_can_follow(network, roles).filter(pk=round.cohort_id))
+    return list(round_groups(network, round.cohort_id, group_ids_with_results).filter(
+        follows_cohort | Q(organisation__in=roles.coordinated_organisation_ids)))
 
 
 def _earlier_round(network, round):

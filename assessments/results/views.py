@@ -4,6 +4,7 @@ Numbers about other people come only from assessments.anonymity.aggregation; a v
 shown arrives as a Suppressed and is drawn as "not shown".
 """
 
+from django.db.models import Exists, OuterRef
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -84,8 +85,11 @@ def _selection_chart(page, index, *, font_size=16, stacked=True):
 def round_results(request, round_id):
     """Each group and the network side by side for one round, every value only once it may
     be shown, with the discussion prompt per dimension."""
+    # Whether the person runs the round (and may open its gathering screen) comes with it.
+    runs = policies.rounds_person_runs(request.network, request.roles).filter(pk=OuterRef("pk"))
     round = get_or_404(
         policies.rounds_with_group_results_for(request.network, request.roles)
+        .annotate(person_runs=Exists(runs))
         .select_related("instrument", "cohort", "network"), round_id)
     page = selectors.group_results_page(request.network, request.roles, round,
                                         with_benchmark=True)
@@ -105,7 +109,8 @@ def round_results(request, round_id):
             "benchmark": page.benchmark.dimensions[index],
             "change": page.network_change.get(dimension.code),
         })
-    context = {"page": page, "round": round, "instrument": instrument, "sections": sections}
+    context = {"page": page, "round": round, "instrument": instrument, "sections": sections,
+               "runs_round": round.person_runs}
     if page.network.aggregate.shown:
         context["network_charts"] = _profile_charts(
             instrument, _aggregate_rows(page.network.aggregate), request.network.name)

@@ -2,6 +2,7 @@
 who takes part, add their own resources and copy last year's cohort with every date moved."""
 
 from datetime import UTC, date, datetime, time, timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
@@ -10,7 +11,14 @@ from django.utils.translation import gettext
 
 from cohorts import services
 from cohorts.models import Cohort, CohortModule, Gathering
-from cohorts.schedule import current_index, local_zone, schedule_problems, shift_datetime
+from cohorts.schedule import (
+    PREWORK,
+    current_module,
+    local_zone,
+    module_state,
+    schedule_problems,
+    shift_datetime,
+)
 from tenancy.models import RoleKind
 from tenancy.services import grant_role
 from tests.factories import (
@@ -64,12 +72,29 @@ def test_shifting_keeps_the_local_time_of_day_across_summer_time():
     assert summer.astimezone(UTC) - winter.astimezone(UTC) == timedelta(days=140, hours=-1)
 
 
+def _module(opens, due, gathering_day=None):
+    gathering = (SimpleNamespace(starts_at=datetime.combine(gathering_day, time(9),
+                                                            tzinfo=local_zone()))
+                 if gathering_day else None)
+    return SimpleNamespace(prework_opens_on=opens, postwork_due_on=due, gathering=gathering)
+
+
 def test_the_current_module_is_the_running_one_else_the_next_else_the_last():
-    windows = [(date(2026, 1, 1), date(2026, 3, 1)), (date(2026, 4, 1), date(2026, 6, 1))]
-    assert current_index(windows, date(2026, 2, 1)) == 0
-    assert current_index(windows, date(2026, 3, 15)) == 1
-    assert current_index(windows, date(2027, 1, 1)) == 1
-    assert current_index([], date(2027, 1, 1)) is None
+    modules = [_module(date(2026, 1, 1), date(2026, 3, 1)),
+               _module(date(2026, 4, 1), date(2026, 6, 1))]
+    assert current_module(modules, date(2026, 2, 1)) is modules[0]
+    assert current_module(modules, date(2026, 3, 15)) is modules[1]
+    assert current_module(modules, date(2027, 1, 1)) is modules[1]
+    assert current_module([], date(2027, 1, 1)) is None
+
+
+def test_a_module_whose_gathering_falls_after_postwork_is_due_still_runs_until_then():
+    """The schedule's current module follows module_state, the phase What's next shows."""
+    late = _module(date(2026, 1, 1), date(2026, 2, 1), gathering_day=date(2026, 2, 10))
+    later = _module(date(2026, 2, 5), date(2026, 5, 1), gathering_day=date(2026, 3, 1))
+    assert module_state(late, late.gathering, date(2026, 2, 6))[0] == PREWORK
+    assert current_module([late, later], date(2026, 2, 6)) is late
+    assert current_module([late, later], date(2026, 2, 11)) is later
 
 
 # --- Creating and changing cohorts -----------------------------------------------------------

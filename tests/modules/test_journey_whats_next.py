@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from modules import progress
+from cohorts import schedule
 from modules.models import ActivityCompletion
 from tenancy.models import RoleKind
 from tenancy.services import grant_role
@@ -36,12 +36,12 @@ def at(day, hour=9):
 def test_the_phase_follows_the_cohort_module_dates(today, state, due_on):
     cohort_module = SimpleNamespace(prework_opens_on=OPENS, postwork_due_on=DUE)
     gathering = SimpleNamespace(starts_at=at(GATHERING))
-    assert progress.module_state(cohort_module, gathering, today) == (state, due_on)
+    assert schedule.module_state(cohort_module, gathering, today) == (state, due_on)
 
 
 def test_without_a_gathering_date_the_module_stays_in_prework():
     cohort_module = SimpleNamespace(prework_opens_on=OPENS, postwork_due_on=DUE)
-    assert progress.module_state(cohort_module, None, OPENS + timedelta(days=40)) == (
+    assert schedule.module_state(cohort_module, None, OPENS + timedelta(days=40)) == (
         "prework", None)
 
 

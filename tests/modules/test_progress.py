@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import Instrument, Response
+from cohorts import schedule
 from cohorts.schedule import local_datetime
 from modules import progress, selectors
 from modules.models import ActivityCompletion, Ambition, GroupTaskAnswer, Initiative, Reflection
@@ -199,9 +200,9 @@ OPENS, GATHERING_DAY, DUE = date(2026, 3, 2), date(2026, 3, 30), date(2026, 5, 2
 
 def test_without_a_gathering_prework_runs_until_postwork_is_due():
     cohort_module = SimpleNamespace(prework_opens_on=OPENS, postwork_due_on=DUE)
-    assert progress.module_state(cohort_module, None, DUE) == (progress.PREWORK, None)
-    assert progress.module_state(cohort_module, None, DUE + timedelta(days=1)) == (
-        progress.FINISHED, DUE)
+    assert schedule.module_state(cohort_module, None, DUE) == (schedule.PREWORK, None)
+    assert schedule.module_state(cohort_module, None, DUE + timedelta(days=1)) == (
+        schedule.FINISHED, DUE)
 
 
 def test_prework_is_open_until_the_gathering_starts():

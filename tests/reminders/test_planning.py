@@ -116,25 +116,37 @@ def test_the_tomorrow_reminder_has_time_place_link_and_a_calendar_file(cw, dispa
 
 
 @pytest.mark.django_db
-def test_postwork_due_goes_to_groups_without_ambition_and_initiatives(cw, dispatch):
-    finished_group = make_group(cw.network, cw.world.organisation)
-    cw.cohort.leader_groups.add(finished_group)
-    finished_leader = make_person()
-    from tenancy.services import grant_role
+def test_postwork_due_goes_to_leaders_who_have_not_done_every_postwork_activity(cw, dispatch):
+    """The same rule as the progress table's post-work column: a leader whose row is complete
+    is not told to finish the post-work, whatever the rest of the group has done."""
+    from modules.models import ActivityCompletion
+    from modules.selectors import leaders_progress
+    from programmes.models import Activity, Phase
 
-    grant_role(finished_leader, cw.network, RoleKind.LEADER, leader_group=finished_group)
-    Ambition.objects.create(network=cw.network, cohort=cw.cohort, leader_group=finished_group,
+    phase = Phase.objects.create(module=cw.cohort_module.module, kind="postwork", position=3)
+    activities = [Activity.objects.create(phase=phase, slug=f"post-{number}", kind="video",
+                                          position=number, title={"en": f"Post {number}"})
+                  for number in (1, 2)]
+    finished, unfinished = cw.leaders
+    for person, done in ((finished, activities), (unfinished, activities[:1])):
+        for activity in done:
+            ActivityCompletion.objects.create(network=cw.network, cohort=cw.cohort,
+                                              person=person, activity=activity)
+    # The group's ambition and initiatives do not count for anyone.
+    Ambition.objects.create(network=cw.network, cohort=cw.cohort, leader_group=cw.world.group,
                             module=cw.cohort_module.module, text="Generation 3 by 2027")
-    Initiative.objects.create(network=cw.network, cohort=cw.cohort, leader_group=finished_group,
+    Initiative.objects.create(network=cw.network, cohort=cw.cohort, leader_group=cw.world.group,
                               module=cw.cohort_module.module, title="Technology radar",
                               horizon="short")
-    # Only an ambition is not enough: the first group still gets the reminder.
-    Ambition.objects.create(network=cw.network, cohort=cw.cohort, leader_group=cw.world.group,
-                            module=cw.cohort_module.module, text="Some ambition")
+    table = leaders_progress(cw.network, cw.cohort, [cw.world.group], [cw.cohort_module])
+    postwork = [index for index, column in enumerate(table.columns)
+                if column.phase.kind == "postwork"]
+    complete = {row.person.pk: row.cells[postwork[0]].complete for row in table.groups[0].rows}
+    assert complete == {finished.pk: True, unfinished.pk: False}
     dispatch(local(2026, 6, 11, 9))
     assert not sent_to("Post-work")
     dispatch(local(2026, 6, 12, 9))  # three days before 15 June
-    assert sent_to("Post-work") == sorted(p.email for p in cw.leaders)
+    assert sent_to("Post-work") == [unfinished.email]
 
 
 @pytest.mark.django_db

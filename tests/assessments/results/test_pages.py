@@ -196,3 +196,45 @@ def test_free_text_never_appears_in_results(client, world):
     for page in pages:
         assert "MY-PRIVATE-REFLECTION" not in page
         assert "OUR-GROUP-TEXT" not in page
+
+
+def test_a_facilitator_of_another_cohort_sees_no_gathering_link_the_cohorts_facilitator_does(
+        client, world):
+    """A facilitator who sees the round's results as coordinator of one of its organisations
+    does not run the round, so is not offered its gathering screen (which would be 404)."""
+    from tests.factories import make_cohort
+
+    round = build_round(world)
+    fill_group(round, world.group, 5, {"vision": (2, 4)})
+    other = make_person()
+    grant_role(other, world.network, RoleKind.FACILITATOR)
+    grant_role(other, world.network, RoleKind.COORDINATOR, organisation=world.organisation)
+    make_cohort(world, name="Kull 2027").facilitators.add(other)
+    gathering = url("round_gathering", world, round)
+    client.force_login(other)
+    response = client.get(url("round_results", world, round))
+    assert response.status_code == 200
+    assert gathering not in response.content.decode()
+    assert client.get(gathering).status_code == 404
+    client.force_login(world.facilitator)
+    assert gathering in client.get(url("round_results", world, round)).content.decode()
+    assert client.get(gathering).status_code == 200
+
+
+def test_same_named_groups_come_in_the_same_order_on_the_page_and_in_the_pdf(client, world):
+    from assessments.reports.document import report_data
+    from tests.factories import make_report, world_cohort
+
+    cohort = world_cohort(world)
+    first = make_group(world.network, make_organisation(world.network, name="Zeta"), name="Twin")
+    second = make_group(world.network, make_organisation(world.network, name="Alpha"),
+                        name="Twin")
+    cohort.leader_groups.add(second, first)
+    round = build_round(world, cohort=cohort)
+    client.force_login(world.admin)
+    page = client.get(url("round_results", world, round)).context["page"]
+    on_page = [selection.label for selection in page.groups if selection.label.endswith("Twin")]
+    overview = next(table for table in report_data(make_report(world, kind="network"))
+                    .rounds[0].tables if any(label.endswith("Twin") for label, _ in table.rows))
+    in_pdf = [label for label, _cells in overview.rows if label.endswith("Twin")]
+    assert on_page == in_pdf == ["Zeta: Twin", "Alpha: Twin"]  # by name, then the older first

@@ -64,9 +64,9 @@ def big(world):
 # session, person, network, roles and an admin check (the middleware: 5), then the page's own
 # (one of them, on the results pages, asks which report links the person may follow)
 PAGES = [("assessment_results", "leader", 15, {}),
-         ("round_results", "facilitator", 16, {}),
+         ("round_results", "facilitator", 15, {}),
          ("round_results", "coordinator", 15, {}),
-         ("round_gathering", "facilitator", 11, {}),
+         ("round_gathering", "facilitator", 10, {}),
          ("round_gathering", "admin", 11, {"HX-Request": "true"})]
 
 
