@@ -3,6 +3,8 @@
 A leader's answers are written by assessments/taking/services.py.
 """
 
+from datetime import UTC
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -31,7 +33,9 @@ ANONYMITY_THRESHOLD_LOCKED = gettext_lazy(
 
 
 def _times(round_):
-    return {"opens_at": round_.opens_at.isoformat(), "closes_at": round_.closes_at.isoformat()}
+    """A round's times for the audit trail, in UTC whatever zone the form gave them in."""
+    return {field: getattr(round_, field).astimezone(UTC).isoformat(timespec="minutes")
+            for field in ("opens_at", "closes_at")}
 
 
 @transaction.atomic
