@@ -67,19 +67,19 @@ def record_wrong_authenticator_code(sender, request, user, authenticator=None, *
                  method="authenticator")
 
 
-# Recovery codes come and go with the app itself; the app is what is worth recording.
-RECORDED_AUTHENTICATORS = {Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN}
+# Recovery codes come and go with the app itself (MFA_SUPPORTED_TYPES): the app is what is
+# worth recording.
 
 
 @receiver(mfa_signals.authenticator_added, dispatch_uid="tenancy.audit_mfa_added")
 def record_authenticator_added(sender, request, user, authenticator, **kwargs):
-    if authenticator.type in RECORDED_AUTHENTICATORS:
+    if authenticator.type == Authenticator.Type.TOTP:
         audit.record(audit.EventKind.MFA_ACTIVATED, actor=user, target=user,
                      type=authenticator.type)
 
 
 @receiver(mfa_signals.authenticator_removed, dispatch_uid="tenancy.audit_mfa_removed")
 def record_authenticator_removed(sender, request, user, authenticator, **kwargs):
-    if authenticator.type in RECORDED_AUTHENTICATORS:
+    if authenticator.type == Authenticator.Type.TOTP:
         audit.record(audit.EventKind.MFA_DEACTIVATED, actor=user, target=user,
                      type=authenticator.type)
