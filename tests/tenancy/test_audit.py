@@ -105,6 +105,7 @@ def record_at(network, kind, days_ago, label="x"):
                                      at=timezone.now() - timedelta(days=days_ago))
 
 
+@pytest.mark.usefixtures("english_speakers")
 class TestTheAdminsPage:
     def test_the_manage_page_links_the_trail(self, client, world):
         client.force_login(world.admin)
