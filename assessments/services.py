@@ -3,12 +3,15 @@
 A leader's answers are written by assessments/taking/services.py.
 """
 
+from datetime import UTC
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from assessments.models import Response, Round
+from tenancy import audit
 
 # A round's times decide which answers count and which are pooled once it closes; moving them
 # afterwards would re-cut released numbers (README, "Anonymity"), so the form and the service
@@ -29,10 +32,20 @@ ANONYMITY_THRESHOLD_LOCKED = gettext_lazy(
 # --- rounds ----------------------------------------------------------------------------------
 
 
+def _times(round_):
+    """A round's times for the audit trail, in UTC whatever zone the form gave them in."""
+    return {field: getattr(round_, field).astimezone(UTC).isoformat(timespec="minutes")
+            for field in ("opens_at", "closes_at")}
+
+
+@transaction.atomic
 def schedule_round(cohort, *, instrument, name, opens_at, closes_at, purpose, gathering=None):
-    return Round.objects.create(
+    round_ = Round.objects.create(
         network_id=cohort.network_id, cohort=cohort, instrument=instrument, name=name,
         opens_at=opens_at, closes_at=closes_at, purpose=purpose, gathering=gathering)
+    audit.record(audit.EventKind.ROUND_SCHEDULED, network=cohort.network_id, target=round_,
+                 cohort=cohort.name, **_times(round_))
+    return round_
 
 
 def round_time_errors(round_, *, opens_at, closes_at, now=None):
@@ -61,9 +74,16 @@ def update_round(round_, *, name, opens_at, closes_at, purpose, gathering=None, 
     errors = round_time_errors(round_, opens_at=opens_at, closes_at=closes_at, now=now)
     if errors:
         raise ValidationError(errors)
+    before = _times(round_)
     round_.name, round_.opens_at, round_.closes_at = name, opens_at, closes_at
     round_.purpose, round_.gathering = purpose, gathering
-    round_.save(update_fields=["name", "opens_at", "closes_at", "purpose", "gathering"])
+    with transaction.atomic():
+        round_.save(update_fields=["name", "opens_at", "closes_at", "purpose", "gathering"])
+        after = _times(round_)
+        changed = {f"{field}_was": before[field]
+                   for field in after if after[field] != before[field]}
+        audit.record(audit.EventKind.ROUND_CHANGED, network=round_.network_id, target=round_,
+                     **changed, **after)
     return round_
 
 
@@ -85,6 +105,8 @@ def delete_round(round_):
     with transaction.atomic():
         if round_has_answers(round_):
             return False
+        audit.record(audit.EventKind.ROUND_DELETED, network=round_.network_id, target=round_,
+                     **_times(round_))
         round_.delete()
     return True
 

@@ -16,6 +16,7 @@ from cohorts import selectors
 from cohorts.models import Cohort, CohortModule, Gathering
 from cohorts.schedule import schedule_problems, shift_datetime, suggested_dates
 from config.tasks import enqueue_each_on_commit
+from tenancy import audit
 from tenancy.models import Invitation, Person, Role, RoleKind
 
 # The same hashing as tenancy.services.create_invitation, so tenancy.services.find_invitation
@@ -197,6 +198,9 @@ def enrol_leaders(network, group, leaders, *, invited_by):
          for _leader, person in [*new_people, *plan.known, *plan.outside]],
         ignore_conflicts=True)
     _invite_in_bulk(network, group, [*new_people, *plan.outside], invited_by)
+    audit.record(audit.EventKind.LEADERS_ENROLLED, network=network, actor=invited_by,
+                 target=group, enrolled=plan.to_enrol, invited=len(plan.invitees),
+                 unchanged=len(plan.enrolled) + len(plan.invited))
     return plan
 
 
@@ -214,11 +218,13 @@ def move_leader(role, group):
             kind=RoleKind.LEADER, person_id=role.person_id, leader_group=group).exists():
         raise AlreadyInGroup(_("%(name)s is already a leader in %(group)s.")
                              % {"name": role.person, "group": group})
-    previous = role.leader_group_id
+    previous = role.leader_group
     role.leader_group = group
     role.save(update_fields=["leader_group"])
-    _pending_invitations(role, previous).update(
+    _pending_invitations(role, previous.pk).update(
         leader_group=group, organisation_id=group.organisation_id)
+    audit.record(audit.EventKind.LEADER_MOVED, network=role.network_id, target=role.person,
+                 moved_from=previous.name, moved_to=group.name)
     return role
 
 
@@ -227,6 +233,8 @@ def remove_leader(role):
     """Take a leader out of their group: the role goes (and an unanswered invitation to the
     group); their own reflections, completions and answers stay theirs."""
     _pending_invitations(role, role.leader_group_id).delete()
+    audit.record(audit.EventKind.LEADER_REMOVED, network=role.network_id, target=role.person,
+                 group=role.leader_group.name)
     role.delete()
 
 

@@ -15,10 +15,11 @@ from django.utils.translation import gettext as _
 from cohorts import policies
 from cohorts import selectors as cohort_selectors
 from cohorts.access import access_cohort_to_follow, access_group_to_see_progress
-from modules import selectors
+from modules import selectors, services
 from tenancy.access import access_organisation_to_manage, network_roles
 from tenancy.models import RoleKind
 from tenancy.policies import leader_groups_person_can_manage
+from tenancy.spreadsheet import safe_cell
 from tenancy.translated import translated
 
 
@@ -124,15 +125,9 @@ def group_progress(request, group_id):
     })
 
 
-def _safe_cell(value):
-    """Keep a spreadsheet from reading a name as a formula."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def _progress_csv(progress, filename):
+def _progress_csv(request, target, progress, filename):
     """One row per leader; UTF-8 with a byte order mark and semicolons, as Excel in Norway and
-    Denmark expects."""
+    Denmark expects. The export is recorded in the audit trail."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
     header = [_("Name"), _("Email"), _("Title"), _("Organisation"), _("Leader group")]
@@ -143,15 +138,18 @@ def _progress_csv(progress, filename):
     header.append(_("Assessments submitted (of %(count)s opened)")
                   % {"count": progress.rounds_open})
     writer.writerow(header)
+    rows = 0
     for block in progress.groups:
         if not block.in_cohort:
             continue
         for row in block.rows:
+            rows += 1
             organisation = block.group.organisation.name if block.group.organisation else ""
-            writer.writerow([_safe_cell(value) for value in (
+            writer.writerow([safe_cell(value) for value in (
                 row.person.name, row.person.email, row.person.title, organisation,
                 block.group.name)] + [cell.done for cell in row.cells]
                 + [row.assessments_submitted])
+    services.record_progress_export(request.network, target, rows)
     response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -164,7 +162,8 @@ def organisation_progress_csv(request, organisation_id):
         request, cohort_selectors.cohorts_of_organisation(request.network, organisation),
         organisation.leader_groups.select_related("organisation").order_by("name"),
         all_modules=True)
-    return _progress_csv(context["progress"], f"progress-organisation-{organisation.pk}.csv")
+    return _progress_csv(request, organisation, context["progress"],
+                         f"progress-organisation-{organisation.pk}.csv")
 
 
 @network_roles(RoleKind.COORDINATOR, RoleKind.FACILITATOR, RoleKind.NETWORK_ADMIN)
@@ -173,4 +172,4 @@ def group_progress_csv(request, group_id):
     cohorts = policies.cohorts_of_group_person_can_see_progress(
         request.network, request.roles, group).order_by("-starts_on")
     context = _progress_context(request, cohorts, [group], all_modules=True)
-    return _progress_csv(context["progress"], f"progress-group-{group.pk}.csv")
+    return _progress_csv(request, group, context["progress"], f"progress-group-{group.pk}.csv")

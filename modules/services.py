@@ -13,6 +13,7 @@ from modules.models import (
     Initiative,
     Reflection,
 )
+from tenancy import audit
 
 
 def set_activity_done(network, cohort, person, activity, done):
@@ -85,3 +86,8 @@ def update_initiative(initiative, data):
 
 def delete_initiative(initiative):
     initiative.delete()
+
+
+def record_progress_export(network, target, rows):
+    """Leaders' names, emails and progress leave Bro as a CSV: who took which, and how many."""
+    audit.record(audit.EventKind.PROGRESS_EXPORTED, network=network, target=target, rows=rows)

@@ -7,7 +7,9 @@ from allauth.account.decorators import secure_admin_login
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.db import transaction
 
+from tenancy import audit
 from tenancy.models import Invitation, LeaderGroup, Network, Organisation, Person, Role
 
 # Staff sign in through Bro's own sign-in (code or password, then their authenticator app):
@@ -28,6 +30,15 @@ class NetworkAdmin(admin.ModelAdmin):
     form = NetworkAdminForm
     list_display = ["name", "slug", "country", "default_language", "anonymity_threshold"]
     prepopulated_fields = {"slug": ["name"]}
+
+    def save_model(self, request, obj, form, change):
+        """k changes only here, so here is where the change is recorded."""
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            if change and "anonymity_threshold" in form.changed_data:
+                audit.record(audit.EventKind.THRESHOLD_CHANGED, network=obj, target=obj,
+                             previous=form.initial.get("anonymity_threshold"),
+                             k=obj.anonymity_threshold)
 
 
 @admin.register(Organisation)
@@ -69,3 +80,34 @@ class PersonAdmin(UserAdmin):
         ("Permissions", {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
     ]
     add_fieldsets = [(None, {"fields": ["email", "name", "password1", "password2"]})]
+
+
+@admin.register(audit.AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Every network's trail, for active platform staff, to read only: nobody adds, changes
+    or deletes an event here (nor anywhere else, see tenancy/audit.py)."""
+
+    list_display = ["at", "kind", "network_id", "network", "actor_label", "target_label",
+                    "details_text"]
+    list_filter = ["kind", "network", ("at", admin.DateFieldListFilter)]
+    search_fields = ["actor_label", "target_label"]
+    date_hierarchy = "at"
+    list_select_related = ["network"]
+    list_per_page = 100
+    readonly_fields = [field.name for field in audit.AuditEvent._meta.fields]
+    actions = None
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_staff
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

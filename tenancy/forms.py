@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from tenancy.audit import EventKind
 from tenancy.models import LeaderGroup, Organisation, Person, RoleKind
 
 
@@ -108,3 +109,19 @@ class LeaderGroupForm(forms.ModelForm):
     class Meta:
         model = LeaderGroup
         fields = ["name", "language"]
+
+
+class AuditFilterForm(forms.Form):
+    """The audit trail page's filters, also used for its CSV (tenancy.selectors.audit_trail)."""
+
+    kind = forms.ChoiceField(label=_("Event"), required=False,
+                             choices=[("", _("All events")), *EventKind.choices])
+    since = forms.DateField(label=_("From"), required=False,
+                            widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=_("To"), required=False,
+                            widget=forms.DateInput(attrs={"type": "date"}))
+
+    def filters(self):
+        data = self.cleaned_data if self.is_valid() else {}
+        return {"kind": data.get("kind", ""), "since": data.get("since"),
+                "until": data.get("until")}

@@ -5,6 +5,7 @@ from django.shortcuts import redirect
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
+from tenancy import audit
 from tenancy.languages import choose_language, supported
 from tenancy.models import Network
 from tenancy.roles import NetworkRoles
@@ -32,7 +33,7 @@ class NetworkMiddleware:
         request.network = None
         request.roles = NetworkRoles(request.user, None)
         request.tenant_scope = Scope()
-        with entered(request.tenant_scope):
+        with entered(request.tenant_scope), audit.acting(request.user):
             response = self.get_response(request)
         if response.streaming and not isinstance(response, FileResponse):
             response.streaming_content = _streamed_in(
@@ -56,10 +57,22 @@ class NetworkMiddleware:
             raise Http404
         request.network = request.tenant_scope.network = network
         request.roles = roles
+        if not roles:
+            _record_staff_entering(request, network)
         if request.user.last_network_id != network.pk:
             request.user.last_network = network
             request.user.save(update_fields=["last_network"])
         return None
+
+
+def _record_staff_entering(request, network):
+    """Platform staff in a network they hold no role in: recorded once per session and
+    network, not on every page they open there."""
+    entered_networks = request.session.get("audit_staff_entered", [])
+    if network.pk in entered_networks:
+        return
+    audit.record(audit.EventKind.STAFF_ENTERED, network=network, target=network)
+    request.session["audit_staff_entered"] = [*entered_networks, network.pk]
 
 
 def _streamed_in(scope, chunks):

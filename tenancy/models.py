@@ -223,3 +223,6 @@ class Invitation(TenantModel):
     @property
     def is_usable(self):
         return self.accepted_at is None and self.expires_at > timezone.now()
+
+
+from tenancy.audit import AuditEvent  # noqa: E402, F401 (the audit trail's model, see audit.py)

@@ -1,5 +1,6 @@
 """Reads on networks, people and roles."""
 
+from tenancy.audit import AuditEvent
 from tenancy.models import ROLE_PRIORITY, Invitation, Network, Role, RoleKind
 from tenancy.scoping import platform_wide
 
@@ -53,3 +54,15 @@ def entra_sign_ins(networks=None):
     ).values_list("provider_id", flat=True))
     return [(network, network.entra_provider_id) for network in networks
             if network.entra_provider_id in configured]
+
+
+def audit_trail(network, *, kind="", since=None, until=None):
+    """The network's audit events, newest first; `since` and `until` are days, both included."""
+    events = AuditEvent.objects.for_network(network)
+    if kind:
+        events = events.filter(kind=kind)
+    if since:
+        events = events.filter(at__date__gte=since)
+    if until:
+        events = events.filter(at__date__lte=until)
+    return events.order_by("-at", "-pk")

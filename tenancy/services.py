@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from tenancy import audit
 from tenancy.models import Invitation, LeaderGroup, Organisation, Person, Role, RoleKind
 from tenancy.scoping import platform_wide
 
@@ -74,11 +75,15 @@ def create_leader_group(network, *, name, language="", organisation=None):
 
 
 def grant_role(person, network, kind, *, organisation=None, leader_group=None):
-    role, _created = Role.objects.for_network(network).get_or_create(
+    role, created = Role.objects.for_network(network).get_or_create(
         person=person, network=network, kind=kind,
         organisation=organisation if kind == RoleKind.COORDINATOR else None,
         leader_group=leader_group if kind == RoleKind.LEADER else None,
     )
+    if created:
+        audit.record(audit.EventKind.ROLE_GRANTED, network=network, target=person,
+                     role=kind, organisation=role.organisation.name if role.organisation else "",
+                     group=role.leader_group.name if role.leader_group else "")
     return role
 
 
@@ -94,6 +99,8 @@ def create_invitation(network, *, email, kind, invited_by, language, name="", ti
         token_hash=token_hash, invited_by=invited_by,
         expires_at=timezone.now() + timedelta(days=Invitation.VALID_FOR_DAYS),
     )
+    audit.record(audit.EventKind.INVITATION_SENT, network=network, actor=invited_by,
+                 target=invitation, target_label=invitation.email, role=kind)
     from config.tasks import enqueue_on_commit
     from tenancy.tasks import send_invitation_email
 
@@ -136,9 +143,16 @@ def accept_invitation(token):
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     person.last_network = invitation.network  # the next sign-in lands in this network
     person.save(update_fields=["last_network"])
+    audit.record(audit.EventKind.INVITATION_ACCEPTED, network=invitation.network, actor=person,
+                 target=invitation, target_label=invitation.email, role=invitation.kind)
     return invitation, person
 
 
 def set_language(person, language):
     person.language = language
     person.save(update_fields=["language"])
+
+
+def record_audit_export(network, rows):
+    """Exporting the trail is itself recorded: the export carries people's names."""
+    audit.record(audit.EventKind.AUDIT_EXPORTED, network=network, target=network, rows=rows)

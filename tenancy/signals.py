@@ -1,16 +1,21 @@
-"""Keep allauth's email address row in step with each person, and speak their language from
-the moment they sign in.
+"""Keep allauth's email address row in step with each person, speak their language from the
+moment they sign in, and record sign-ins, failed sign-ins and authenticator app changes in
+the audit trail (platform events: they belong to no network).
 
 allauth verifies an address when a sign-in code sent to it is entered, but only if the row
 exists; people created in the admin or by other code would otherwise be asked to confirm
 their address by a second email before their first sign-in."""
 
 from allauth.account.models import EmailAddress
-from django.contrib.auth.signals import user_logged_in
+from allauth.account.signals import login_code_rejected
+from allauth.mfa import signals as mfa_signals
+from allauth.mfa.models import Authenticator
+from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import translation
 
+from tenancy import audit
 from tenancy.languages import choose_language
 from tenancy.models import Person
 
@@ -35,3 +40,46 @@ def speak_the_persons_language(sender, request, user, **kwargs):
     language = choose_language(request, network)
     translation.activate(language)
     request.LANGUAGE_CODE = language
+
+
+@receiver(user_logged_in, dispatch_uid="tenancy.audit_sign_in")
+def record_sign_in(sender, request, user, **kwargs):
+    audit.record(audit.EventKind.SIGNED_IN, actor=user, target=user)
+
+
+@receiver(user_login_failed, dispatch_uid="tenancy.audit_password_failed")
+def record_wrong_password(sender, credentials, request=None, **kwargs):
+    """A wrong password (Django masks it in `credentials`); the account, if the email has one."""
+    email = credentials.get("email") or credentials.get("username") or ""
+    person = Person.objects.filter(email__iexact=email).first() if email else None
+    audit.record(audit.EventKind.SIGN_IN_FAILED, actor=person, target=person,
+                 target_label=str(email), method="password")
+
+
+@receiver(login_code_rejected, dispatch_uid="tenancy.audit_code_failed")
+def record_wrong_code(sender, request, user, **kwargs):
+    audit.record(audit.EventKind.SIGN_IN_FAILED, actor=user, target=user, method="code")
+
+
+@receiver(mfa_signals.authentication_failed, dispatch_uid="tenancy.audit_mfa_failed")
+def record_wrong_authenticator_code(sender, request, user, authenticator=None, **kwargs):
+    audit.record(audit.EventKind.SIGN_IN_FAILED, actor=user, target=user,
+                 method="authenticator")
+
+
+# Recovery codes come and go with the app itself (MFA_SUPPORTED_TYPES): the app is what is
+# worth recording.
+
+
+@receiver(mfa_signals.authenticator_added, dispatch_uid="tenancy.audit_mfa_added")
+def record_authenticator_added(sender, request, user, authenticator, **kwargs):
+    if authenticator.type == Authenticator.Type.TOTP:
+        audit.record(audit.EventKind.MFA_ACTIVATED, actor=user, target=user,
+                     type=authenticator.type)
+
+
+@receiver(mfa_signals.authenticator_removed, dispatch_uid="tenancy.audit_mfa_removed")
+def record_authenticator_removed(sender, request, user, authenticator, **kwargs):
+    if authenticator.type == Authenticator.Type.TOTP:
+        audit.record(audit.EventKind.MFA_DEACTIVATED, actor=user, target=user,
+                     type=authenticator.type)

@@ -7,6 +7,8 @@ from tenancy import views
 urlpatterns = [
     path("", views.network_home, name="network_home"),
     path("manage/", views.manage_dashboard, name="manage_dashboard"),
+    path("manage/audit/", views.audit_trail, name="audit_trail"),
+    path("manage/audit/csv/", views.audit_trail_csv, name="audit_trail_csv"),
     path("coordinate/", views.coordinator_home, name="coordinator_home"),
     path("organisations/<int:organisation_id>/", views.organisation_detail,
          name="organisation_detail"),

@@ -1,13 +1,16 @@
+import csv
+import io
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import auth, messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,6 +18,7 @@ from django.views.decorators.http import require_POST
 from tenancy import policies, selectors, services
 from tenancy.access import access_organisation_to_manage, network_roles
 from tenancy.forms import (
+    AuditFilterForm,
     LanguageForm,
     LeaderGroupForm,
     LeaderInvitationForm,
@@ -23,6 +27,7 @@ from tenancy.forms import (
     StaffInvitationForm,
 )
 from tenancy.models import Network, RoleKind
+from tenancy.spreadsheet import safe_cell
 
 ROLE_HOMES = {
     RoleKind.NETWORK_ADMIN: "manage_dashboard",
@@ -225,3 +230,40 @@ def organisation_detail(request, organisation_id):
         "invite_form": invite_form,
     })
 
+
+
+AUDIT_PAGE_SIZE = 50
+
+
+@network_roles(RoleKind.NETWORK_ADMIN)
+def audit_trail(request):
+    """The network's audit trail, newest first, to read only (README, "Audit trail")."""
+    form = AuditFilterForm(request.GET or None)
+    events = selectors.audit_trail(request.network, **form.filters())
+    page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "tenancy/audit_trail.html", {
+        "form": form, "page": page, "query": query.urlencode()})
+
+
+@network_roles(RoleKind.NETWORK_ADMIN)
+def audit_trail_csv(request):
+    """The same events as the page with the same filters, all of them, as a CSV for Excel
+    (UTF-8 with a byte order mark, semicolons); the export is recorded too."""
+    form = AuditFilterForm(request.GET or None)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow([_("When"), _("Event"), _("Who"), _("What"), _("Details")])
+    rows = 0
+    for event in selectors.audit_trail(request.network, **form.filters()).iterator(2000):
+        rows += 1
+        writer.writerow([timezone.localtime(event.at).isoformat(timespec="seconds")] + [
+            safe_cell(value) for value in (event.get_kind_display(), event.actor_label,
+                                           event.target_label, event.details_text)])
+    services.record_audit_export(request.network, rows)
+    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="audit-{request.network.slug}-{timezone.localdate()}.csv"')
+    response["Cache-Control"] = "private, no-store"
+    return response

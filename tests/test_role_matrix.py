@@ -13,6 +13,8 @@ from tests.tenant_probe import OBJECTS, network_url_names
 ALLOWED = {
     "network_home": set(ROLES),
     "manage_dashboard": {"admin"},
+    "audit_trail": {"admin"},
+    "audit_trail_csv": {"admin"},
     "coordinator_home": {"coordinator", "admin"},
     "organisation_detail": {"coordinator", "admin"},
     "leader_group_detail": {"leader", "coordinator", "facilitator", "admin"},

@@ -16,6 +16,7 @@ from django.utils import timezone
 from assessments.models import Report, ReportKind, ReportStatus, report_file_name
 from assessments.reports import document as reports
 from config.tasks import enqueue_on_commit
+from tenancy import audit
 from tenancy.scoping import in_network_of_row
 
 DEFAULTS = {
@@ -51,6 +52,7 @@ def can_retry(report, now=None):
     return report.status == ReportStatus.FAILED or is_stale(report, now)
 
 
+@transaction.atomic
 def request_report(network, person, cohort, group=None):
     """Queue a group report (with `group`) or a network report of the cohort. While one for
     the same group and cohort is still on its way, that one is returned instead of a second."""
@@ -66,8 +68,20 @@ def request_report(network, person, cohort, group=None):
         network=network, cohort=cohort, leader_group=group, requested_by=person,
         kind=ReportKind.GROUP if group is not None else ReportKind.NETWORK,
         language=report_language(network, group))
+    audit.record(audit.EventKind.REPORT_REQUESTED, network=network, actor=person, target=report,
+                 target_label=_report_label(report))
     enqueue_on_commit(generate_report, report.pk)
     return report
+
+
+def _report_label(report):
+    return f"{report.get_kind_display()}: {report.leader_group or report.cohort}"
+
+
+def record_download(report, person):
+    """A report's file leaves Bro: who took which one."""
+    audit.record(audit.EventKind.REPORT_DOWNLOADED, network=report.network_id, actor=person,
+                 target=report, target_label=_report_label(report))
 
 
 def retry_report(report):

@@ -96,6 +96,7 @@ def report_download(request, report_id):
         stored = report.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
+    report_services.record_download(report, request.user)
     response = FileResponse(stored, as_attachment=True, filename=download_name(report),
                             content_type="application/pdf")
     response["Cache-Control"] = "private, no-store"

@@ -1,0 +1,146 @@
+"""The audit trail: append-only records of who did what, when, in which network, to what.
+
+Each business event is recorded explicitly by the service that does the thing, inside its
+transaction (`record(...)`), so an event is kept exactly when the change it describes is. It
+lives in tenancy, the lowest layer, so every app can record. README, "Audit trail".
+
+Rows are never changed or removed: the model and its querysets refuse it in Python, and on
+PostgreSQL a trigger (migration tenancy 0003) refuses UPDATE and DELETE. The actor and the
+target are kept as ids and a text label, never as cascading foreign keys, so deleting a
+person or a network leaves their events; the network's link has no database constraint and
+does nothing on delete for the same reason.
+"""
+
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tenancy.scoping import TenantManager, TenantModel, TenantQuerySet
+
+
+class AppendOnlyError(RuntimeError):
+    pass
+
+
+class EventKind(models.TextChoices):
+    SIGNED_IN = "signed_in", _("Signed in")
+    SIGN_IN_FAILED = "sign_in_failed", _("Sign-in failed")
+    MFA_ACTIVATED = "mfa_activated", _("Authenticator app set up")
+    MFA_DEACTIVATED = "mfa_deactivated", _("Authenticator app removed")
+    STAFF_ENTERED = "staff_entered", _("Platform staff entered the network")
+    INVITATION_SENT = "invitation_sent", _("Invitation sent")
+    INVITATION_ACCEPTED = "invitation_accepted", _("Invitation accepted")
+    ROLE_GRANTED = "role_granted", _("Role granted")
+    LEADERS_ENROLLED = "leaders_enrolled", _("Leaders enrolled from a list")
+    LEADER_MOVED = "leader_moved", _("Leader moved to another group")
+    LEADER_REMOVED = "leader_removed", _("Leader removed from a group")
+    THRESHOLD_CHANGED = "threshold_changed", _("Anonymity threshold (k) changed")
+    ROUND_SCHEDULED = "round_scheduled", _("Assessment round scheduled")
+    ROUND_CHANGED = "round_changed", _("Assessment round changed")
+    ROUND_DELETED = "round_deleted", _("Assessment round deleted")
+    REPORT_REQUESTED = "report_requested", _("Report requested")
+    REPORT_DOWNLOADED = "report_downloaded", _("Report downloaded")
+    PROGRESS_EXPORTED = "progress_exported", _("Progress exported as CSV")
+    AUDIT_EXPORTED = "audit_exported", _("Audit trail exported as CSV")
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("The audit trail is append-only.")
+
+    def delete(self):
+        raise AppendOnlyError("The audit trail is append-only.")
+
+    _raw_delete = delete
+
+
+class AuditQuerySet(AppendOnlyQuerySet, TenantQuerySet):
+    pass
+
+
+class AuditManager(TenantManager.from_queryset(AuditQuerySet)):
+    pass
+
+
+class AuditEvent(TenantModel):
+    """One thing someone did. `network` is empty for platform events (a sign-in, an
+    authenticator app set up): those are read platform-wide only, in the Django admin."""
+
+    network = models.ForeignKey(
+        "tenancy.Network", on_delete=models.DO_NOTHING, db_constraint=False, null=True,
+        blank=True, related_name="+", verbose_name=_("network"))
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    kind = models.CharField(_("event"), max_length=32, choices=EventKind.choices)
+    actor_id = models.BigIntegerField(null=True, blank=True)
+    actor_label = models.CharField(_("who"), max_length=254, blank=True)
+    target_type = models.CharField(max_length=40, blank=True)
+    target_id = models.BigIntegerField(null=True, blank=True)
+    target_label = models.CharField(_("what"), max_length=254, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+
+    objects = AuditManager()
+    unscoped = models.Manager.from_queryset(AppendOnlyQuerySet)()  # noqa: DJ012
+
+    class Meta(TenantModel.Meta):
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit trail")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["network", "-at"], name="audit_network_at"),
+                   models.Index(fields=["network", "kind", "-at"], name="audit_network_kind_at")]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("The audit trail is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("The audit trail is append-only.")
+
+    @property
+    def details_text(self):
+        return ", ".join(f"{key}: {value}" for key, value in self.details.items())
+
+
+_actor = ContextVar("audit_actor", default=None)
+
+
+@contextmanager
+def acting(user):
+    """Events recorded in the block name `user` (a request's person) when no actor is given:
+    NetworkMiddleware opens one around every request."""
+    token = _actor.set(user)
+    try:
+        yield
+    finally:
+        _actor.reset(token)
+
+
+def label_of(obj):
+    if obj is None:
+        return ""
+    email = getattr(obj, "email", "")
+    name = str(obj)
+    return f"{name} <{email}>" if email and name != email else name
+
+
+def record(kind, *, network=None, actor=None, target=None, target_label="", **details):
+    """Append one event in `network` (a Network, its id, or None for a platform event).
+    `actor` defaults to the person of the current request; `target` is
+    a model instance (kept as its type, id and label). Call it inside the service's
+    transaction, so the event is kept exactly when the change is."""
+    actor = actor if actor is not None else _actor.get()
+    if actor is not None and not getattr(actor, "is_authenticated", True):
+        actor = None
+    return AuditEvent.objects.create(
+        network_id=getattr(network, "pk", network), kind=kind,
+        actor_id=getattr(actor, "pk", None), actor_label=label_of(actor)[:254],
+        target_type=target._meta.model_name if target is not None else "",
+        target_id=getattr(target, "pk", None),
+        target_label=(target_label or label_of(target))[:254],
+        details=details)
