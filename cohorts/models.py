@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cohorts import schedule
 from resources.models import Resource
-from tenancy.models import LeaderGroup, Organisation, Person, Role
+from tenancy.models import Person, Role
 from tenancy.scoping import TenantModel
 
 
@@ -52,7 +52,9 @@ class Link(TenantModel):
 
     @classmethod
     def others_in(cls, network_id):
-        raise NotImplementedError
+        """The far-side rows a link of this network may point at: by default the far side's
+        own rows of the network."""
+        return cls._meta.get_field(cls.other_field).related_model.objects.for_network(network_id)
 
     @classmethod
     def check_networks(cls, links):
@@ -180,10 +182,6 @@ class CohortOrganisation(Link):
         db_table = "cohorts_cohort_organisations"
         unique_together = [("cohort", "organisation")]
 
-    @classmethod
-    def others_in(cls, network_id):
-        return Organisation.objects.for_network(network_id)
-
 
 class CohortGroup(Link):
     other_field = "leadergroup"
@@ -194,10 +192,6 @@ class CohortGroup(Link):
     class Meta(Link.Meta):
         db_table = "cohorts_cohort_leader_groups"
         unique_together = [("cohort", "leadergroup")]
-
-    @classmethod
-    def others_in(cls, network_id):
-        return LeaderGroup.objects.for_network(network_id)
 
 
 class CohortFacilitator(Link):
