@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import auth, messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -57,6 +57,15 @@ def network_home(request):
     if role is None:  # platform staff without a role in this network
         return redirect("admin:index")
     return redirect(ROLE_HOMES[role], network_slug=request.network.slug)
+
+
+@network_roles.any
+def bench_floor(request):
+    """The cheapest signed-in network page, through every middleware: the yardstick the
+    scripts in bench/ divide their figures by. Missing unless settings.BENCH_FLOOR is on."""
+    if not settings.BENCH_FLOOR:
+        raise Http404
+    return HttpResponse(b"floor", content_type="text/plain")
 
 
 def network_logo(request, slug):
