@@ -9,8 +9,10 @@ answers the digital maturity test within minutes while projectors show the gathe
 Starts Bro under gunicorn (sync workers, access log on, as in the Procfile) with production
 settings (bench/benchenv.py) on DATABASE_URL, by default postgres://postgres@127.0.0.1:5432/
 bro_bench_gathering (created, migrated and filled by manage.py seed_scale), and REDIS_URL, by
-default redis://127.0.0.1:6379/11. With --url it drives a Bro that is already running instead;
-that one must use the same DATABASE_URL and have BENCH_FLOOR=true.
+default redis://127.0.0.1:6379/11. --ports N starts N such web processes and sends each
+browser's requests to them in turn (a round-robin load balancer), so a leader's test works only
+if they share nothing but PostgreSQL, Redis and storage. With --url it drives a Bro that is
+already running instead; that one must use the same DATABASE_URL and have BENCH_FLOOR=true.
 
 The cohort is network scale-01 of seed_scale: --leaders leaders in groups of seven. Each run
 removes the previous run's rounds and opens a new round "Bench gathering" of the shipped
@@ -300,17 +302,20 @@ class Stats:
 
 class Browser:
     """One browser: its cookies, its cache of static files, and HTTP/1.1 requests on asyncio
-    streams (gunicorn's sync workers close the connection after every answer)."""
+    streams (gunicorn's sync workers close the connection after every answer). With several
+    web processes each request goes to the next one, like a round-robin load balancer: the
+    site's address (Host, Origin) stays the first one."""
 
-    def __init__(self, host, port, session_key, stats, timeout):
-        self.host, self.port, self.stats, self.timeout = host, port, stats, timeout
-        self.origin = f"http://{host}:{port}"
+    def __init__(self, addresses, session_key, stats, timeout, turn=0):
+        self.addresses, self.stats, self.timeout, self.turn = addresses, stats, timeout, turn
+        self.site = "{}:{}".format(*addresses[0])
+        self.origin = f"http://{self.site}"
         self.cookies = {"sessionid": session_key}
         self.cached = set()
 
     async def request(self, method, path, *, expect=200, headers=None, form=None, htmx=False):
         body = urlencode(form or {}).encode() if method == "POST" else b""
-        lines = [f"{method} {path} HTTP/1.1", f"Host: {self.host}:{self.port}",
+        lines = [f"{method} {path} HTTP/1.1", f"Host: {self.site}",
                  "Connection: close", "Accept-Encoding: gzip, deflate, br",
                  "Accept-Language: nb,en;q=0.5", "User-Agent: bro-bench",
                  "Cookie: " + "; ".join(f"{k}={v}" for k, v in self.cookies.items())]
@@ -337,7 +342,9 @@ class Browser:
         return response_headers, content
 
     async def _exchange(self, raw):
-        reader, writer = await asyncio.open_connection(self.host, self.port)
+        host, port = self.addresses[self.turn % len(self.addresses)]
+        self.turn += 1
+        reader, writer = await asyncio.open_connection(host, port)
         try:
             writer.write(raw)
             await writer.drain()
@@ -466,17 +473,15 @@ async def gathering(arguments, data, addresses, stats):
 
     async def arrive(order, index, person_id, session_key):
         await asyncio.sleep(order * arguments.window / len(leaders))
-        host, port = addresses[index % len(addresses)]
-        browser = Browser(host, port, session_key, stats, arguments.timeout)
+        browser = Browser(addresses, session_key, stats, arguments.timeout, turn=index)
         if await leader(browser, person_id, data["slug"], data["round"], arguments.think,
                         chosen, random.Random(person_id)):
             finished.append(time.perf_counter() - started)
 
     projectors = []
     for number in range(arguments.projectors):
-        host, port = addresses[number % len(addresses)]
-        browser = Browser(host, port, data["projector_sessions"][number], stats,
-                          arguments.timeout)
+        browser = Browser(addresses, data["projector_sessions"][number], stats,
+                          arguments.timeout, turn=number)
         projectors.append(asyncio.create_task(
             projector(browser, data["slug"], data["round"], number % 3, done)))
     await asyncio.gather(*(arrive(order, index, person_id, key)
@@ -489,9 +494,9 @@ async def gathering(arguments, data, addresses, stats):
 async def warm_up(addresses, data, stats, workers):
     """Every worker imports and renders once before the clock starts."""
     _person_id, key = data["leaders"][0]
-    for host, port in addresses:
-        browser = Browser(host, port, key, stats, 60)
-        slug, round_id = data["slug"], data["round"]
+    slug, round_id = data["slug"], data["round"]
+    for address in addresses:
+        browser = Browser([address], key, stats, 60)
         await asyncio.gather(*(browser.request("GET", path) for _ in range(workers * 2)
                                for path in (f"/n/{slug}/bench/floor/",
                                             f"/n/{slug}/rounds/{round_id}/take/")))
@@ -500,16 +505,15 @@ async def warm_up(addresses, data, stats, workers):
 async def calibrate(addresses, data, meter, repeat):
     """One request at a time on the quiet server: (kind, requests, server CPU seconds,
     client-side median seconds) for the floor and the requests that matter most."""
-    host, port = addresses[0]
     stats = Stats()
     slug, (_person_id, key) = data["slug"], data["leaders"][0]
-    browser = Browser(host, port, key, stats, 60)
+    browser = Browser(addresses[:1], key, stats, 60)
     take = f"/n/{slug}/rounds/{data['calibration_round']}/take/"
     html = await browser.page(take)
     step = await browser.form_post(take, {"csrfmiddlewaretoken": csrf_of_form(html)})
     html = await browser.page(step)
     token, questions = csrf_of_htmx(html), questions_of(html)
-    projector_browser = Browser(host, port, data["projector_sessions"][-1], stats, 60)
+    projector_browser = Browser(addresses[:1], data["projector_sessions"][-1], stats, 60)
     live = f"/n/{slug}/rounds/{data['round']}/gathering/?d=0"
 
     def autosave(number):
@@ -579,7 +583,8 @@ def main():
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers per port.")
     parser.add_argument("--projectors", type=int, default=3)
     parser.add_argument("--ports", type=int, default=1,
-                        help="Web processes on as many ports; leaders spread over them.")
+                        help="Web processes on as many ports; each browser's requests go "
+                             "to them in turn, like a round-robin load balancer.")
     parser.add_argument("--port", type=int, default=8811, help="The first port (default 8811).")
     parser.add_argument("--timeout", type=float, default=120,
                         help="Seconds a client waits for an answer before giving up.")
