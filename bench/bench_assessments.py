@@ -3,57 +3,31 @@
     .venv/bin/python bench/bench_assessments.py --leaders 300
     .venv/bin/python bench/bench_assessments.py --leaders 50000
 
-Uses DATABASE_URL, by default postgres://postgres@127.0.0.1:5432/bro_bench (created and
-migrated if missing). When the scale dataset (manage.py seed_scale) there has another size,
-it is generated again. Prints: the time to submit one response (with scoring), the time of a
-round's aggregates in one network and of the national benchmark, and the query count and
-server time of the leader's results page, the group results page and the gathering screen.
+Runs with production settings (bench/benchenv.py) on DATABASE_URL, by default
+postgres://postgres@127.0.0.1:5432/bro_bench (created and migrated if missing), and REDIS_URL,
+by default redis://127.0.0.1:6379/12 (its cache is cleared). When the scale dataset
+(manage.py seed_scale) there has another size, it is generated again. Prints: the time to
+submit one response (with scoring), the time of a round's aggregates in one network and of the
+national benchmark, and the query count and server time of the leader's results page, the
+group results page and the gathering screen; each also as a ratio to the floor page measured
+first in the same run.
 """
 
 import argparse
-import os
 import statistics
 import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
-os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bro_bench")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchenv import Floor, median_seconds, prepare_scale_dataset, use_production_settings
 
-
-def ensure_database(url):
-    """Create the benchmark database when it does not exist yet."""
-    import dj_database_url
-    import psycopg
-
-    settings = dj_database_url.parse(url)
-    if settings["ENGINE"] != "django.db.backends.postgresql":
-        sys.exit("The benchmark needs PostgreSQL: set DATABASE_URL to a postgres:// address.")
-    server = psycopg.connect(host=settings["HOST"] or "127.0.0.1", port=settings["PORT"] or 5432,
-                             user=settings["USER"] or None, password=settings["PASSWORD"] or None,
-                             dbname="postgres", autocommit=True)
-    with server:
-        exists = server.execute("SELECT 1 FROM pg_database WHERE datname = %s",
-                                [settings["NAME"]]).fetchone()
-        if not exists:
-            server.execute(f'CREATE DATABASE "{settings["NAME"]}"')
-
-
-def timed(function, repeat):
-    """(median seconds, last result) of `repeat` calls."""
-    durations, result = [], None
-    for _ in range(repeat):
-        started = time.perf_counter()
-        result = function()
-        durations.append(time.perf_counter() - started)
-    return statistics.median(durations), result
+use_production_settings("bro_bench")
+FLOOR = None  # measured in main(), before anything else
 
 
 def report(label, seconds, extra=""):
-    print(f"  {label:<58} {seconds * 1000:9.1f} ms  {extra}")
+    print(f"  {label:<58} {seconds * 1000:9.1f} ms {FLOOR.ratio(seconds)}  {extra}")
 
 
 def main():
@@ -66,29 +40,6 @@ def main():
 
     with platform_wide():  # one benchmark over every scale network
         measure(arguments.leaders, arguments.repeat)
-
-
-def prepare_scale_dataset(leaders):
-    """Create and migrate the benchmark database, and (re)seed it with `seed_scale` unless it
-    already holds a dataset of this many leaders. Shared by every script in bench/."""
-    ensure_database(os.environ["DATABASE_URL"])
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    from tenancy.models import Role
-    from tenancy.scoping import platform_wide
-
-    with platform_wide():
-        existing = Role.objects.filter(kind="leader", network__slug__startswith="scale-").count()
-    if existing != leaders:
-        print(f"Generating the scale dataset ({leaders} leaders) ...")
-        started = time.perf_counter()
-        call_command("seed_scale", leaders=leaders, replace=True)
-        print(f"  seed_scale: {time.perf_counter() - started:.0f} s")
 
 
 def bench_people_cleanup():
@@ -165,24 +116,28 @@ def measure(leaders, repeat):
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM assessments_answer")
         answers = cursor.fetchone()[0]
+    global FLOOR
+    FLOOR = Floor(answered.person, network)
     print(f"\nBro assessments benchmark: {leaders} leaders, "
           f"{Network.objects.filter(slug__startswith='scale-').count()} networks, "
           f"{answers:,} answers, {DimensionScore.objects.count():,} dimension scores "
-          f"(PostgreSQL {connection.pg_version // 10000}, median of {repeat})\n")
+          f"(PostgreSQL {connection.pg_version // 10000}, median of {repeat}, production "
+          f"settings)\n")
+    print(FLOOR.line())
 
     seconds, items = measure_submit(network, gathering, answered.leader_group, repeat)
     report(f"submit one response ({items} items x 2, scoring included)", seconds)
 
     for label, round in (("round aggregates, one network, closed round (Start)", start),
                          ("round aggregates, one network, open round (Gathering)", gathering)):
-        seconds, results = timed(lambda round=round: round_results(round), repeat)
+        seconds, results = median_seconds(lambda round=round: round_results(round), repeat)
         report(label, seconds, f"{len(results.groups)} groups shown, "
                                f"{results.network.respondents} respondents released")
     cache.clear()
-    seconds, benchmark = timed(lambda: national_benchmark(start.instrument), 1)
+    seconds, benchmark = median_seconds(lambda: national_benchmark(start.instrument), 1)
     report("national benchmark, every closed round summed (cold cache)", seconds,
            f"{benchmark.respondents} respondents released")
-    seconds, benchmark = timed(lambda: national_benchmark(start.instrument), repeat)
+    seconds, benchmark = median_seconds(lambda: national_benchmark(start.instrument), repeat)
     report("national benchmark, closed rounds' sums cached", seconds)
 
     client = Client()

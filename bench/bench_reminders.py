@@ -4,9 +4,10 @@
     .venv/bin/python bench/bench_reminders.py --leaders 50000
     .venv/bin/python bench/bench_reminders.py --leaders 50000 --profile   # cProfile of planning
 
-Uses DATABASE_URL, by default postgres://postgres@127.0.0.1:5432/bro_bench_reminders (created,
-migrated and filled with manage.py seed_scale when the dataset has another size), and REDIS_URL,
-by default redis://127.0.0.1:6379/13. The send tasks go to a queue of their own
+Runs with production settings (bench/benchenv.py) on DATABASE_URL, by default
+postgres://postgres@127.0.0.1:5432/bro_bench_reminders (created, migrated and filled with
+manage.py seed_scale when the dataset has another size), and REDIS_URL, by default
+redis://127.0.0.1:6379/13. The send tasks go to a queue of their own
 ("bench-reminders") that no worker reads and that is purged after every batch; mail goes to
 the locmem backend, so nothing is sent.
 
@@ -22,7 +23,8 @@ Prints the time, the queries and their database time of: planning (the service t
 runs, reminders.services.plan_due_reminders), queuing (queue_planned: one dispatcher run's
 batch, then every planned delivery), and a second dispatcher run right after
 (reminders.services.dispatch), which must plan nothing; then the deliveries per kind and
-where the planning's queries spend their time.
+where the planning's queries spend their time. Times are also given as a ratio to the floor
+page measured first in the same run.
 """
 
 import argparse
@@ -34,14 +36,11 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
-os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bro_bench_reminders")
-os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/13")
-# Whatever the environment says: a benchmark never sends mail.
-os.environ["EMAIL_URL"] = "locmem://"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchenv import ROOT, Floor, prepare_scale_dataset, use_production_settings
+
+# Production settings; whatever the environment says, a benchmark never sends mail.
+use_production_settings("bro_bench_reminders", redis_db=13)
 
 QUEUE = "bench-reminders"
 SLUG_PREFIX = "scale-"
@@ -58,8 +57,6 @@ def main():
     arguments = parser.parse_args()
     if not os.environ.get("REDIS_URL"):
         sys.exit("The benchmark needs a Redis broker: set REDIS_URL.")
-    from bench_assessments import prepare_scale_dataset
-
     prepare_scale_dataset(arguments.leaders)
     from tenancy.scoping import platform_wide
 
@@ -314,8 +311,11 @@ def measure(leaders, profile):
     from reminders import conf
     from reminders.models import ReminderDelivery
     from reminders.services import dispatch, plan_due_reminders, queue_planned
-    from tenancy.models import Network
+    from tenancy.models import Network, Role, RoleKind
 
+    scale_01 = Network.objects.get(slug=f"{SLUG_PREFIX}01")
+    floor = Floor(Role.objects.for_network(scale_01).get(kind=RoleKind.FACILITATOR).person,
+                  scale_01)
     app.conf.task_default_queue = QUEUE
     warm_up_broker()
     now = dispatcher_clock()
@@ -327,7 +327,8 @@ def measure(leaders, profile):
           f"cohorts, {invitations:,} pending invitations; reminder data made in "
           f"{time.perf_counter() - started:.1f} s (PostgreSQL {connection.pg_version // 10000}, "
           f"Redis queue {QUEUE!r}, dispatcher clock {now:%Y-%m-%d %H:%M %Z}, {os.cpu_count()} "
-          f"cores, load average {os.getloadavg()[0]:.1f})\n")
+          f"cores, load average {os.getloadavg()[0]:.1f}, production settings)\n")
+    print(floor.line() + "\n")
 
     profiler = cProfile.Profile() if profile else None
     if profiler:
@@ -355,9 +356,10 @@ def measure(leaders, profile):
         ("second dispatcher run (dispatch, +5 min)", second_seconds, second_log,
          f"{summary['planned']} planned, {summary['queued']} queued"),
     ]
-    print(f"  {'step':<46} {'time':>9} {'queries':>8} {'in db':>9}   result")
+    print(f"  {'step':<46} {'time':>9} {'floors':>9} {'queries':>8} {'in db':>9}   result")
     for label, seconds, log, result in rows:
-        print(f"  {label:<46} {seconds:8.2f}s {log.count:8,} {log.seconds:8.2f}s   {result}")
+        print(f"  {label:<46} {seconds:8.2f}s {seconds / floor.seconds:8,.0f}x {log.count:8,} "
+              f"{log.seconds:8.2f}s   {result}")
 
     kinds = Counter(dict(
         ReminderDelivery.objects.filter(network__slug__startswith=SLUG_PREFIX)

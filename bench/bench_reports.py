@@ -3,35 +3,23 @@
     .venv/bin/python bench/bench_reports.py                 # 300 leaders, median of 3
     .venv/bin/python bench/bench_reports.py --leaders 1000 --repeat 5
 
-Uses DATABASE_URL, by default postgres://postgres@127.0.0.1:5432/bro_bench_reports (created,
-migrated and filled with manage.py seed_scale when the dataset has another size). Prints, for
+Runs with production settings (bench/benchenv.py) on DATABASE_URL, by default
+postgres://postgres@127.0.0.1:5432/bro_bench_reports (created, migrated and filled with
+manage.py seed_scale when the dataset has another size). Prints, for
 one leader group's report and for the network report of the network's cohort (every group side
 by side): the time to read the data and write the HTML, the time WeasyPrint takes to make the
-PDF, the number of pages and the size.
+PDF, the number of pages and the size; the times also as a ratio to the floor page measured
+first in the same run.
 """
 
 import argparse
-import os
-import statistics
 import sys
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
-os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bro_bench_reports")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchenv import Floor, median_seconds, prepare_scale_dataset, use_production_settings
 
-
-def timed(function, repeat):
-    """(median seconds, last result) of `repeat` calls."""
-    durations, result = [], None
-    for _ in range(repeat):
-        started = time.perf_counter()
-        result = function()
-        durations.append(time.perf_counter() - started)
-    return statistics.median(durations), result
+use_production_settings("bro_bench_reports")
 
 
 def main():
@@ -39,8 +27,6 @@ def main():
     parser.add_argument("--leaders", type=int, default=300)
     parser.add_argument("--repeat", type=int, default=3)
     arguments = parser.parse_args()
-    from bench_assessments import prepare_scale_dataset
-
     prepare_scale_dataset(arguments.leaders)
     from tenancy.scoping import platform_wide
 
@@ -59,7 +45,7 @@ def measure(repeat):
     from assessments.reports import document as reports
     from assessments.reports.pdf import html_to_pdf
     from cohorts.models import Cohort
-    from tenancy.models import LeaderGroup, Network
+    from tenancy.models import LeaderGroup, Network, Role, RoleKind
 
     network = Network.objects.get(slug="scale-01")
     cohort = Cohort.objects.for_network(network).get()
@@ -69,8 +55,11 @@ def measure(repeat):
     groups = LeaderGroup.objects.for_network(network).filter(cohorts=cohort).count()
     responses = Response.objects.for_network(network).filter(
         round__cohort=cohort, submitted_at__isnull=False).count()
+    floor = Floor(Role.objects.for_network(network).get(kind=RoleKind.FACILITATOR).person,
+                  network)
     print(f"\nBro reports benchmark: {network.name}, {groups} leader groups, {rounds} rounds, "
-          f"{responses} submitted responses (median of {repeat})\n")
+          f"{responses} submitted responses (median of {repeat}, production settings)\n")
+    print(floor.line())
     html_to_pdf("<p>warm up</p>")  # WeasyPrint's first PDF loads its fonts
 
     for label, report in (
@@ -80,13 +69,16 @@ def measure(repeat):
             (f"network report ({groups} groups)",
              Report(network=network, cohort=cohort, kind=ReportKind.NETWORK, language="nb"))):
         with CaptureQueriesContext(connection) as captured:
-            html_seconds, html = timed(lambda report=report: reports.report_html(report), repeat)
+            html_seconds, html = median_seconds(
+                lambda report=report: reports.report_html(report), repeat)
         queries = len(captured.captured_queries) // repeat
-        pdf_seconds, pdf = timed(lambda html=html: html_to_pdf(html), repeat)
+        pdf_seconds, pdf = median_seconds(lambda html=html: html_to_pdf(html), repeat)
         pages = len(PdfReader(io.BytesIO(pdf)).pages)
-        print(f"  {label:<34} data + HTML {html_seconds * 1000:7.0f} ms ({queries} queries)"
-              f"   PDF {pdf_seconds:5.1f} s   total {html_seconds + pdf_seconds:5.1f} s"
-              f"   {pages} pages, {len(pdf) / 1024:.0f} KiB")
+        total = html_seconds + pdf_seconds
+        print(f"  {label:<34} data + HTML {html_seconds * 1000:7.0f} ms ({queries} queries, "
+              f"{floor.ratio(html_seconds).strip()})   PDF {pdf_seconds:5.1f} s   total "
+              f"{total:5.1f} s ({floor.ratio(total).strip()})   {pages} pages, "
+              f"{len(pdf) / 1024:.0f} KiB")
 
 
 if __name__ == "__main__":

@@ -12,4 +12,5 @@ urlpatterns = [
     path("coordinate/", views.coordinator_home, name="coordinator_home"),
     path("organisations/<int:organisation_id>/", views.organisation_detail,
          name="organisation_detail"),
+    path("bench/floor/", views.bench_floor, name="bench_floor"),
 ]

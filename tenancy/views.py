@@ -64,6 +64,15 @@ def network_home(request):
     return redirect(ROLE_HOMES[role], network_slug=request.network.slug)
 
 
+@network_roles.any
+def bench_floor(request):
+    """The cheapest signed-in network page, through every middleware: the yardstick the
+    scripts in bench/ divide their figures by. Missing unless settings.BENCH_FLOOR is on."""
+    if not settings.BENCH_FLOOR:
+        raise Http404
+    return HttpResponse(b"floor", content_type="text/plain")
+
+
 def network_logo(request, slug):
     """A network's logo, uploaded by platform staff in the admin; public like any letterhead.
 

@@ -70,6 +70,7 @@ ALLOWED = {
     "report_detail": {"leader", "facilitator", "admin"},
     "report_retry": {"leader", "facilitator", "admin"},
     "report_download": {"leader", "facilitator", "admin"},
+    "bench_floor": set(),  # only with BENCH_FLOOR on (tests/tenancy/test_bench_floor.py)
 }
 
 

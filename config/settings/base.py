@@ -14,6 +14,8 @@ SECRET_KEY = env("SECRET_KEY", required=True)
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+# Only the scripts in bench/ turn this on: it opens the floor page (tenancy.views.bench_floor).
+BENCH_FLOOR = env_bool("BENCH_FLOOR", False)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
