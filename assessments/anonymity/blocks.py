@@ -89,6 +89,10 @@ def block_cells(scores, size, offset):
 # --- writing ---------------------------------------------------------------------------------
 
 def _lock(sql, *params):
+    """A PostgreSQL advisory lock for the transaction. SQLite (the demo) has none and needs
+    none: it lets one transaction write at a time."""
+    if connection.vendor != "postgresql":
+        return
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
 
