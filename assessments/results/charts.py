@@ -147,6 +147,17 @@ def _legend(uid, x, y, font_size=14):
     ])
 
 
+def _scale_lines(x_of, scale_max, *, top, bottom, label_y):
+    """A vertical grid line with its number for every whole value of the scale."""
+    body = []
+    for tick in range(0, scale_max + 1):
+        x = x_of(tick)
+        body.append(_el("line", x1=f"{x:.1f}", y1=f"{top}", x2=f"{x:.1f}", y2=f"{bottom}",
+                        stroke=GRID, stroke_width="1"))
+        body.append(_text(x, label_y, str(tick), text_anchor="middle", fill=MUTED))
+    return body
+
+
 def _pair_table(rows, first_column, *, with_notes=False):
     columns = [first_column, _("Today"), _("Ambition"), _("Gap")]
     if with_notes:
@@ -181,11 +192,7 @@ def bar_chart(rows, *, title, scale_max, first_column=None, note=""):
     def x_of(value):
         return left + plot * max(0.0, value) / scale_max
 
-    for tick in range(0, scale_max + 1):
-        x = x_of(tick)
-        body.append(_el("line", x1=f"{x:.1f}", y1=f"{top - 4}", x2=f"{x:.1f}",
-                        y2=f"{height - 24}", stroke=GRID, stroke_width="1"))
-        body.append(_text(x, height - 8, str(tick), text_anchor="middle", fill=MUTED))
+    body += _scale_lines(x_of, scale_max, top=top - 4, bottom=height - 24, label_y=height - 8)
     for index, row in enumerate(rows):
         y = top + index * row_height
         body.append(_text(left, y + 14, _fit(row.label, plot - 50, 14), font_weight="600"))
@@ -422,11 +429,8 @@ def comparison_chart(rows, *, title, scale_max, first_column, font_size=16, hidd
     def x_of(value):
         return label_width + plot * max(0.0, value) / scale_max
 
-    for tick in range(0, scale_max + 1):
-        x = x_of(tick)
-        body.append(_el("line", x1=f"{x:.1f}", y1=f"{top - 6}", x2=f"{x:.1f}",
-                        y2=f"{height - int(26 * scale)}", stroke=GRID, stroke_width="1"))
-        body.append(_text(x, height - 6, str(tick), text_anchor="middle", fill=MUTED))
+    body += _scale_lines(x_of, scale_max, top=top - 6, bottom=height - int(26 * scale),
+                         label_y=height - 6)
     for index, row in enumerate(rows):
         if stacked:
             label_y = top + index * row_height + line_height * 0.7
