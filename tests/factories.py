@@ -41,6 +41,18 @@ def with_mfa(person):
     return person
 
 
+def save_network_in_admin(client, network, **changes):
+    """Post the platform admin's network form with the network's fields, some of them changed
+    (e.g. anonymity_threshold=7, logo=an upload); the client is signed in as staff."""
+    from django.urls import reverse
+
+    fields = {"name": network.name, "slug": network.slug, "country": network.country,
+              "default_language": network.default_language,
+              "anonymity_threshold": network.anonymity_threshold, "entra_provider_id": ""}
+    return client.post(reverse("admin:tenancy_network_change", args=[network.pk]),
+                       {**fields, **changes})
+
+
 @dataclass
 class NetworkWorld:
     """A network with one organisation, one group and a person in every role."""

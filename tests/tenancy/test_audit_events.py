@@ -7,7 +7,13 @@ from django.urls import reverse
 from tenancy.audit import AuditEvent, EventKind
 from tenancy.models import RoleKind
 from tenancy.scoping import platform_wide
-from tests.factories import current_totp_code, make_person, sign_in_with_code, with_mfa
+from tests.factories import (
+    current_totp_code,
+    make_person,
+    save_network_in_admin,
+    sign_in_with_code,
+    with_mfa,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -130,10 +136,7 @@ class TestPlatformStaff:
         staff = with_mfa(make_person(is_staff=True, is_superuser=True))
         client.force_login(staff)
         network = world.network
-        response = client.post(reverse("admin:tenancy_network_change", args=[network.pk]), {
-            "name": network.name, "slug": network.slug, "country": network.country,
-            "default_language": network.default_language, "anonymity_threshold": 7,
-            "entra_provider_id": ""})
+        response = save_network_in_admin(client, network, anonymity_threshold=7)
         assert response.status_code == 302
         [event] = recorded(EventKind.THRESHOLD_CHANGED, network)
         assert (event.actor_id, event.details) == (staff.pk, {"previous": 5, "k": 7})

@@ -11,7 +11,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from tenancy.models import Invitation, LeaderGroup, Network, Person, Role
-from tests.factories import make_person, with_mfa
+from tests.factories import make_person, save_network_in_admin, with_mfa
 
 pytestmark = pytest.mark.django_db
 
@@ -109,11 +109,8 @@ class TestNetworkLogo:
         settings.MEDIA_ROOT = tmp_path
         network = world.network
         client.force_login(staff)
-        response = client.post(reverse("admin:tenancy_network_change", args=[network.pk]), {
-            "name": network.name, "slug": network.slug, "country": network.country,
-            "default_language": network.default_language, "anonymity_threshold": 5,
-            "entra_provider_id": "",
-            "logo": SimpleUploadedFile("logo.png", png_bytes(), content_type="image/png")})
+        response = save_network_in_admin(client, network, logo=SimpleUploadedFile(
+            "logo.png", png_bytes(), content_type="image/png"))
         assert response.status_code == 302, response.content.decode()[:3000]
         network.refresh_from_db()
         assert network.logo
@@ -133,11 +130,8 @@ class TestNetworkLogo:
         settings.MEDIA_ROOT = tmp_path
         network = world.network
         client.force_login(staff)
-        client.post(reverse("admin:tenancy_network_change", args=[network.pk]), {
-            "name": network.name, "slug": network.slug, "country": network.country,
-            "default_language": network.default_language, "anonymity_threshold": 5,
-            "logo": SimpleUploadedFile("logo.svg", b"<svg onload='alert(1)'></svg>",
-                                       content_type="image/svg+xml")})
+        save_network_in_admin(client, network, logo=SimpleUploadedFile(
+            "logo.svg", b"<svg onload='alert(1)'></svg>", content_type="image/svg+xml"))
         assert not Network.objects.get(pk=network.pk).logo
 
     def test_a_network_without_a_logo_has_none(self, client, world):

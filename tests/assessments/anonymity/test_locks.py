@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 from assessments import services
 from assessments.models import Response
 from tenancy.models import Network
-from tests.factories import build_round, make_person, with_mfa
+from tests.factories import build_round, make_person, save_network_in_admin, with_mfa
 
 
 @pytest.fixture
@@ -40,10 +40,7 @@ def test_the_admin_says_why_k_is_locked(client, world, answered_round):
     staff = with_mfa(make_person(is_staff=True, is_superuser=True))
     client.force_login(staff)
     network = world.network
-    response = client.post(reverse("admin:tenancy_network_change", args=[network.pk]), {
-        "name": network.name, "slug": network.slug, "country": network.country,
-        "default_language": network.default_language, "anonymity_threshold": 7,
-        "entra_provider_id": ""})
+    response = save_network_in_admin(client, network, anonymity_threshold=7)
     assert response.status_code == 200
     assert "can no longer change" in response.content.decode()
     assert Network.objects.get(pk=network.pk).anonymity_threshold == 5
