@@ -13,4 +13,4 @@ RUN /app/.venv/bin/pip install --no-cache-dir --no-deps -e . \
        /app/.venv/bin/python manage.py collectstatic --noinput
 ENV PATH="/app/.venv/bin:$PATH" DJANGO_SETTINGS_MODULE=config.settings.production
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "config.wsgi", "-c", "config/gunicorn.py"]

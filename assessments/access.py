@@ -5,6 +5,7 @@ Each leader reaches only their own response: no URL names a response, so nobody 
 someone else's.
 """
 
+from assessments.models import Response
 from assessments.policies import rounds_person_can_take, rounds_person_runs
 from cohorts.models import CohortGroup
 from cohorts.policies import cohorts_person_can_follow
@@ -25,6 +26,16 @@ def access_round_to_take(request, round_id):
     return get_or_404(
         rounds_person_can_take(request.network, request.roles).select_related("instrument"),
         round_id)
+
+
+def own_response_to_answer(request, round_id):
+    """The leader's own response in a round they may take, with its round and instrument, in
+    one query; None when there is none (access_round_to_take then tells 404 from "not
+    started")."""
+    return (Response.objects.for_network(request.network)
+            .filter(round_id=round_id, person=request.user,
+                    round__in=rounds_person_can_take(request.network, request.roles))
+            .select_related("round__instrument", "leader_group").first())
 
 
 def groups_to_answer_for(request, round_):

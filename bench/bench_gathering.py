@@ -176,7 +176,8 @@ def stored_answers(round_id):
 def start_servers(ports, workers, log_dir):
     servers = []
     for port in ports:
-        command = [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}",
+        command = [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi", "-c", "config/gunicorn.py",
+                   "--bind", f"127.0.0.1:{port}",
                    "--workers", str(workers), "--no-control-socket",  # one per port
                    "--access-logfile", str(log_dir / f"access-{port}.log"),
                    "--access-logformat", "%(m)s %(U)s %(s)s %(M)s %({hx-request}i)s",

@@ -1,20 +1,57 @@
+import time
+
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 
 from tenancy import audit
 from tenancy.languages import choose_language, supported
 from tenancy.models import Network
-from tenancy.roles import NetworkRoles
+from tenancy.roles import NetworkRoles, every_role_of
 from tenancy.scoping import Scope, entered
 from tenancy.services import person_needs_mfa
 
 # The Django admin is for platform staff, who see every network; anyone else gets no scope
 # there (the admin sends them to sign in, or refuses them, without reading tenant rows).
 PLATFORM_WIDE_NAMESPACES = {"admin"}
+
+
+class QueueTimeoutMiddleware:
+    """Answers 503 at once, before any session or database work, a request that waited in
+    the proxy's queue longer than settings.REQUEST_QUEUE_TIMEOUT seconds: its browser has
+    most likely given up, and working on it would only make everyone behind it wait longer
+    (issue 11). The proxy stamps when it received the request in X-Request-Start ("t=" and
+    seconds, milli- or microseconds since the epoch, as nginx, Heroku and others write it);
+    without the header nothing happens."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        waited = _seconds_in_queue(request.headers.get("X-Request-Start", ""), time.time())
+        if waited is not None and waited > settings.REQUEST_QUEUE_TIMEOUT > 0:
+            translation.activate(choose_language(request))
+            response = HttpResponse(
+                _("Bro is very busy right now. Please try again in a moment."),
+                status=503, content_type="text/plain; charset=utf-8")
+            response["Retry-After"] = "10"
+            return response
+        return self.get_response(request)
+
+
+def _seconds_in_queue(stamp, now):
+    """Seconds since the proxy's stamp, or None for a stamp that cannot be read."""
+    try:
+        started = float(stamp.removeprefix("t="))
+    except ValueError:
+        return None
+    while started > now * 100:  # milli- or microseconds
+        started /= 1000
+    return now - started
 
 
 class NetworkMiddleware:
@@ -49,10 +86,12 @@ class NetworkMiddleware:
             return None
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        network = Network.objects.filter(slug=slug).first()
+        every_role = every_role_of(request)
+        network = next((role.network for role in every_role if role.network.slug == slug),
+                       None) or Network.objects.filter(slug=slug).first()
         if network is None:
             raise Http404
-        roles = NetworkRoles.of(request.user, network)
+        roles = NetworkRoles.among(request.user, network, every_role)
         if not roles and not request.user.is_staff:
             raise Http404
         request.network = request.tenant_scope.network = network
@@ -135,6 +174,6 @@ class RequireMFAMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         if not request.user.is_authenticated or request.path.startswith(self.ALLOWED_PREFIXES):
             return None
-        if person_needs_mfa(request.user):
+        if person_needs_mfa(request.user, every_role_of(request)):
             return redirect("mfa_activate_totp")
         return None

@@ -8,6 +8,25 @@ facilitator runs take one more, only when asked for.
 from functools import cached_property
 
 from tenancy.models import Role, RoleKind
+from tenancy.scoping import platform_wide
+
+
+def every_role_of(request):
+    """The signed-in person's roles in every network, with each role's network and target,
+    read once per request: the middleware finds the network, its roles and whether the
+    person must use an authenticator app in this one query (issue 11: the floor of every
+    page)."""
+    try:
+        return request._every_role
+    except AttributeError:
+        pass
+    roles = []
+    if request.user.is_authenticated:
+        with platform_wide():  # the person's own roles, in every network, are theirs to read
+            roles = list(Role.objects.filter(person=request.user)
+                         .select_related("network", "organisation", "leader_group"))
+    request._every_role = roles
+    return roles
 
 
 class NetworkRoles:
@@ -16,6 +35,12 @@ class NetworkRoles:
         self.network = network
         self.roles = list(roles)
         self.kinds = frozenset(role.kind for role in self.roles)
+
+    @classmethod
+    def among(cls, person, network, every_role):
+        """The roles held in the network, from the person's roles in every network."""
+        return cls(person, network, [role for role in every_role
+                                     if role.network_id == network.pk])
 
     @classmethod
     def of(cls, person, network):

@@ -15,17 +15,20 @@ from tenancy.models import Invitation, LeaderGroup, Organisation, Person, Role, 
 from tenancy.scoping import platform_wide
 
 
-def person_must_use_mfa(person):
-    """Platform staff and network admins must have an authenticator app (TOTP)."""
+def person_must_use_mfa(person, every_role=None):
+    """Platform staff and network admins must have an authenticator app (TOTP). A person's
+    roles in every network decide, not in one; pass them when they are loaded already."""
     if person.is_staff:
         return True
-    with platform_wide():  # a person's roles in every network decide, not in one
+    if every_role is not None:
+        return any(role.kind == RoleKind.NETWORK_ADMIN for role in every_role)
+    with platform_wide():
         return Role.objects.filter(person=person, kind=RoleKind.NETWORK_ADMIN).exists()
 
 
-def person_needs_mfa(person):
+def person_needs_mfa(person, every_role=None):
     """True while someone who must use an authenticator app has not set one up."""
-    if not person_must_use_mfa(person):
+    if not person_must_use_mfa(person, every_role):
         return False
     return not Authenticator.objects.filter(user=person, type=Authenticator.Type.TOTP).exists()
 

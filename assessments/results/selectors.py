@@ -6,7 +6,9 @@ comes from assessments.anonymity.aggregation, which alone decides what may be sh
 
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import Exists, Q
+from django.utils import timezone
 
 from assessments.anonymity.aggregation import (
     compare,
@@ -20,6 +22,30 @@ from assessments.scoring import gap, overall_score
 from cohorts.models import CohortGroup
 from cohorts.policies import cohorts_person_can_follow
 from tenancy.models import LeaderGroup, Organisation
+
+_LIVE_STATE = """
+SELECT (SELECT count(*) FROM assessments_response
+        WHERE network_id = %s AND round_id = %s AND submitted_at IS NOT NULL),
+       (SELECT max(id) FROM assessments_releasedblock WHERE network_id = %s AND round_id = %s)
+"""
+
+
+def gathering_live_key(network, roles, round, position, language):
+    """The cache key of the gathering screen's live part, or None when it must be made afresh
+    (a closed round whose remaining answers are not pooled yet: the first read pools them).
+
+    The part shows the submitted count and the released blocks; both are in the key, read in
+    one small query, with what else it depends on: the dimension shown, the language, k, and
+    the organisations the viewer coordinates (shown besides the groups)."""
+    if round.pooled_at is None and round.has_closed(timezone.now()):
+        return None
+    with connection.cursor() as cursor:  # asked on every poll of every screen: plain SQL
+        cursor.execute(_LIVE_STATE, [network.pk, round.pk, network.pk, round.pk])
+        state = cursor.fetchone()
+    coordinated = ",".join(map(str, sorted(roles.coordinated_organisation_ids)))
+    return (f"assessments:gathering-live:{round.pk}:{position}:{language}:"
+            f"{network.anonymity_threshold}:{round.pooled_at and round.pooled_at.timestamp()}:"
+            f"{coordinated}:{state[0] or 0}:{state[1] or 0}")
 
 
 def submitted_count(round):

@@ -4,8 +4,12 @@ Numbers about other people come only from assessments.anonymity.aggregation; a v
 shown arrives as a Suppressed and is drawn as "not shown".
 """
 
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from assessments import policies
@@ -17,6 +21,7 @@ from tenancy.models import RoleKind
 from tenancy.translated import translated
 
 GATHERING_REFRESH_SECONDS = 5
+GATHERING_LIVE_CACHE_SECONDS = 60
 
 
 def _profile_charts(instrument, rows, title):
@@ -124,17 +129,42 @@ def _distribution(cell):
 @network_roles(RoleKind.FACILITATOR, RoleKind.NETWORK_ADMIN)
 def round_gathering(request, round_id):
     """The projector screen of a round: how many have answered, then the network and every
-    group side by side, one dimension at a time. Polls itself every few seconds."""
+    group side by side, one dimension at a time. Polls itself every few seconds.
+
+    The poll (htmx, the live part) is answered from the cache shared by every screen and
+    worker while nothing it shows has changed (issue 11): a submit or a released block gives
+    it a new key, and names or groups changed in the meantime show within a minute."""
     round = get_or_404(
         policies.rounds_person_runs(request.network, request.roles)
         .select_related("instrument", "cohort", "network"), round_id)
+    position = _position(request)
+    if not request.htmx:
+        return render(request, "assessments/gathering/gathering.html",
+                      _gathering_context(request, round, position))
+    key = selectors.gathering_live_key(request.network, request.roles, round, position,
+                                       translation.get_language())
+    html = cache.get(key) if key else None
+    if html is None:
+        html = render_to_string("assessments/gathering/gathering.html#live",
+                                _gathering_context(request, round, position), request)
+        if key:
+            cache.set(key, html, GATHERING_LIVE_CACHE_SECONDS)
+    return HttpResponse(html)
+
+
+def _position(request):
+    """Which dimension the screen shows (?d=, 0 for the overview), before it is bounded."""
+    try:
+        return max(int(request.GET.get("d", 0)), 0)
+    except ValueError:
+        return 0
+
+
+def _gathering_context(request, round, position):
     page = selectors.group_results_page(request.network, request.roles, round,
                                         with_change=False)
     dimensions = page.dimensions
-    try:
-        position = min(max(int(request.GET.get("d", 0)), 0), len(dimensions))
-    except ValueError:
-        position = 0
+    position = min(position, len(dimensions))
     dimension = dimensions[position - 1] if position else None
     context = {"page": page, "round": round, "position": position, "dimension": dimension,
                "count": len(dimensions), "refresh": GATHERING_REFRESH_SECONDS,
@@ -150,8 +180,5 @@ def round_gathering(request, round_id):
             hidden_text=hidden_reason(page.k))
     else:
         context["chart"] = _selection_chart(page, position - 1, font_size=20, stacked=False)
-    template = "assessments/gathering/gathering.html"
-    if request.htmx:
-        template += "#live"
-    return render(request, template, context)
+    return context
 

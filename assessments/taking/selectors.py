@@ -4,11 +4,13 @@ Every read here starts from the leader's own response; the number of queries of 
 fixed, whatever the number of items, answers or leaders.
 """
 
+from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.db.models import Count
 
-from assessments.models import Response
+from assessments.models import Instrument, Item, Response
 
 DONT_KNOW = "dk"
 
@@ -66,20 +68,55 @@ class Progress:
         return None
 
 
+@dataclass(frozen=True)
+class Layout:
+    """An instrument's dimensions in order (with item_count), each dimension's items in order
+    and each item's dimension."""
+
+    dimensions: tuple
+    items_of_dimension: dict
+    dimension_of_item: dict
+
+
+def layout_of(instrument):
+    """The instrument's layout, read once per process: a published instrument version never
+    changes (instruments_io), and every autosave and page of the test needs it (issue 11).
+    Keyed by the moment of publishing too, so a reused id can never meet an old layout."""
+    return _layout(instrument.pk, instrument.published_at)
+
+
+@lru_cache(maxsize=64)
+def _layout(instrument_id, published_at):
+    instrument = Instrument.objects.get(pk=instrument_id)
+    dimensions = tuple(instrument.dimensions.annotate(item_count=Count("items"))
+                       .order_by("position"))
+    items = list(Item.objects.filter(dimension__instrument=instrument).order_by("position"))
+    return Layout(
+        dimensions=dimensions,
+        items_of_dimension={dimension.pk: tuple(item for item in items
+                                                if item.dimension_id == dimension.pk)
+                            for dimension in dimensions},
+        dimension_of_item={item.pk: item.dimension_id for item in items})
+
+
 def progress_of(instrument, response):
-    """Questions and answers per dimension, in two queries (one without a response)."""
-    kinds = len(instrument.answer_kinds)
-    dimensions = list(instrument.dimensions.annotate(item_count=Count("items"))
-                      .order_by("position"))
-    answered = {}
+    """Questions and answers per dimension, in one query (none without a response)."""
+    answered = []
     if response is not None:
-        answered = dict(response.answers.values_list("item__dimension_id")
-                        .annotate(count=Count("id")).order_by())
+        answered = response.answers.values_list("item_id", flat=True)
+    return progress_from(instrument, answered)
+
+
+def progress_from(instrument, answered_item_ids):
+    """Progress from the item id of every answer given (one per item and question)."""
+    layout = layout_of(instrument)
+    answered = Counter(layout.dimension_of_item.get(item_id) for item_id in answered_item_ids)
+    kinds = len(instrument.answer_kinds)
     return Progress([
         DimensionProgress(number=number, dimension=dimension,
                           questions=dimension.item_count * kinds,
-                          answered=answered.get(dimension.pk, 0))
-        for number, dimension in enumerate(dimensions, start=1)])
+                          answered=answered[dimension.pk])
+        for number, dimension in enumerate(layout.dimensions, start=1)])
 
 
 @dataclass
@@ -110,7 +147,7 @@ class ItemView:
 
 def page_items(instrument, dimension, response):
     """The items of one dimension with their questions, options and the leader's answers."""
-    items = list(dimension.items.order_by("position"))
+    items = layout_of(instrument).items_of_dimension[dimension.pk]
     given = {}
     if response is not None:
         given = {(item_id, kind): (DONT_KNOW if dont_know else str(value))

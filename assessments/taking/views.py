@@ -17,11 +17,18 @@ from assessments.access import (
     access_round_to_take,
     groups_to_answer_for,
     organisation_answered_for,
+    own_response_to_answer,
     rounds_person_can_take,
 )
-from assessments.models import Item, Response
+from assessments.models import Response
 from assessments.taking import services
-from assessments.taking.selectors import own_response, page_items, parse_answer_fields, progress_of
+from assessments.taking.selectors import (
+    own_response,
+    page_items,
+    parse_answer_fields,
+    progress_from,
+    progress_of,
+)
 from tenancy.access import network_roles
 from tenancy.models import RoleKind
 
@@ -107,17 +114,16 @@ def _resume_url(request, round_, progress):
 @require_http_methods(["GET", "POST"])
 def take_step(request, round_id, step):
     """One dimension and its items; POST (Next / Previous without JavaScript) saves the page."""
-    round_ = access_round_to_take(request, round_id)
-    response = own_response(round_, request.user)
+    response = own_response_to_answer(request, round_id)
     if response is None:
-        return redirect(_url(request, "assessment_take", round_))
-    instrument = round_.instrument
+        return redirect(_url(request, "assessment_take", access_round_to_take(request, round_id)))
+    round_, instrument = response.round, response.round.instrument
     progress = progress_of(instrument, response)
     current = progress.step(step)
     if current is None:
         return redirect(_url(request, "assessment_take", round_))
     if request.method == "POST":
-        refused = _save_from_form(request, round_, response, request.POST)
+        refused, _answered = _save_from_form(response, request.POST)
         if refused == "invalid":
             messages.error(request, REFUSAL_MESSAGES[refused]())
             return redirect(request.path)
@@ -142,40 +148,38 @@ def take_step(request, round_id, step):
     })
 
 
-def _save_from_form(request, round_, response, data):
-    """Save the answers in a form; the refusal reason, or None when saved."""
-    instrument = round_.instrument
+def _save_from_form(response, data):
+    """Save the answers in a form: (refusal reason or None, the item ids of every answer the
+    response holds, or None when nothing was saved)."""
     try:
-        parsed = parse_answer_fields(data, instrument)
+        parsed = parse_answer_fields(data, response.round.instrument)
     except ValueError:
-        return "invalid"
+        return "invalid", None
     if not parsed:
-        return None
-    items = {item.pk: item for item in Item.objects.filter(
-        pk__in=[item_id for item_id, _kind, _value in parsed],
-        dimension__instrument=instrument).select_related("dimension")}
-    if len(items) != len({item_id for item_id, _kind, _value in parsed}):
-        return "invalid"
+        return None, None
     try:
-        services.save_answers(response, [(items[item_id], kind, value)
-                                         for item_id, kind, value in parsed])
+        return None, services.save_answers(response, parsed)
     except services.AnswerRefused as refusal:
-        return refusal.reason
-    return None
+        return refusal.reason, None
 
 
 @network_roles(RoleKind.LEADER)
 @require_http_methods(["GET", "POST"])
 def save_answer(request, round_id):
-    """htmx: save one radio group the moment it changes; answers a small status partial."""
-    round_ = access_round_to_take(request, round_id)
-    if request.method == "GET" or not request.htmx:
+    """htmx: save one radio group the moment it changes; answers a small status partial.
+
+    The busiest request of a gathering (issue 11): the response, its round and instrument in
+    one query, the save and the answers for the progress in one statement."""
+    response = own_response_to_answer(request, round_id)
+    if response is None or request.method == "GET" or not request.htmx:
+        round_ = access_round_to_take(request, round_id)
+        if response is None and request.htmx and request.method == "POST":
+            return HttpResponseBadRequest()
         return redirect(_url(request, "assessment_take", round_))
-    response = own_response(round_, request.user)
-    if response is None:
-        return HttpResponseBadRequest()
-    refused = _save_from_form(request, round_, response, request.POST)
-    progress = progress_of(round_.instrument, response)
+    round_ = response.round
+    refused, answered = _save_from_form(response, request.POST)
+    progress = (progress_of(round_.instrument, response) if answered is None
+                else progress_from(round_.instrument, answered))
     return render(request, "assessments/take/step.html#save_status", {
         "round": round_, "refusal": REFUSAL_MESSAGES[refused]() if refused else "",
         "progress": progress, "saved_at": timezone.now(),

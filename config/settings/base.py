@@ -41,6 +41,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "tenancy.middleware.QueueTimeoutMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -83,7 +84,15 @@ DATABASES = {
         env("DATABASE_URL", required=True), conn_max_age=60, conn_health_checks=True
     )
 }
+# PostgreSQL cancels a statement running longer than this (e.g. "15s"); config/wsgi.py sets it
+# for the web process only.
+if env("DATABASE_STATEMENT_TIMEOUT") and DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c statement_timeout={env('DATABASE_STATEMENT_TIMEOUT')}")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Seconds a request may have waited in the proxy's queue (X-Request-Start) before Bro answers
+# 503 instead of working on it; 0 turns it off (tenancy.middleware.QueueTimeoutMiddleware).
+REQUEST_QUEUE_TIMEOUT = float(env("REQUEST_QUEUE_TIMEOUT", "30"))
 
 AUTH_USER_MODEL = "tenancy.Person"
 AUTHENTICATION_BACKENDS = [

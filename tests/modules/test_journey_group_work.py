@@ -221,6 +221,6 @@ def test_the_shared_list_reads_a_fixed_number_of_queries(client, world, journey,
         assert "Shared 4" in client.get(shared).content.decode()
 
 
-# sign-in and network (5), then the page: count and one page of initiatives with their group,
-# organisation and module
-SHARED_QUERIES = 7
+# sign-in and network (3: session, person, the person's roles with their networks), then the
+# page: count and one page of initiatives with their group, organisation and module
+SHARED_QUERIES = 5

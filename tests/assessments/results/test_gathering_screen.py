@@ -84,3 +84,46 @@ def test_leaders_and_coordinators_have_no_gathering_screen(client, world):
     for person in (world.leader, world.coordinator):
         client.force_login(person)
         assert client.get(screen(world, round)).status_code == 404
+
+
+def live(client, world, round, **query):
+    return client.get(screen(world, round, **query), headers={"HX-Request": "true"}
+                      ).content.decode()
+
+
+def test_the_live_part_is_shared_between_screens_until_something_changes(
+        client, world, django_assert_num_queries):
+    """Every screen's poll (issue 11) is answered from one cached part while nothing changed;
+    each answer, and each block released, is on the next poll of every screen."""
+    from django.test import Client
+
+    round = build_round(world)
+    for minute in range(4):
+        build_submission(round, group=world.group, submitted_at=at(minute),
+                         scores={"vision": (3, 5)})
+    client.force_login(world.facilitator)
+    first = live(client, world, round, d=1)
+    assert "4 have answered" in first and "not shown: fewer than 5" in first
+    second_screen = Client()
+    second_screen.force_login(world.facilitator)
+    with django_assert_num_queries(5):  # session, person, roles, the round, "anything new?"
+        assert live(second_screen, world, round, d=1) == first
+
+    build_submission(round, group=world.group, submitted_at=at(5), scores={"vision": (5, 5)})
+    fifth = live(second_screen, world, round, d=1)
+    assert "5 have answered" in fifth and "3.4 → 5.0" in fifth  # (4*3+5)/5: the first block
+    assert live(client, world, round, d=1) == fifth
+    assert "3.4 → 5.0" not in live(client, world, round, d=2)  # another dimension, its own part
+
+
+def test_a_closed_round_shows_its_pooled_blocks_on_the_next_poll(client, world):
+    round = build_round(world, closes_at=timezone.now() + timedelta(hours=1))
+    other = make_group(world.network, world.organisation, name="Second group")
+    round.cohort.leader_groups.add(other)
+    for minute, group in enumerate([world.group] * 3 + [other] * 2):
+        build_submission(round, group=group, submitted_at=at(minute), scores={"vision": (2, 4)})
+    client.force_login(world.facilitator)
+    assert "2.0 → 4.0" not in live(client, world, round, d=1)  # no unit has five yet
+    round.closes_at = timezone.now() - timedelta(minutes=1)
+    round.save(update_fields=["closes_at"])
+    assert "2.0 → 4.0" in live(client, world, round, d=1)  # pooled: the network's five

@@ -5,7 +5,7 @@ import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -272,6 +272,43 @@ def test_two_submits_at_the_same_moment_submit_once(world):
     assert DimensionScore.objects.for_network(world.network).count() == 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_an_answer_saved_while_a_submit_is_in_progress_waits_and_is_refused(world):
+    """The autosave's one statement takes the response row FOR SHARE: it waits for a submit
+    holding the row, then finds the response submitted and writes nothing, so the stored
+    scores always match the stored answers."""
+    instrument = import_instrument(parse_instrument(MINIMAL)).instrument
+    round_ = build_round(world, instrument=instrument)
+    response = services.start_response(round_, world.leader, world.group)
+    item = Item.objects.filter(dimension__instrument=instrument).first()
+    services.save_answers(response, [(item, "today", 2)])
+    submit_holds_the_row, outcome = threading.Event(), []
+
+    def answer_meanwhile():
+        try:
+            submit_holds_the_row.wait()
+            copy = Response.objects.for_network(world.network).select_related(
+                "round__instrument").get(pk=response.pk)
+            services.save_answers(copy, [(item, "today", 1)])
+            outcome.append("saved")
+        except services.AnswerRefused as refusal:
+            outcome.append(refusal.reason)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=answer_meanwhile)
+    thread.start()
+    with transaction.atomic():
+        Response.objects.for_network(world.network).select_for_update().get(pk=response.pk)
+        submit_holds_the_row.set()
+        thread.join(timeout=1)
+        assert thread.is_alive()  # the save waits for the submit's lock
+        services.submit_response(response)
+    thread.join()
+    assert outcome == ["submitted"]
+    assert list(Answer.objects.filter(response=response).values_list("value", flat=True)) == [2]
+
+
 # --- open and closed -------------------------------------------------------------------------
 
 
@@ -367,3 +404,27 @@ def test_the_take_pages_query_count_does_not_grow(client, world, started, items,
         services.save_answers(other, [(item, "today", 2) for item in items.values()])
     assert [_queries(client, page) for page in pages] == small
     assert small[1] <= 11
+
+
+def test_an_autosave_is_five_queries_whatever_the_answers_so_far(
+        leader, started, items, round_, django_assert_num_queries):
+    """The gathering's busiest request (issue 11): session, person, roles, the response with
+    its round, and one statement that saves and returns the answers for the progress."""
+    save = url("assessment_answer_save", round_)
+    leader.post(save, {field(items["vis-1"], "today"): "1"}, **HTMX)
+    services.save_answers(started, [(item, "ambition", 2) for item in items.values()])
+    with django_assert_num_queries(5):
+        reply = leader.post(save, {field(items["vis-2"], "today"): "2"}, **HTMX)
+    assert "5 of 6" in reply.content.decode()  # the three ambitions, vis-1 and vis-2 today
+
+
+def test_saving_an_unchanged_answer_writes_nothing(leader, started, items, round_):
+    """Next re-sends the whole page; answers that did not change are not written again."""
+    save = url("assessment_answer_save", round_)
+    leader.post(save, {field(items["vis-1"], "today"): "2"}, **HTMX)
+    first = Answer.objects.get(response=started).answered_at
+    reply = leader.post(url("assessment_take_step", round_, step=1), {
+        field(items["vis-1"], "today"): "2", field(items["vis-2"], "today"): "1", "go": "next"})
+    assert reply.status_code == 302
+    assert Answer.objects.get(response=started, item=items["vis-1"]).answered_at == first
+    assert answers_of(started) == {("vis-1", "today"): 2, ("vis-2", "today"): 1}
