@@ -149,9 +149,14 @@ STORAGES = {
 }
 
 REDIS_URL = env("REDIS_URL")
+# While Redis is down the cache answers from each process's memory (config/cache.py), so
+# sign-in's rate limits keep counting and no page fails; a Redis that does not answer within a
+# second counts as down.
+REDIS_CACHE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": REDIS_URL, "KEY_PREFIX": "bro"}}
+    CACHES = {"default": {"BACKEND": "config.cache.RedisCacheWithFallback",
+                          "LOCATION": REDIS_URL, "KEY_PREFIX": "bro",
+                          "OPTIONS": REDIS_CACHE_OPTIONS}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
