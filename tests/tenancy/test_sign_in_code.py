@@ -68,11 +68,20 @@ def test_a_wrong_code_does_not_sign_in(client, world):
 
 
 def test_a_code_is_only_sent_to_known_people_and_the_page_does_not_tell(world):
-    known = Client().post(CODE_PAGE, {"email": world.leader.email})
-    unknown = Client().post(CODE_PAGE, {"email": "nobody@elsewhere.example"})
+    known_browser, stranger_browser = Client(), Client()
+    known = known_browser.post(CODE_PAGE, {"email": world.leader.email})
+    unknown = stranger_browser.post(CODE_PAGE, {"email": "nobody@elsewhere.example"})
     assert known.headers["Location"] == unknown.headers["Location"]
     assert not Person.objects.filter(email="nobody@elsewhere.example").exists()
     assert [message.to for message in mail.outbox] == [[world.leader.email]]  # none to strangers
+    pages = [re.sub(r'name="csrfmiddlewaretoken" value="\w+"', "", text_of(
+                 browser.get(response.headers["Location"])).split("<main")[1]).replace(
+                 email, "ADDRESS")
+             for browser, response, email in (
+                 (known_browser, known, world.leader.email),
+                 (stranger_browser, unknown, "nobody@elsewhere.example"))]
+    assert pages[0] == pages[1]
+    assert "Bro sends codes only to people it has invited" in pages[1]
 
 
 def test_the_email_address_is_matched_whatever_its_case(client, world):
