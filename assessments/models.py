@@ -321,6 +321,9 @@ class Report(TenantModel):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     requested_at = models.DateTimeField(default=timezone.now)
+    # When its task was last put on the queue: the dispatcher queues it again when that was
+    # long ago and nothing started it (the message was lost, e.g. while Redis was down).
+    queued_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)

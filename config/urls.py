@@ -29,3 +29,9 @@ urlpatterns = [
     path("n/<slug:network_slug>/", include(network_patterns)),
 ]
 
+
+# Error pages in Bro's layout and the person's language; the 500 page without the database.
+handler400 = "tenancy.errors.bad_request"
+handler403 = "tenancy.errors.permission_denied"
+handler404 = "tenancy.errors.page_not_found"
+handler500 = "tenancy.errors.server_error"

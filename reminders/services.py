@@ -27,6 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assessments.reports.services import requeue_lost_reports
 from config.tasks import enqueue_each_on_commit, enqueue_on_commit
 from reminders import clock, conf
 from reminders.emails import build_message
@@ -135,6 +136,7 @@ def dispatch(now=None):
     summary = {"unknown": expire_stuck_sends(now), "planned": plan_due_reminders(now),
                "invitations": resend_unsent_invitations(now)}
     summary["queued"] = queue_planned(now)
+    summary["reports"] = requeue_lost_reports(now)
     return summary
 
 

@@ -2,6 +2,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.core.exceptions import ImproperlyConfigured
 from django.utils import translation
 
 from tenancy.languages import person_home_language
@@ -14,6 +15,14 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request):
         return False
+
+    def get_client_ip(self, request):
+        """The address the rate limits count (settings: TRUSTED_PROXY_COUNT). A request with
+        fewer X-Forwarded-For entries than proxies came past them: its own address counts."""
+        try:
+            return super().get_client_ip(request)
+        except ImproperlyConfigured:
+            return request.META["REMOTE_ADDR"]
 
     def send_mail(self, template_prefix, email, context):
         person = Person.objects.filter(email__iexact=email).select_related("last_network").first()

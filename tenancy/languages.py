@@ -2,11 +2,14 @@
 the network's default, then the browser's wish."""
 
 from django.conf import settings
-from django.utils import translation
+from django.utils.translation.trans_real import parse_accept_lang_header
 
 from tenancy.scoping import platform_wide
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+# Browsers set to plain "Norwegian" say "no"; Nynorsk readers ("nn") read Bokmål far better
+# than English, until Bro speaks Nynorsk.
+BROWSER_LANGUAGE_ALIASES = {"no": "nb", "nn": "nb"}
 
 
 def supported(code):
@@ -22,8 +25,19 @@ def choose_language(request, network=None):
         return from_cookie
     if network is not None:
         return network.default_language
-    from_browser = translation.get_language_from_request(request)
-    return supported(from_browser) or settings.LANGUAGE_CODE
+    return language_from_browser(request) or settings.LANGUAGE_CODE
+
+
+def language_from_browser(request):
+    """The first language of Accept-Language (by preference) that Bro speaks, region and
+    the aliases above aside: "nb-NO", "no" and "nn" give nb, "da-DK" da."""
+    header = request.headers.get("Accept-Language", "")
+    for code, _quality in parse_accept_lang_header(header):
+        base = code.split("-")[0]
+        language = supported(base) or supported(BROWSER_LANGUAGE_ALIASES.get(base))
+        if language:
+            return language
+    return None
 
 
 def person_language(person, network=None):

@@ -49,6 +49,47 @@ def _clear_cache():
     yield
 
 
+CLOSED_PORT_REDIS = "redis://127.0.0.1:1/0"
+
+
+def _reset_broker_pools():
+    from config.celery_app import app
+
+    app._pool = None
+    app.__dict__.get("amqp") and setattr(app.amqp, "_producer_pool", None)
+
+
+@pytest.fixture
+def broker_down():
+    """Publishing tasks goes to a port nobody listens on, as when Redis is down."""
+    from config.celery_app import app
+
+    saved = app.conf.task_always_eager, app.conf.broker_url
+    app.conf.task_always_eager, app.conf.broker_url = False, CLOSED_PORT_REDIS
+    _reset_broker_pools()
+    yield
+    app.conf.task_always_eager, app.conf.broker_url = saved
+    _reset_broker_pools()
+
+
+@pytest.fixture
+def cache_down(settings):
+    """The cache is the production backend pointed at a port nobody listens on."""
+    from django.core.cache import cache
+
+    settings.CACHES = {"default": {
+        "BACKEND": "config.cache.RedisCacheWithFallback", "LOCATION": CLOSED_PORT_REDIS,
+        "KEY_PREFIX": "down", "OPTIONS": settings.REDIS_CACHE_OPTIONS}}
+    cache.clear()  # the memory fallback of this process, left from an earlier test
+    yield
+
+
+@pytest.fixture
+def redis_down(broker_down, cache_down):
+    """Redis is down: neither tasks nor the cache reach it."""
+    yield
+
+
 @pytest.fixture(autouse=True)
 def _default_language_between_tests():
     """A request activates its person's language for the thread; the next test starts fresh."""

@@ -11,13 +11,14 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from assessments.models import Report, ReportKind, ReportStatus, report_file_name
 from assessments.reports import document as reports
 from config.tasks import enqueue_on_commit
 from tenancy import audit
-from tenancy.scoping import in_network_of_row
+from tenancy.scoping import in_network_of_row, network_scope, platform_wide
 
 DEFAULTS = {
     # Attempts after the first when making a report raises (storage or database away).
@@ -25,8 +26,12 @@ DEFAULTS = {
     # The wait before the first retry; it doubles each time, at most REPORT_RETRY_MAX_SECONDS.
     "REPORT_RETRY_BASE_SECONDS": 30,
     "REPORT_RETRY_MAX_SECONDS": 600,
-    # A report queued or being made for longer than this may be asked for again.
+    # A report queued or being made for longer than this may be asked for again, and the
+    # dispatcher queues it again by itself (its message was lost).
     "REPORT_STALE_MINUTES": 10,
+    # How many times a report may be started before the dispatcher stops queueing it again
+    # and marks it failed (a worker that dies on it every time).
+    "REPORT_MAX_STARTS": 5,
 }
 
 
@@ -44,8 +49,15 @@ def is_stale(report, now=None):
     """Queued or being made for so long that the task was probably lost (broker down, a
     worker gone for good): the person may ask for it again."""
     now = now or timezone.now()
-    since = report.started_at if report.status == ReportStatus.WORKING else report.requested_at
+    since = report.started_at if report.status == ReportStatus.WORKING else report.queued_at
     return report.in_progress and since < now - timedelta(minutes=conf("REPORT_STALE_MINUTES"))
+
+
+def _stale_filter(now):
+    """is_stale as a query."""
+    before = now - timedelta(minutes=conf("REPORT_STALE_MINUTES"))
+    return (Q(status=ReportStatus.QUEUED, queued_at__lt=before)
+            | Q(status=ReportStatus.WORKING, started_at__lt=before))
 
 
 def can_retry(report, now=None):
@@ -90,10 +102,38 @@ def retry_report(report):
 
     if not can_retry(report):
         return False
+    now = timezone.now()
     Report.objects.for_network(report.network).filter(pk=report.pk).update(
-        status=ReportStatus.QUEUED, requested_at=timezone.now(), started_at=None, error="")
+        status=ReportStatus.QUEUED, requested_at=now, queued_at=now, started_at=None, error="",
+        attempts=0)
     enqueue_on_commit(generate_report, report.pk)
     return True
+
+
+def requeue_lost_reports(now=None):
+    """The dispatcher's part for reports (reminders.services.dispatch, every five minutes):
+    a report queued or being made for longer than REPORT_STALE_MINUTES lost its message (Redis
+    was down when it was asked for, or a worker died) and is queued again, without anyone
+    pressing "Try again". One started REPORT_MAX_STARTS times is failed instead. Only listing
+    them reads across networks; each is handled in its own network's scope."""
+    from assessments.reports.tasks import generate_report
+
+    now = now or timezone.now()
+    with platform_wide():
+        lost = list(Report.objects.filter(_stale_filter(now))
+                    .values_list("pk", "network_id")[:500])
+    requeued = 0
+    for report_id, network_id in lost:
+        with network_scope(network_id), transaction.atomic():
+            stale = Report.objects.filter(_stale_filter(now), pk=report_id)
+            if stale.filter(attempts__gte=conf("REPORT_MAX_STARTS")).update(
+                    status=ReportStatus.FAILED, finished_at=now,
+                    error="Started too often without finishing; not queued again."):
+                continue
+            if stale.update(status=ReportStatus.QUEUED, queued_at=now):
+                enqueue_on_commit(generate_report, report_id)
+                requeued += 1
+    return requeued
 
 
 def _claim(report_id):
@@ -136,7 +176,7 @@ def _describe(error):
 def record_retry(report_id, error):
     """An attempt failed and another will follow: queued again, with the reason kept."""
     Report.objects.filter(pk=report_id, status=ReportStatus.WORKING).update(
-        status=ReportStatus.QUEUED, error=_describe(error))
+        status=ReportStatus.QUEUED, queued_at=timezone.now(), error=_describe(error))
 
 
 @in_network_of_row(Report)

@@ -59,6 +59,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+# A refused form (CSRF) gets a page in Bro's layout and the person's language.
+CSRF_FAILURE_VIEW = "tenancy.errors.csrf_failure"
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
@@ -125,8 +127,23 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Bro: "
-# allauth's rate limits stay at their defaults (on); they count in the cache below: at most
-# 3 code requests a minute per email, 5 failed password sign-ins in 5 minutes per account.
+# allauth's rate limits count in the cache below (README, "Sign-in"). Per email address and
+# per account they stay at allauth's defaults: 3 code requests a minute, 3 tries per code, 5
+# failed passwords in 5 minutes. Per IP address they allow a gathering, where ~300 leaders sign
+# in within minutes behind one venue address. No email goes to an address without an account,
+# so asking for codes for many addresses sends nothing (a limit per IP address alone would not
+# stop that from many addresses).
+ACCOUNT_RATE_LIMITS = {
+    "request_login_code": "600/10m/ip,3/m/key",
+    "login": "300/m/ip",
+    "login_failed": "60/m/ip,5/300s/key",
+}
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+# Behind a reverse proxy every request comes from the proxy's address: the rate limits must
+# count the client's. TRUSTED_PROXY_COUNT proxies of one's own each append to X-Forwarded-For
+# (the client is the entry that many from its end); or a proxy sets TRUSTED_CLIENT_IP_HEADER.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("TRUSTED_CLIENT_IP_HEADER")
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Bro"
 MFA_ADAPTER = "tenancy.adapters.MFAAdapter"
@@ -158,9 +175,14 @@ STORAGES = {
 }
 
 REDIS_URL = env("REDIS_URL")
+# While Redis is down the cache answers from each process's memory (config/cache.py), so
+# sign-in's rate limits keep counting and no page fails; a Redis that does not answer within a
+# second counts as down.
+REDIS_CACHE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": REDIS_URL, "KEY_PREFIX": "bro"}}
+    CACHES = {"default": {"BACKEND": "config.cache.RedisCacheWithFallback",
+                          "LOCATION": REDIS_URL, "KEY_PREFIX": "bro",
+                          "OPTIONS": REDIS_CACHE_OPTIONS}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

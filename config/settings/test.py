@@ -2,13 +2,12 @@
 
 import os
 
-from django.core.cache.backends.redis import RedisCache
-
 os.environ.setdefault("SECRET_KEY", "test-only-not-secret")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bro")
 os.environ.setdefault("EMAIL_URL", "locmem://")
 
+from config.cache import REDIS_ERRORS, RedisCacheWithFallback  # noqa: E402
 from config.env import env_bool  # noqa: E402
 
 from .base import *  # noqa: E402,F403
@@ -29,20 +28,25 @@ REMINDER_RETRY_BASE_SECONDS = 1
 CELERY_BROKER_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
-class RunScopedRedisCache(RedisCache):
+class RunScopedRedisCache(RedisCacheWithFallback):
     """Concurrent test runs share one Redis: each run keeps its keys under its own prefix, and
     clear() (called before every test, see tests/conftest.py) removes only those keys instead
-    of flushing every run's rate-limit counters."""
+    of flushing every run's rate-limit counters (and empties the memory fallback)."""
 
     def clear(self):
-        client = self._cache.get_client(None, write=True)
-        for key in client.scan_iter(match=f"{self.key_prefix}:*", count=1000):
-            client.delete(key)
+        self._fallback.clear()
+        try:
+            client = self._cache.get_client(None, write=True)
+            for key in client.scan_iter(match=f"{self.key_prefix}:*", count=1000):
+                client.delete(key)
+        except REDIS_ERRORS:
+            pass
         return True
 
 
 CACHES = {"default": {"BACKEND": "config.settings.test.RunScopedRedisCache",
                       "LOCATION": CELERY_BROKER_URL,
+                      "OPTIONS": REDIS_CACHE_OPTIONS,  # noqa: F405
                       "KEY_PREFIX": DATABASES["default"]["TEST"]["NAME"]  # noqa: F405
                       + os.environ.get("PYTEST_XDIST_WORKER", "")}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

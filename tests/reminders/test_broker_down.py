@@ -14,28 +14,10 @@ from tenancy.models import Invitation
 from tenancy.services import find_invitation
 from tests.reminders.world import local, make_cohort_world, set_clock
 
-CLOSED_PORT_BROKER = "redis://127.0.0.1:1/0"
-
-
-def reset_broker_pools():
-    app._pool = None
-    app.__dict__.get("amqp") and setattr(app.amqp, "_producer_pool", None)
-
-
-@pytest.fixture
-def broker_down():
-    """Publishing goes to a port nobody listens on, as when Redis is down."""
-    saved = app.conf.task_always_eager, app.conf.broker_url
-    app.conf.task_always_eager, app.conf.broker_url = False, CLOSED_PORT_BROKER
-    reset_broker_pools()
-    yield
-    app.conf.task_always_eager, app.conf.broker_url = saved
-    reset_broker_pools()
-
 
 @pytest.mark.django_db
 def test_inviting_a_leader_answers_and_shows_the_invitation_queued(
-        client, world, broker_down, django_capture_on_commit_callbacks):
+        client, world, redis_down, django_capture_on_commit_callbacks):
     url = reverse("organisation_detail", kwargs={"network_slug": world.network.slug,
                                                  "organisation_id": world.organisation.pk})
     world.coordinator.language = "en"
@@ -76,7 +58,7 @@ def test_the_dispatcher_resends_an_unsent_invitation_with_a_new_link(
 
 @pytest.mark.django_db
 def test_a_nudge_while_redis_is_down_is_queued_and_sent_later(
-        client, world, monkeypatch, broker_down, django_capture_on_commit_callbacks):
+        client, world, monkeypatch, redis_down, django_capture_on_commit_callbacks):
     now = local(2026, 5, 11, 10)
     set_clock(monkeypatch, now)
     cw = make_cohort_world(world)
@@ -102,7 +84,7 @@ def test_a_nudge_while_redis_is_down_is_queued_and_sent_later(
 
 @pytest.mark.django_db
 def test_enrolling_a_list_while_redis_is_down_answers_and_keeps_the_invitations(
-        client, world, broker_down, django_capture_on_commit_callbacks):
+        client, world, redis_down, django_capture_on_commit_callbacks):
     from tests.cohorts.test_enrolment_import import LIST, check_and_enrol
 
     client.force_login(world.coordinator)

@@ -116,6 +116,23 @@ class TestWhichLanguage:
         page = Client(headers={"accept-language": "de-DE"}).get("/")
         assert lang_of(page) == "en"
 
+    @pytest.mark.parametrize(("accept_language", "language"), [
+        ("no", "nb"),
+        ("nn", "nb"),  # until Bro speaks Nynorsk
+        ("no-NO", "nb"),
+        ("nn-NO,nn;q=0.9", "nb"),
+        ("nb-NO,no;q=0.9,nn;q=0.8", "nb"),
+        ("da-DK,da", "da"),
+        ("de-DE,no;q=0.5", "nb"),
+        ("de-DE,en;q=0.8,no;q=0.5", "en"),
+        ("", "en"),
+    ])
+    def test_browser_languages_that_mean_norwegian(self, db, accept_language, language):
+        page = Client(headers={"accept-language": accept_language}).get(
+            reverse("account_request_login_code"))
+        assert lang_of(page) == language
+        assert page.headers["Content-Language"] == language
+
     def test_allauths_own_pages_are_translated_too(self, db, other_world):
         client = Client(headers={"accept-language": "da"})
         client.post(reverse("account_request_login_code"), {"email": other_world.leader.email})

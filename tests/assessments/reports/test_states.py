@@ -9,7 +9,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from kombu.exceptions import OperationalError
 
 from assessments.models import Report, ReportStatus
 from assessments.reports import document as reports
@@ -168,23 +167,24 @@ def test_asking_twice_while_it_is_made_gives_the_same_report_unless_it_is_stuck(
     assert not report_services.can_retry(first)
 
     long_ago = timezone.now() - timedelta(minutes=11)
-    Report.objects.for_network(world.network).filter(pk=first.pk).update(requested_at=long_ago)
+    Report.objects.for_network(world.network).filter(pk=first.pk).update(queued_at=long_ago)
     first.refresh_from_db()
     assert report_services.is_stale(first) and report_services.can_retry(first)
     client.force_login(world.leader)
     page = detail(client, world, first).content.decode()
     assert "taking longer than it should" in page and "Try again" in page
+    assert "in the queue again by itself" in page
+    assert "This page updates by itself" not in page
     with django_capture_on_commit_callbacks(execute=False):
         third = request_report(world.network, world.leader, results.round.cohort, world.group)
     assert third.pk != first.pk
 
 
-def test_when_the_broker_is_down_the_page_still_answers_and_the_report_waits(
-        client, world, results, monkeypatch, django_capture_on_commit_callbacks):
-    def refused(*args):
-        raise OperationalError("Redis is down")
+def test_a_report_asked_for_while_redis_is_down_is_made_once_it_is_back(
+        client, world, results, redis_down, django_capture_on_commit_callbacks):
+    from config.celery_app import app
+    from reminders import services as dispatcher
 
-    monkeypatch.setattr(generate_report, "delay", refused)
     client.force_login(world.leader)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
@@ -192,9 +192,43 @@ def test_when_the_broker_is_down_the_page_still_answers_and_the_report_waits(
                                              "group_id": world.group.pk}),
             {"cohort": results.round.cohort.pk}, follow=True)
     assert response.status_code == 200
-    report = Report.objects.for_network(world.network).get()
-    assert report.status == ReportStatus.QUEUED
     assert "waiting to be made" in response.content.decode()
+    report = Report.objects.for_network(world.network).get()
+    assert report.status == ReportStatus.QUEUED and report.attempts == 0
+
+    app.conf.task_always_eager, app.conf.broker_url = True, "memory://"  # Redis is back
+    with django_capture_on_commit_callbacks(execute=True):
+        dispatcher.dispatch(now=timezone.now() + timedelta(minutes=4))
+    report.refresh_from_db()
+    assert report.status == ReportStatus.QUEUED  # not yet: its message may still be on its way
+    with django_capture_on_commit_callbacks(execute=True):
+        summary = dispatcher.dispatch(now=timezone.now() + timedelta(minutes=11))
+    assert summary["reports"] == 1
+    report.refresh_from_db()
+    assert report.status == ReportStatus.READY and report.file  # nobody pressed "Try again"
+    assert "Download the PDF" in detail(client, world, report).content.decode()
+
+
+def test_a_report_a_worker_dies_on_is_queued_again_then_given_up(
+        world, results, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        report = request_report(world.network, world.leader, results.round.cohort, world.group)
+    later = timezone.now() + timedelta(minutes=11)
+    reports_of_network = Report.objects.for_network(world.network).filter(pk=report.pk)
+    reports_of_network.update(status=ReportStatus.WORKING, started_at=timezone.now(), attempts=1)
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        assert report_services.requeue_lost_reports(later) == 1
+    assert len(queued) == 1
+    report.refresh_from_db()
+    assert (report.status, report.queued_at) == (ReportStatus.QUEUED, later)
+
+    reports_of_network.update(status=ReportStatus.WORKING, started_at=timezone.now(),
+                              attempts=report_services.conf("REPORT_MAX_STARTS"))
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        assert report_services.requeue_lost_reports(later) == 0
+    assert not queued
+    report.refresh_from_db()
+    assert report.status == ReportStatus.FAILED and report_services.can_retry(report)
 
 
 def count_queries(function):
