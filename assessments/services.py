@@ -120,3 +120,13 @@ def refuse_changing_a_locked_threshold(sender, instance, **kwargs):
     if stored is not None and stored != instance.anonymity_threshold and \
             anonymity_threshold_is_locked(instance):
         raise ValidationError(ANONYMITY_THRESHOLD_LOCKED)
+
+
+# --- exports ---------------------------------------------------------------------------------
+
+
+def record_results_export(network, round_, rows, file_format):
+    """A round's released group results leave Bro as a file: who took which, in which
+    format, and how many rows."""
+    audit.record(audit.EventKind.RESULTS_EXPORTED, network=network, target=round_, rows=rows,
+                 format=file_format)

@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from django import forms
 from django.conf import settings
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 
 from cohorts import selectors
@@ -246,10 +247,21 @@ class LeaderListForm(forms.Form):
                     "Separate the columns with semicolons, commas or tabs (as when you copy "
                     "cells from Excel)."))
     file = forms.FileField(
-        label=_("Or upload a CSV file"), required=False,
-        help_text=_("Saved as CSV UTF-8 from Excel or Numbers. A new file replaces the text "
-                    "above."))
+        label=_("Or upload a file"), required=False,
+        widget=forms.ClearableFileInput(attrs={
+            "accept": ".csv,.txt,.xlsx,text/csv,text/plain,"
+                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}),
+        help_text=_("An Excel workbook (.xlsx, its first sheet) or a CSV file as Excel saves "
+                    "it (“CSV UTF-8” or plain “CSV”). Columns Bro does not use, such as a "
+                    "department, are ignored. A new file replaces the text above."))
     checked = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A NUL character is named by its row when the list is checked (cohorts.enrolment).
+        text = self.fields["text"]
+        text.validators = [validator for validator in text.validators
+                           if not isinstance(validator, ProhibitNullCharactersValidator)]
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")

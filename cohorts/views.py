@@ -195,19 +195,22 @@ def _after_enrolment(request, group):
 
 @network_roles(RoleKind.COORDINATOR, RoleKind.NETWORK_ADMIN)
 def leader_import(request, group_id):
-    """Enrol many leaders at once from pasted rows or a CSV file: check every row, show what
-    would happen, and enrol only the list that was checked."""
+    """Enrol many leaders at once from pasted rows, a CSV file or an Excel workbook: check every
+    row, show what would happen, and enrol only the list that was checked."""
     group = access_group_to_enrol(request, group_id)
     form = LeaderListForm(request.POST or None, request.FILES or None)
     context = {"group": group, "form": form}
     if request.method == "POST" and form.is_valid():
         text = form.cleaned_data["text"]
-        if form.cleaned_data["file"]:
+        upload = form.cleaned_data["file"]
+        if upload:
             try:
-                text = enrolment.decode_upload(form.cleaned_data["file"].read())
+                read = enrolment.read_upload(upload.read(), upload.name)
             except enrolment.UnreadableFile as error:
                 form.add_error("file", str(error))
                 return render(request, "cohorts/leader_import.html", context, status=400)
+            text = read.text
+            context["read_notice"] = read.notice
         parsed = enrolment.parse_leaders(text)
         checked = enrolment.fingerprint(text)
         confirmed = "enrol" in request.POST and form.cleaned_data["checked"] == checked

@@ -1,12 +1,8 @@
 """Pages that show how far leaders have come (modules.progress): the cohort page and the
 facilitator's home with each group's completion of the module running now, and the progress
-tables of an organisation's or a group's leaders with their CSV. They live here, not in
-cohorts, because they read completions and assessments."""
+tables of an organisation's or a group's leaders with their CSV and Excel files. They live
+here, not in cohorts, because they read completions and assessments."""
 
-import csv
-import io
-
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +15,7 @@ from modules import selectors, services
 from tenancy.access import access_organisation_to_manage, network_roles
 from tenancy.models import RoleKind
 from tenancy.policies import leader_groups_person_can_manage
-from tenancy.spreadsheet import safe_cell
+from tenancy.spreadsheet import CSV, spreadsheet_response
 from tenancy.translated import translated
 
 
@@ -108,6 +104,8 @@ def organisation_progress(request, organisation_id):
     return render(request, "modules/progress/organisation_progress.html", {
         **context, "organisation": organisation, "can_manage": True,
         "csv_url": _url(request, "organisation_progress_csv", organisation_id=organisation.pk),
+        "xlsx_url": _url(request, "organisation_progress_xlsx",
+                         organisation_id=organisation.pk),
     })
 
 
@@ -122,14 +120,14 @@ def group_progress(request, group_id):
     return render(request, "modules/progress/group_progress.html", {
         **context, "group": group, "can_manage": can_manage,
         "csv_url": _url(request, "group_progress_csv", group_id=group.pk),
+        "xlsx_url": _url(request, "group_progress_xlsx", group_id=group.pk),
     })
 
 
-def _progress_csv(request, target, progress, filename):
-    """One row per leader; UTF-8 with a byte order mark and semicolons, as Excel in Norway and
-    Denmark expects. The export is recorded in the audit trail."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
+def _progress_export(request, target, progress, filename, file_format):
+    """One row per leader, as CSV (UTF-8 with a byte order mark and semicolons, as Excel in
+    Norway and Denmark expects) or as an Excel workbook. The export is recorded in the audit
+    trail."""
     header = [_("Name"), _("Email"), _("Title"), _("Organisation"), _("Leader group")]
     for column in progress.columns:
         header.append(_("%(module)s – %(phase)s (done of %(total)s)") % {
@@ -137,39 +135,36 @@ def _progress_csv(request, target, progress, filename):
             "phase": column.phase.get_kind_display(), "total": column.total})
     header.append(_("Assessments submitted (of %(count)s opened)")
                   % {"count": progress.rounds_open})
-    writer.writerow(header)
-    rows = 0
+    rows = []
     for block in progress.groups:
         if not block.in_cohort:
             continue
         for row in block.rows:
-            rows += 1
             organisation = block.group.organisation.name if block.group.organisation else ""
-            writer.writerow([safe_cell(value) for value in (
-                row.person.name, row.person.email, row.person.title, organisation,
-                block.group.name)] + [cell.done for cell in row.cells]
-                + [row.assessments_submitted])
-    services.record_progress_export(request.network, target, rows)
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+            rows.append([row.person.name, row.person.email, row.person.title, organisation,
+                         block.group.name, *(cell.done for cell in row.cells),
+                         row.assessments_submitted])
+    services.record_progress_export(request.network, target, len(rows), file_format)
+    return spreadsheet_response(file_format, header, rows, filename=filename,
+                                sheet_title=_("Progress"))
 
 
 @network_roles(RoleKind.COORDINATOR, RoleKind.NETWORK_ADMIN)
-def organisation_progress_csv(request, organisation_id):
+def organisation_progress_export(request, organisation_id, file_format=CSV):
     organisation = access_organisation_to_manage(request, organisation_id)
     context = _progress_context(
         request, cohort_selectors.cohorts_of_organisation(request.network, organisation),
         organisation.leader_groups.select_related("organisation").order_by("name"),
         all_modules=True)
-    return _progress_csv(request, organisation, context["progress"],
-                         f"progress-organisation-{organisation.pk}.csv")
+    return _progress_export(request, organisation, context["progress"],
+                            f"progress-organisation-{organisation.pk}", file_format)
 
 
 @network_roles(RoleKind.COORDINATOR, RoleKind.FACILITATOR, RoleKind.NETWORK_ADMIN)
-def group_progress_csv(request, group_id):
+def group_progress_export(request, group_id, file_format=CSV):
     group = access_group_to_see_progress(request, group_id)
     cohorts = policies.cohorts_of_group_person_can_see_progress(
         request.network, request.roles, group).order_by("-starts_on")
     context = _progress_context(request, cohorts, [group], all_modules=True)
-    return _progress_csv(request, group, context["progress"], f"progress-group-{group.pk}.csv")
+    return _progress_export(request, group, context["progress"], f"progress-group-{group.pk}",
+                            file_format)

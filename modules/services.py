@@ -88,6 +88,8 @@ def delete_initiative(initiative):
     initiative.delete()
 
 
-def record_progress_export(network, target, rows):
-    """Leaders' names, emails and progress leave Bro as a CSV: who took which, and how many."""
-    audit.record(audit.EventKind.PROGRESS_EXPORTED, network=network, target=target, rows=rows)
+def record_progress_export(network, target, rows, file_format):
+    """Leaders' names, emails and progress leave Bro as a CSV or Excel file: who took which,
+    in which format, and how many rows."""
+    audit.record(audit.EventKind.PROGRESS_EXPORTED, network=network, target=target, rows=rows,
+                 format=file_format)

@@ -86,26 +86,37 @@ def activity_done(request, cohort_module_id, activity_id):
     return render(request, "modules/_activity_toggled.html", context)
 
 
-@network_roles(RoleKind.LEADER)
-def reflection(request, cohort_module_id, reflection_activity_id):
-    """A reflection exercise: the questions and the leader's own private answer."""
-    cohort_module = access_cohort_module_as_leader(request, cohort_module_id)
-    activity = access_activity_in(cohort_module, reflection_activity_id, ActivityKind.REFLECTION)
+def _reflection_page(request, cohort_module, activity, form, *, status=200):
     own = selectors.own_reflection(request.network, request.user, cohort_module.cohort, activity)
-    form = ReflectionForm(request.POST or None, initial={"text": own.text if own else ""})
-    if request.method == "POST" and form.is_valid():
-        services.save_reflection(request.network, cohort_module.cohort, request.user, activity,
-                                 form.cleaned_data["text"])
-        messages.success(request, _("Your reflection is saved."))
-        return redirect(request.path)
+    if not form.is_bound:
+        form.initial["text"] = own.text if own else ""
     return render(request, "modules/reflection.html", {
         "cohort_module": cohort_module, "activity": activity, "reflection": own, "form": form,
-        "done": selectors.is_done(request.network, request.user, cohort_module, activity)})
+        "done": selectors.is_done(request.network, request.user, cohort_module, activity)},
+        status=status)
+
+
+@network_roles(RoleKind.LEADER)
+def reflection(request, cohort_module_id, reflection_activity_id):
+    """A reflection exercise: the questions and the leader's own private answer. A refused
+    text stays in the field with the reason, and the page does not say it was saved."""
+    cohort_module = access_cohort_module_as_leader(request, cohort_module_id)
+    activity = access_activity_in(cohort_module, reflection_activity_id, ActivityKind.REFLECTION)
+    form = ReflectionForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            services.save_reflection(request.network, cohort_module.cohort, request.user,
+                                     activity, form.cleaned_data["text"])
+            messages.success(request, _("Your reflection is saved."))
+            return redirect(request.path)
+        return _reflection_page(request, cohort_module, activity, form, status=400)
+    return _reflection_page(request, cohort_module, activity, form)
 
 
 @network_roles(RoleKind.LEADER)
 def reflection_save(request, cohort_module_id, reflection_activity_id):
-    """The autosave endpoint: stores the text and answers with "Saved at HH:MM"."""
+    """The autosave endpoint: stores the text and answers with "Saved at HH:MM", or with
+    "Not saved" and why (a 400 that modules.js shows in the status; the text stays put)."""
     cohort_module = access_cohort_module_as_leader(request, cohort_module_id)
     activity = access_activity_in(cohort_module, reflection_activity_id, ActivityKind.REFLECTION)
     page = reverse("reflection", kwargs={
@@ -115,7 +126,10 @@ def reflection_save(request, cohort_module_id, reflection_activity_id):
         return redirect(page)
     form = ReflectionForm(request.POST)
     if not form.is_valid():
-        return render(request, "modules/_save_status.html", {"error": True}, status=400)
+        if not request.htmx:
+            return _reflection_page(request, cohort_module, activity, form, status=400)
+        return render(request, "modules/_save_status.html", {"errors": form.errors["text"]},
+                      status=400)
     saved = services.save_reflection(request.network, cohort_module.cohort, request.user,
                                      activity, form.cleaned_data["text"])
     if not request.htmx:

@@ -43,7 +43,8 @@ class EventKind(models.TextChoices):
     ROUND_DELETED = "round_deleted", _("Assessment round deleted")
     REPORT_REQUESTED = "report_requested", _("Report requested")
     REPORT_DOWNLOADED = "report_downloaded", _("Report downloaded")
-    PROGRESS_EXPORTED = "progress_exported", _("Progress exported as CSV")
+    PROGRESS_EXPORTED = "progress_exported", _("Progress exported (CSV or Excel)")
+    RESULTS_EXPORTED = "results_exported", _("Group results exported (CSV or Excel)")
     AUDIT_EXPORTED = "audit_exported", _("Audit trail exported as CSV")
 
 

@@ -4,10 +4,30 @@ from allauth.core import context
 from allauth.mfa.totp.forms import ActivateTOTPForm as AllauthActivateTOTPForm
 from django import forms
 from django.conf import settings
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 
 from tenancy.audit import EventKind
 from tenancy.models import LeaderGroup, Organisation, Person, RoleKind
+
+NUL_NOT_ALLOWED = _(
+    "The text contains a NUL character, an invisible control character that is not allowed "
+    "(it often comes along when text is copied from another program). Delete the part you "
+    "pasted and paste it again as plain text.")
+
+
+class ClearTextErrors:
+    """Form mixin for people's own writing: a NUL character is refused with a sentence that
+    says what it is and what to do, not Django's "Null characters are not allowed."."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField):
+                field.validators = [
+                    ProhibitNullCharactersValidator(message=NUL_NOT_ALLOWED)
+                    if isinstance(validator, ProhibitNullCharactersValidator) else validator
+                    for validator in field.validators]
 
 
 class LanguageForm(forms.Form):

@@ -9,15 +9,17 @@ from django.db.models import Exists, OuterRef
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from assessments import policies
-from assessments.anonymity.presenter import format_count, hidden_reason
+from assessments import policies, services
+from assessments.anonymity.presenter import format_count, hidden_reason, hidden_value
 from assessments.models import InstrumentKind
 from assessments.results import charts, selectors
 from tenancy.access import get_or_404, network_roles
 from tenancy.models import RoleKind
+from tenancy.spreadsheet import CSV, spreadsheet_response
 from tenancy.translated import translated
 
 GATHERING_REFRESH_SECONDS = 5
@@ -116,10 +118,58 @@ def round_results(request, round_id):
         })
     context = {"page": page, "round": round, "instrument": instrument, "sections": sections,
                "runs_round": round.person_runs}
+    context["export_urls"] = [
+        (label, reverse(name, kwargs={"network_slug": request.network.slug,
+                                      "round_id": round.pk}))
+        for label, name in ((_("Download the results (Excel)"), "round_results_xlsx"),
+                            (_("Download the results (CSV)"), "round_results_csv"))]
     if page.network.aggregate.shown:
         context["network_charts"] = _profile_charts(
             instrument, _aggregate_rows(page.network.aggregate), request.network.name)
     return render(request, "assessments/results/group.html", context)
+
+
+def _released(cell, attribute):
+    """A released number, or "not shown" where the anonymity rule hides it."""
+    return getattr(cell, attribute) if getattr(cell, "shown", True) else hidden_value()
+
+
+def _results_rows(page):
+    """One row per selection and dimension, only from the aggregates the page shows."""
+    selections = [(_("Network"), page.network)]
+    selections += [(_("Organisation"), selection) for selection in page.organisations]
+    selections += [(_("Leader group"), selection) for selection in page.groups]
+    rows = []
+    for kind, selection in selections:
+        for result in selection.aggregate.dimensions:
+            rows.append([
+                kind, selection.label, translated(result.dimension.name),
+                _released(result.today, "mean"), _released(result.today, "spread"),
+                result.today.respondents if result.today.shown else None,
+                _released(result.ambition, "mean"), _released(result.ambition, "spread"),
+                result.ambition.respondents if result.ambition.shown else None,
+                _released(result, "gap") if result.today.shown and result.ambition.shown
+                else hidden_value()])
+    return rows
+
+
+@network_roles(RoleKind.COORDINATOR, RoleKind.FACILITATOR, RoleKind.NETWORK_ADMIN)
+def round_results_export(request, round_id, file_format=CSV):
+    """The results page's numbers as a file, for the same people and the same selections:
+    every number is a released one (assessments.anonymity), a hidden one reads "not shown".
+    The export is recorded in the audit trail."""
+    round = get_or_404(
+        policies.rounds_with_group_results_for(request.network, request.roles)
+        .select_related("instrument", "cohort", "network"), round_id)
+    page = selectors.group_results_page(request.network, request.roles, round,
+                                        with_change=False)
+    header = [_("Selection"), _("Name"), _("Dimension"), _("Today: mean"), _("Today: spread"),
+              _("Today: answers"), _("Ambition: mean"), _("Ambition: spread"),
+              _("Ambition: answers"), _("Gap (ambition − today)")]
+    rows = _results_rows(page)
+    services.record_results_export(request.network, round, len(rows), file_format)
+    return spreadsheet_response(file_format, header, rows, filename=f"results-round-{round.pk}",
+                                sheet_title=_("Results"))
 
 
 def _distribution(cell):

@@ -2,6 +2,8 @@
 leader group and enrols its leaders from a CSV file. One row is wrong: nothing is saved until
 it is fixed; then every new leader gets an invitation."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -17,10 +19,10 @@ EMAIL = "lene.mathisen@kolding.example"
 GROUP = "Direktionen"
 LEADERS = ["mette.juul.frederiksen@kolding.example", "anders.bech@kolding.example",
            "sofie.lund@kolding.example"]
-CSV = """navn;e-mail;titel;sprog
-Mette Juul Frederiksen;mette.juul.frederiksen@kolding.example;kommunaldirektør;da
-Anders Bech;anders.bech@kolding;direktør for børn og uddannelse;da
-Sofie Lund;sofie.lund@kolding.example;digitaliseringschef;
+CSV = """navn;e-mail;titel;sprog;Afdeling
+Mette Juul Frederiksen;mette.juul.frederiksen@kolding.example;kommunaldirektør;da;Direktionen
+Anders Bech;anders.bech@kolding;direktør for børn og uddannelse;da;Børn og Uddannelse
+Sofie Lund;sofie.lund@kolding.example;digitaliseringschef;;Digitalisering
 """
 
 
@@ -32,7 +34,7 @@ def test_a_coordinator_enrols_a_leader_group_from_a_csv_file(people, tmp_path):
                       invited_by=network_admin(network, "karen@digi-syddanmark.example"),
                       language="da", organisation=kolding)
     csv_file = tmp_path / "direktionen.csv"
-    csv_file.write_text(CSV, encoding="utf-8-sig")  # as Excel saves "CSV UTF-8"
+    csv_file.write_text(CSV, encoding="cp1252")  # as Danish Excel saves plain "CSV"
     lene = people.open("Lene", locale="da-DK")
     page = lene.page
 
@@ -55,8 +57,13 @@ def test_a_coordinator_enrols_a_leader_group_from_a_csv_file(people, tmp_path):
     # The CSV file has a wrong email in row 3: nothing is saved, the row is named.
     lene.link("Enrol leaders in %(group)s", group=GROUP).click()
     lene.check()
-    lene.field("Or upload a CSV file").set_input_files(csv_file)
+    lene.field("Or upload a file").set_input_files(csv_file)
     lene.button("Check the list").click()
+    # The page says how it read the file, and that the department column is left out.
+    read = page.get_by_role("status").filter(has_text=lene.t("How the list was read"))
+    expect(read).to_contain_text("Windows-1252")
+    expect(read).to_contain_text("Afdeling")
+    expect(lene.field("Paste the list")).to_have_value(re.compile("Børn og Uddannelse"))
     problems = page.get_by_role("alert")
     expect(problems).to_contain_text(lene.t("Row %(row)s", row=3))
     expect(problems).to_contain_text(lene.t("email"))

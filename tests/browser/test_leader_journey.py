@@ -140,6 +140,16 @@ def test_a_leader_from_the_invitation_to_their_own_results(people, variant):
     camilla.field("Your answer").press_sequentially(REFLECTION)
     expect(camilla.status().filter(has_text=camilla.t("Saved at %(time)s", time="")))\
         .to_be_visible()
+    # Too long a text is refused: the status says so and why, and the text stays.
+    answer, status = camilla.field("Your answer"), page.locator("#reflection-status")
+    answer.fill(REFLECTION + "x" * 20000)
+    answer.press("End")
+    expect(status).to_contain_text(camilla.t("Not saved:"))
+    expect(status).not_to_contain_text(camilla.t("Saved at %(time)s", time="").strip())
+    expect(answer).to_have_value(REFLECTION + "x" * 20000)
+    answer.fill(REFLECTION)
+    answer.press("End")
+    expect(status).to_contain_text(camilla.t("Saved at %(time)s", time="").strip())
     page.reload()
     expect(camilla.field("Your answer")).to_have_value(REFLECTION)
     camilla.button("Mark as done").click()

@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 from cohorts import enrolment, services
 from tenancy.models import Invitation, LeaderGroup, Person, Role, RoleKind
 from tenancy.services import accept_invitation, create_invitation, grant_role, hash_token
+from tests.cohorts.test_enrolment_parsing import workbook
 from tests.factories import make_group, make_organisation, make_person
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_speakers")]
@@ -167,13 +168,67 @@ def test_an_uploaded_excel_csv_with_bom_and_semicolons_is_read(client, world):
     assert "kare@kommune.example" in leaders_in(world.group)
 
 
-def test_a_file_that_is_not_utf8_is_refused_with_advice(client, world):
+def upload(client, world, filename, data):
+    return client.post(import_url(world), {
+        "text": "", "check": "1", "file": SimpleUploadedFile(filename, data)})
+
+
+def test_a_windows_1252_csv_is_read_and_the_page_says_which_encoding(client, world):
     client.force_login(world.coordinator)
-    data = "navn;e-post\nKåre;kare@kommune.example\n".encode("cp1252")
-    response = client.post(import_url(world), {
-        "text": "", "check": "1", "file": SimpleUploadedFile("leaders.csv", data, "text/csv")})
+    data = "navn;e-post\nKåre Ødegård;kare@kommune.example\n".encode("cp1252")
+    response = upload(client, world, "leaders.csv", data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "How the list was read" in page and "Windows-1252" in page
+    assert "Kåre Ødegård" in page
+    text = response.context["form"]["text"].value()
+    fingerprint = response.context["form"]["checked"].value()
+    client.post(import_url(world), {"text": text, "checked": fingerprint, "enrol": "1"})
+    assert Person.objects.get(email="kare@kommune.example").name == "Kåre Ødegård"
+
+
+def test_an_xlsx_workbook_with_an_hr_department_column_is_checked_and_enrolled(client, world):
+    client.force_login(world.coordinator)
+    data = workbook([["Fornavn", "Etternavn", "Avdeling", "E-post"],
+                     ["Kari", "Nordmann", "Helse", "kari@kommune.example"],
+                     ["Jens", "Hansen", "=SUM(1,2)", "jens@kommune.example"]])
+    response = upload(client, world, "ledere.xlsx", data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "The first sheet of the Excel workbook was read." in page
+    assert "“Avdeling” is not used" in page
+    assert "Enrol 2 leaders" in page
+    text = response.context["form"]["text"].value()
+    assert text.startswith("Fornavn\tEtternavn")  # shown in the text box, ready to fix or enrol
+    fingerprint = response.context["form"]["checked"].value()
+    client.post(import_url(world), {"text": text, "checked": fingerprint, "enrol": "1"})
+    assert leaders_in(world.group) >= {"kari@kommune.example", "jens@kommune.example"}
+    assert Person.objects.get(email="kari@kommune.example").name == "Kari Nordmann"
+
+
+def test_a_file_with_a_nul_byte_is_refused_by_the_check_naming_the_row(client, world):
+    client.force_login(world.coordinator)
+    data = b"name;email\nKari;kari@kommune.example\nOla\x00;ola@kommune.example\n"
+    response = upload(client, world, "leaders.csv", data)
     assert response.status_code == 400
-    assert "CSV UTF-8" in response.content.decode()
+    problems = response.context["parsed"].problems
+    assert [(p.row, p.field) for p in problems] == [(3, "")]
+    assert "NUL character" in response.content.decode()
+    assert "Enrol" not in response.content.decode().split("<form")[1]
+    pasted = check(client, world, "name;email\nKari\x00;kari@kommune.example\n")
+    assert [(p.row, p.field) for p in pasted.context["parsed"].problems] == [(2, "")]
+    assert not Person.objects.filter(email="kari@kommune.example").exists()
+
+
+def test_an_unreadable_file_is_refused_with_advice_and_keeps_the_pasted_text(client, world):
+    client.force_login(world.coordinator)
+    response = client.post(import_url(world), {
+        "text": LIST, "check": "1",
+        "file": SimpleUploadedFile("leaders.xls", b"\xd0\xcf\x11\xe0" + b"\0" * 64)})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Excel Workbook (.xlsx)" in page
+    assert "Kari Nordmann;kari@kommune.example" in page
 
 
 def test_duplicates_in_the_list_become_one_person(client, world):

@@ -1,4 +1,5 @@
-"""A progress CSV leaving Bro lands in the audit trail: who took which, how many rows."""
+"""A progress CSV or Excel file leaving Bro lands in the audit trail: who took which, in which
+format, how many rows."""
 
 import pytest
 from django.urls import reverse
@@ -9,10 +10,12 @@ from tests.factories import make_cohort_module, world_cohort
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize(("name", "arg", "target"), [
-    ("organisation_progress_csv", "organisation_id", "organisation"),
-    ("group_progress_csv", "group_id", "group")])
-def test_a_progress_csv_is_recorded(client, world, name, arg, target):
+@pytest.mark.parametrize(("name", "arg", "target", "file_format"), [
+    ("organisation_progress_csv", "organisation_id", "organisation", "csv"),
+    ("group_progress_csv", "group_id", "group", "csv"),
+    ("organisation_progress_xlsx", "organisation_id", "organisation", "xlsx"),
+    ("group_progress_xlsx", "group_id", "group", "xlsx")])
+def test_a_progress_export_is_recorded(client, world, name, arg, target, file_format):
     make_cohort_module(world_cohort(world))
     obj = getattr(world, target)
     client.force_login(world.coordinator)
@@ -23,4 +26,4 @@ def test_a_progress_csv_is_recorded(client, world, name, arg, target):
         kind=EventKind.PROGRESS_EXPORTED)
     assert (event.actor_id, event.target_id, event.target_label) == (
         world.coordinator.pk, obj.pk, obj.name)
-    assert event.details == {"rows": 1}
+    assert event.details == {"rows": 1, "format": file_format}

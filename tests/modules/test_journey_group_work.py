@@ -224,3 +224,41 @@ def test_the_shared_list_reads_a_fixed_number_of_queries(client, world, journey,
 # sign-in and network (3: session, person, the person's roles with their networks), then the
 # page: count and one page of initiatives with their group, organisation and module
 SHARED_QUERIES = 5
+
+
+# --- Bad input: a clear reason, and the text kept ------------------------------------------
+
+NUL = "Helse\x00 og omsorg"
+
+
+def test_a_nul_character_is_refused_with_a_clear_reason_everywhere_the_group_writes(
+        client, world, journey):
+    client.force_login(world.leader)
+    group, module = world.group.pk, journey.pk
+    for target, data in (
+            (task_url(world, journey), {"text": NUL, "base_version": 0}),
+            (url(world, "ambition_edit", group_id=group, cohort_module_id=module),
+             {"text": NUL}),
+            (url(world, "initiative_create", group_id=group, cohort_module_id=module),
+             {"title": "Radar", "description": NUL, "horizon": "short", "status": "planned"}),
+            (url(world, "initiative_create", group_id=group, cohort_module_id=module),
+             {"title": NUL, "horizon": "short", "status": "planned"})):
+        response = client.post(target, data)
+        assert response.status_code == 200, target
+        page = response.content.decode()
+        assert "The text contains a NUL character" in page and "not allowed" in page
+        assert "Null characters are not allowed." not in page
+        assert NUL in [field.value() for field in response.context["form"]]  # kept
+    assert not GroupTaskAnswer.objects.for_network(world.network).exists()
+    assert not Ambition.objects.for_network(world.network).exists()
+    assert not Initiative.objects.for_network(world.network).exists()
+
+
+def test_an_over_long_group_answer_is_refused_and_kept(client, world, journey):
+    client.force_login(world.leader)
+    text = "x" * 50001
+    response = client.post(task_url(world, journey), {"text": text, "base_version": 0})
+    assert response.status_code == 200
+    assert "at most 50000 characters" in response.content.decode()
+    assert response.context["form"]["text"].value() == text
+    assert not GroupTaskAnswer.objects.for_network(world.network).exists()

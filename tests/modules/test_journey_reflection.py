@@ -131,3 +131,38 @@ def test_the_text_appears_on_no_page_of_the_group_or_the_people_who_follow_it(cl
     module = reverse("module_detail", kwargs={"network_slug": world.network.slug,
                                               "cohort_module_id": journey.pk})
     assert SECRET not in client.get(module).content.decode()
+
+
+NUL_MESSAGE = "The text contains a NUL character"
+
+
+def test_a_refused_autosave_says_why_and_never_saved(client, world, journey):
+    page_url, save_url = urls(world, journey)
+    client.force_login(world.leader)
+    client.post(save_url, {"text": SECRET}, headers={"HX-Request": "true"})
+    too_long = client.post(save_url, {"text": "x" * 20001}, headers={"HX-Request": "true"})
+    assert too_long.status_code == 400
+    status = too_long.content.decode().strip()
+    assert status.startswith("Not saved:") and "at most 20000 characters" in status
+    assert "Your text is still here." in status and "Saved at" not in status
+    with_nul = client.post(save_url, {"text": "Første\x00tanke"}, headers={"HX-Request": "true"})
+    assert with_nul.status_code == 400
+    status = with_nul.content.decode()
+    assert NUL_MESSAGE in status and "not allowed" in status and "too long" not in status
+    assert stored(world).text == SECRET  # the last saved text, untouched
+
+
+@pytest.mark.parametrize("text", ["x" * 20001, "Første\x00tanke"])
+def test_a_refused_save_without_javascript_keeps_the_text_and_does_not_say_saved(
+        client, world, journey, text):
+    page_url, save_url = urls(world, journey)
+    client.force_login(world.leader)
+    client.post(page_url, {"text": SECRET}, follow=True)
+    for target in (page_url, save_url):
+        response = client.post(target, {"text": text})
+        assert response.status_code == 400
+        assert response.context["form"]["text"].value() == text  # still in the field
+        page = response.content.decode()
+        assert "Not saved: your text is still here." in page
+        assert "Saved at" not in page and "Your reflection is saved." not in page
+    assert stored(world).text == SECRET

@@ -4,6 +4,7 @@ group; progress exports as CSV; the pages take the same number of queries for an
 
 import csv
 import io
+import zipfile
 from datetime import timedelta
 
 import pytest
@@ -11,12 +12,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from modules.models import ActivityCompletion, Reflection
 from modules.selectors import leaders_progress
 from programmes.models import Activity
 from tenancy.models import RoleKind
 from tenancy.services import grant_role
+from tenancy.spreadsheet import XLSX_CONTENT_TYPE
 from tests.factories import (
     build_round,
     build_submission,
@@ -194,6 +197,30 @@ def test_progress_exports_as_csv_for_excel(client, world, scene):
     assert leader_row[5:] == ["2", "0", "1", "1"]
     assert any(row[0] == "'=HYPERLINK(\"x\")" for row in body)  # no formula from a name
     assert "Mine alone" not in content
+
+
+def test_progress_exports_as_an_excel_workbook_without_formulas(client, world, scene):
+    add_leaders(world, world.group, 1)[0].__class__.objects.filter(
+        name="Leder 000").update(name="=HYPERLINK(\"x\")", title="-1+2")
+    client.force_login(world.coordinator)
+    page = client.get(url(world, "organisation_progress",
+                          organisation_id=world.organisation.pk)).content.decode()
+    xlsx_url = url(world, "organisation_progress_xlsx", organisation_id=world.organisation.pk)
+    assert f'href="{xlsx_url}?cohort=' in page
+    response = client.get(xlsx_url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == XLSX_CONTENT_TYPE
+    assert response["Content-Disposition"].endswith('.xlsx"')
+    rows = [list(row) for row in load_workbook(io.BytesIO(response.content)).active]
+    header, body = [cell.value for cell in rows[0]], rows[1:]
+    assert header[:5] == ["Name", "Email", "Title", "Organisation", "Leader group"]
+    leader_row = next(row for row in body if row[1].value == world.leader.email)
+    assert [cell.value for cell in leader_row[5:]] == [2, 0, 1, 1]  # numbers, not text
+    named = next(row for row in body if row[0].value == "=HYPERLINK(\"x\")")
+    assert (named[0].data_type, named[2].data_type, named[2].value) == ("s", "s", "-1+2")
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        sheet_xml = archive.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet_xml and "HYPERLINK" in sheet_xml  # text, never a formula
 
 
 def test_the_group_csv_is_for_those_who_see_the_group(client, world, scene):

@@ -1,4 +1,5 @@
-// Reflection autosave (htmx posts the text): say so when a save fails. On every form marked
+// Reflection autosave (htmx posts the text): say so when a save fails, and why when the server
+// refused the text (too long, a NUL character). On every form marked
 // data-autosave or data-warn-unsaved (the group task, ambition, initiatives), warn before
 // leaving the page while typed text is not saved yet. The page works without this file.
 (function () {
@@ -17,7 +18,15 @@
       unsaved = false;
       if (status) { status.classList.remove("save-status--error"); }
     } else if (status) {
-      status.textContent = field.getAttribute("data-save-error");
+      // The server's refusal (a 4xx with "Not saved: ..." and why) says more than the
+      // connection message; either way the text stays in the field and is not marked saved.
+      var xhr = event.detail.xhr;
+      var refusal = "";
+      if (xhr && xhr.status >= 400 && xhr.status < 500 && xhr.responseText) {
+        refusal = new DOMParser().parseFromString(xhr.responseText, "text/html")
+          .body.textContent.trim();
+      }
+      status.textContent = refusal || field.getAttribute("data-save-error");
       status.classList.add("save-status--error");
     }
   });
