@@ -12,7 +12,7 @@ offered again on the page the form was on (`unsent_form`).
 """
 
 import time
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from django.conf import settings
 from django.contrib.auth import logout
@@ -109,9 +109,12 @@ class SignInAgainMiddleware:
 
 
 def _sends_to_sign_in(response):
-    return response.status_code == 302 and urlsplit(response["Location"]).path == resolve_url(
-        settings.LOGIN_URL
-    )
+    """A redirect to the sign-in page that comes back (`next`): a page that needs a signed-in
+    person, not a step that ends in signing in (accepting an invitation)."""
+    if response.status_code != 302:
+        return False
+    location = urlsplit(response["Location"])
+    return location.path == resolve_url(settings.LOGIN_URL) and "next" in parse_qs(location.query)
 
 
 def _page_of_form(request):
