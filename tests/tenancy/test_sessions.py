@@ -9,6 +9,8 @@ from django.core import mail
 from django.urls import reverse
 
 from modules.models import GroupTaskAnswer, Reflection
+from tenancy.models import RoleKind
+from tenancy.services import create_invitation
 from tenancy.sessions import LAST_SEEN_AT, SIGNED_IN_AT, UNSENT
 from tests.factories import code_from_email, journey_activity, make_journey
 
@@ -229,3 +231,20 @@ def test_a_post_to_an_address_without_a_page_returns_to_the_page_it_came_from(
         save, {"text": "From elsewhere"}, headers={"Referer": "https://evil.example/n/x/"}
     )
     assert response["Location"].endswith(f"?next={save}")
+
+
+def test_accepting_an_invitation_is_not_taken_for_a_form_sent_too_late(client, world):
+    """Accepting ends on the sign-in page on purpose: nothing is kept, no way back is added."""
+    _invitation, token = create_invitation(
+        world.network,
+        email="ola@test.example",
+        name="Ola Nordmann",
+        kind=RoleKind.LEADER,
+        leader_group=world.group,
+        organisation=world.organisation,
+        invited_by=world.coordinator,
+        language="en",
+    )
+    response = client.post(reverse("accept_invitation", args=[token]))
+    assert "next=" not in response["Location"]
+    assert UNSENT not in client.session
