@@ -15,7 +15,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import translation
 
-from tenancy import audit
+from tenancy import audit, sessions
 from tenancy.languages import choose_language
 from tenancy.models import Person
 
@@ -40,6 +40,13 @@ def speak_the_persons_language(sender, request, user, **kwargs):
     language = choose_language(request, network)
     translation.activate(language)
     request.LANGUAGE_CODE = language
+
+
+@receiver(user_logged_in, dispatch_uid="tenancy.session_clock")
+def start_session_clock(sender, request, user, **kwargs):
+    """The idle and absolute session limits (tenancy/sessions.py) count from here."""
+    if request is not None:
+        sessions.start_session(request.session, user)
 
 
 @receiver(user_logged_in, dispatch_uid="tenancy.audit_sign_in")

@@ -203,7 +203,7 @@ def test_htmx_and_the_stylesheet_are_served_by_bro(client, db):
 def test_the_csrf_token_reaches_htmx_without_inline_script(client, world):
     client.force_login(world.leader)
     html = client.get(reverse("profile")).content.decode()
-    assert re.search(r"""<body hx-headers='\{"X-CSRFToken": "[^"]+"\}'>""", html)
+    assert re.search(r"""<body hx-headers='\{"X-CSRFToken": "[^"]+"\}'[ >]""", html)
 
 
 def test_the_current_page_is_marked_in_the_nav(client, world):

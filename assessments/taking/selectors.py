@@ -133,6 +133,7 @@ class Question:
     field: str
     label: dict
     options: list = field(default_factory=list)
+    answered_at: object = None  # when the chosen answer was saved
 
     @property
     def chosen(self):
@@ -150,9 +151,10 @@ def page_items(instrument, dimension, response):
     items = layout_of(instrument).items_of_dimension[dimension.pk]
     given = {}
     if response is not None:
-        given = {(item_id, kind): (DONT_KNOW if dont_know else str(value))
-                 for item_id, kind, value, dont_know in response.answers
-                 .filter(item__in=items).values_list("item_id", "kind", "value", "dont_know")}
+        given = {(item_id, kind): (DONT_KNOW if dont_know else str(value), answered_at)
+                 for item_id, kind, value, dont_know, answered_at in response.answers
+                 .filter(item__in=items)
+                 .values_list("item_id", "kind", "value", "dont_know", "answered_at")}
     scale_labels = instrument.scale_labels
     views = []
     for item in items:
@@ -165,11 +167,13 @@ def page_items(instrument, dimension, response):
         questions = []
         for kind in instrument.answer_kinds:
             name = field_name(item.pk, kind)
+            chosen, answered_at = given.get((item.pk, kind), (None, None))
             questions.append(Question(
                 kind=kind, field=name, label=instrument.answer_kind_labels.get(kind, {}),
                 options=[Option(value=value, label=label, id=f"{name}-{value}",
-                                checked=given.get((item.pk, kind)) == value)
-                         for value, label in choices]))
+                                checked=chosen == value)
+                         for value, label in choices],
+                answered_at=answered_at))
         views.append(ItemView(item=item, questions=questions))
     return views
 

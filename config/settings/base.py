@@ -49,10 +49,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "tenancy.sessions.SessionLifetimeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "tenancy.sessions.SignInAgainMiddleware",
     "tenancy.middleware.NetworkMiddleware",
     "tenancy.middleware.LanguageMiddleware",
     "tenancy.middleware.RequireMFAMiddleware",
@@ -76,6 +78,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tenancy.context_processors.navigation",
+                "tenancy.sessions.unsent_form",
             ],
         },
     },
@@ -109,6 +112,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_request_login_code"
+# Sessions (tenancy/sessions.py, README "Sessions"): network admins and platform staff are
+# signed out after 30 idle minutes and 12 hours at most, everyone else after 8 idle hours and
+# 14 days at most. The last-seen stamp is renewed at most every SESSION_TOUCH_SECONDS.
+SESSION_IDLE_MINUTES_ADMINS = int(env("SESSION_IDLE_MINUTES_ADMINS", "30"))
+SESSION_MAX_HOURS_ADMINS = int(env("SESSION_MAX_HOURS_ADMINS", "12"))
+SESSION_IDLE_MINUTES = int(env("SESSION_IDLE_MINUTES", str(8 * 60)))
+SESSION_MAX_HOURS = int(env("SESSION_MAX_HOURS", str(14 * 24)))
+SESSION_TOUCH_SECONDS = int(env("SESSION_TOUCH_SECONDS", "300"))
+SESSION_COOKIE_AGE = max(SESSION_MAX_HOURS, SESSION_MAX_HOURS_ADMINS) * 3600
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 

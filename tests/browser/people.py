@@ -43,6 +43,22 @@ class AccessibilityViolations(AssertionError):
     pass
 
 
+class WiderThanAPhone(AssertionError):
+    pass
+
+
+# What sticks out to the right of a 390 px screen, or holds text wider than itself (a long
+# email address), to name it when a page is too wide.
+WIDE_ELEMENTS = """(width) => [...document.body.querySelectorAll("*")]
+  .filter(el => !el.closest(".visually-hidden, [hidden]")
+                && (el.getBoundingClientRect().right > width + 0.5
+                    || (el.scrollWidth > el.clientWidth + 1
+                        && getComputedStyle(el).overflowX === "visible")))
+  .slice(0, 8)
+  .map(el => el.outerHTML.slice(0, 160) + " right=" + Math.round(el.getBoundingClientRect().right)
+             + " scrollWidth=" + el.scrollWidth)"""
+
+
 def page_key(url):
     """Pages are told apart by their view: part 1 and part 3 of an assessment are one page."""
     path = urlsplit(url).path
@@ -231,7 +247,8 @@ class Person:
     # --- checks -------------------------------------------------------------------------
 
     def check(self):
-        """axe-core on the page as it is now: no WCAG 2.1 A/AA violations."""
+        """axe-core on the page as it is now: no WCAG 2.1 A/AA violations; and the page fits a
+        390 px phone screen without scrolling sideways."""
         page = self.page
         page.wait_for_load_state()
         if not page.evaluate("() => typeof window.axe !== 'undefined'"):
@@ -242,6 +259,25 @@ class Person:
             raise AccessibilityViolations(
                 f"axe-core on {page.url} ({self.name}):\n"
                 + json.dumps(violations, indent=1, ensure_ascii=False))
+        self.assert_fits_a_phone()
+
+    def assert_fits_a_phone(self):
+        """document.documentElement.scrollWidth <= 390 with the page laid out for a phone
+        (a desktop journey's window is narrowed for the measurement, then widened again)."""
+        page = self.page
+        viewport = page.viewport_size
+        if viewport != PHONE:
+            page.set_viewport_size(PHONE)
+        try:
+            width = page.evaluate("() => document.documentElement.scrollWidth")
+            wide = page.evaluate(WIDE_ELEMENTS, PHONE["width"]) if width > PHONE["width"] else []
+        finally:
+            if viewport != PHONE:
+                page.set_viewport_size(viewport)
+        if width > PHONE["width"]:
+            raise WiderThanAPhone(
+                f"{page.url} ({self.name}) is {width - PHONE['width']} px wider than a "
+                f"{PHONE['width']} px phone screen:\n" + "\n".join(wide))
 
     def screenshot(self, name, full_page=True):
         """docs/screenshots/<name>.png for the README (a screen's worth from the top of the

@@ -1,6 +1,9 @@
 """Journey 2: a municipality's coordinator accepts the invitation from the email, creates a
 leader group and enrols its leaders from a CSV file. One row is wrong: nothing is saved until
-it is fixed; then every new leader gets an invitation."""
+it is fixed; then every new leader gets an invitation. Another coordinator reminds the leaders
+who have not finished their pre-work, from her phone."""
+
+import re
 
 import re
 
@@ -8,10 +11,10 @@ import pytest
 from playwright.sync_api import expect
 
 from tenancy.models import RoleKind
-from tenancy.services import create_invitation
-from tests.browser.people import emails_to, last_email_to
-from tests.browser.worlds import network_admin
-from tests.factories import make_network, make_organisation
+from tenancy.services import create_invitation, grant_role
+from tests.browser.people import PHONE, emails_to, last_email_to
+from tests.browser.worlds import network_admin, running_cohort
+from tests.factories import make_network, make_organisation, make_person
 
 pytestmark = pytest.mark.browser
 
@@ -92,3 +95,30 @@ def test_a_coordinator_enrols_a_leader_group_from_a_csv_file(people, tmp_path):
         has=page.get_by_role("heading", name=GROUP))
     expect(group_card).to_be_visible()
     lene.check()
+
+
+def test_a_coordinator_reminds_the_leaders_who_have_not_finished_from_her_phone(people):
+    world = running_cohort()
+    world.leader_who_answered("Ola Nordmann", today=2, ambition=4)  # no pre-work done yet
+    trine = make_person("Trine Berg", "trine.berg@kristiansand.example", language="en")
+    grant_role(trine, world.network, RoleKind.COORDINATOR, organisation=world.organisation)
+    coordinator = people.open("Trine", viewport=PHONE)
+    page = coordinator.page
+    coordinator.sign_in(trine.email)
+    coordinator.check()
+
+    coordinator.link("Remind leaders who have not finished").click()
+    expect(coordinator.heading(coordinator.t("Remind leaders"))).to_be_visible()
+    coordinator.check()
+    # The deadline and the button are on the screen, not beyond its right edge.
+    remind = page.get_by_role("button", name=re.compile(
+        "^" + re.escape(coordinator.tn("Remind %(count)s leader", "Remind %(count)s leaders", 1))))
+    for element in (remind, page.get_by_text(coordinator.t("Deadline")).first):
+        box = element.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
+    remind.click()
+    expect(coordinator.status().first).to_contain_text(coordinator.tn(
+        "The reminder to %(count)d leader is queued and goes out in a moment.",
+        "The reminder to %(count)d leaders is queued and goes out in a moment.", 1))
+    expect(page.get_by_text(coordinator.t("Reminded today"))).to_be_visible()
+    coordinator.check()

@@ -1,13 +1,15 @@
 // Reflection autosave (htmx posts the text): say so when a save fails, and why when the server
-// refused the text (too long, a NUL character). On every form marked
-// data-autosave or data-warn-unsaved (the group task, ambition, initiatives), warn before
-// leaving the page while typed text is not saved yet. The page works without this file.
+// refused the text (too long, a NUL character); a session that ended is left to
+// static/js/drafts.js, which keeps the text and says so. On every form marked
+// data-warn-unsaved (the group task, ambition, initiatives), warn before leaving the page while
+// typed text is not saved yet; an autosaved reflection is kept in the browser until saved, so
+// leaving it loses nothing. The page works without this file.
 (function () {
   "use strict";
   var unsaved = false;
 
   document.addEventListener("input", function (event) {
-    if (event.target.closest("[data-autosave], [data-warn-unsaved]")) { unsaved = true; }
+    if (event.target.closest("[data-warn-unsaved]")) { unsaved = true; }
   });
 
   document.addEventListener("htmx:afterRequest", function (event) {
@@ -15,9 +17,8 @@
     if (!field.closest || !field.closest("[data-autosave]")) { return; }
     var status = document.getElementById("reflection-status");
     if (event.detail.successful) {
-      unsaved = false;
       if (status) { status.classList.remove("save-status--error"); }
-    } else if (status) {
+    } else if (status && event.detail.xhr.status !== 401) {
       // The server's refusal (a 4xx with "Not saved: ..." and why) says more than the
       // connection message; either way the text stays in the field and is not marked saved.
       var xhr = event.detail.xhr;
@@ -32,7 +33,7 @@
   });
 
   document.addEventListener("submit", function (event) {
-    if (event.target.matches("[data-autosave], [data-warn-unsaved]")) { unsaved = false; }
+    if (event.target.matches("[data-warn-unsaved]")) { unsaved = false; }
   });
 
   window.addEventListener("beforeunload", function (event) {
