@@ -10,9 +10,18 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from tenancy import audit
-from tenancy.models import Invitation, LeaderGroup, Organisation, Person, Role, RoleKind
+from tenancy import audit, policies
+from tenancy.models import (
+    Invitation,
+    LeaderGroup,
+    NetworkSignIn,
+    Organisation,
+    Person,
+    Role,
+    RoleKind,
+)
 from tenancy.scoping import platform_wide
+from tenancy.selectors import INVITED_SESSION_KEY, sign_in_of_provider
 
 
 def person_must_use_mfa(person):
@@ -156,3 +165,88 @@ def set_language(person, language):
 def record_audit_export(network, rows):
     """Exporting the trail is itself recorded: the export carries people's names."""
     audit.record(audit.EventKind.AUDIT_EXPORTED, network=network, target=network, rows=rows)
+
+
+# A network's identity provider (ID-porten, MitID Erhverv, Feide) signs in only identities
+# that an account's owner connected: under Profile while signed in, or right after accepting
+# an invitation by then signing in with a code sent to the invited address. Its email claim
+# never decides (ID-porten has none), exactly as for Entra ID (settings, SOCIALACCOUNT_*).
+HELD_IDENTITY_SESSION_KEY = "bro_held_identity"
+
+
+def remember_invitation(session, invitation):
+    """After accepting: an identity from this network's provider may be connected to the
+    invited person, once they have signed in with a code sent to the invited address."""
+    session[INVITED_SESSION_KEY] = {"network": invitation.network_id,
+                                    "email": invitation.email}
+
+
+def invited_to(session, sign_in):
+    """The invited email this session may connect an identity of `sign_in` to, or None."""
+    invited = session.get(INVITED_SESSION_KEY)
+    if invited and invited["network"] == sign_in.network_id:
+        return invited["email"]
+    return None
+
+
+def hold_identity(session, sign_in, account, email):
+    """Keep an unknown identity until the invited person proves their address with a code."""
+    session[HELD_IDENTITY_SESSION_KEY] = {
+        "provider_id": sign_in.provider_id, "uid": account.uid,
+        "extra_data": account.extra_data, "email": email}
+
+
+@transaction.atomic
+def connect_held_identity(session, person):
+    """Right after someone signed in: the identity held for their address becomes theirs.
+    Returns the new SocialAccount, or None when nothing was held for this person."""
+    from allauth.socialaccount.models import SocialAccount
+
+    held = session.pop(HELD_IDENTITY_SESSION_KEY, None)
+    if not held or held["email"].lower() != person.email.lower():
+        return None
+    session.pop(INVITED_SESSION_KEY, None)
+    sign_in = sign_in_of_provider(held["provider_id"])
+    if sign_in is None or not policies.may_sign_in_through(person, sign_in):
+        return None
+    if SocialAccount.objects.filter(provider=sign_in.provider_id, uid=held["uid"]).exists():
+        return None
+    account = SocialAccount.objects.create(
+        user=person, provider=sign_in.provider_id, uid=held["uid"],
+        extra_data=held["extra_data"])
+    audit.record(audit.EventKind.IDENTITY_CONNECTED, network=sign_in.network, actor=person,
+                 target=person, provider=sign_in.get_kind_display())
+    return account
+
+
+def record_refused_sign_in(sign_in, account, reason):
+    """An identity from a network's provider that Bro did not let in."""
+    label = account.extra_data.get("email") if isinstance(account.extra_data, dict) else ""
+    audit.record(audit.EventKind.SIGN_IN_FAILED, network=sign_in.network,
+                 target_label=label or f"{sign_in.display_name} {account.uid}",
+                 method=sign_in.kind, reason=reason)
+
+
+@transaction.atomic
+def save_network_sign_in(sign_in, *, secret_changed, actor=None):
+    """Set up or change one of a network's identity providers (from NetworkSignInForm, on the
+    network admin's page or in the platform admin). The secret itself is never recorded."""
+    created = sign_in.pk is None
+    if created:
+        sign_in.provider_id = NetworkSignIn.provider_id_for(sign_in.network, sign_in.kind)
+    sign_in.server_url = sign_in.server_url.rstrip("/")
+    sign_in.save()
+    audit.record(audit.EventKind.SIGN_IN_PROVIDER_CHANGED, network=sign_in.network_id,
+                 actor=actor, target=sign_in, provider=sign_in.get_kind_display(),
+                 change="added" if created else "changed", secret_changed=secret_changed)
+    return sign_in
+
+
+@transaction.atomic
+def remove_network_sign_in(network, kind, *, actor=None):
+    sign_in = NetworkSignIn.objects.for_network(network).filter(kind=kind).first()
+    if sign_in is None:
+        return
+    audit.record(audit.EventKind.SIGN_IN_PROVIDER_CHANGED, network=network, actor=actor,
+                 target=sign_in, provider=sign_in.get_kind_display(), change="removed")
+    sign_in.delete()

@@ -6,6 +6,7 @@ allauth verifies an address when a sign-in code sent to it is entered, but only 
 exists; people created in the admin or by other code would otherwise be asked to confirm
 their address by a second email before their first sign-in."""
 
+from allauth.account.internal.flows.login import get_authentication_records
 from allauth.account.models import EmailAddress
 from allauth.account.signals import login_code_rejected
 from allauth.mfa import signals as mfa_signals
@@ -15,7 +16,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import translation
 
-from tenancy import audit
+from tenancy import audit, selectors, services
 from tenancy.languages import choose_language
 from tenancy.models import Person
 
@@ -42,10 +43,28 @@ def speak_the_persons_language(sender, request, user, **kwargs):
     request.LANGUAGE_CODE = language
 
 
+@receiver(user_logged_in, dispatch_uid="tenancy.connect_held_identity")
+def connect_held_identity(sender, request, user, **kwargs):
+    """Signing in with a code right after an unknown ID-porten (MitID Erhverv, Feide)
+    identity came back for an invitation connects that identity (services)."""
+    if request is not None:
+        services.connect_held_identity(request.session, user)
+
+
 @receiver(user_logged_in, dispatch_uid="tenancy.audit_sign_in")
 def record_sign_in(sender, request, user, **kwargs):
-    audit.record(audit.EventKind.SIGNED_IN, actor=user, target=user)
-
+    """A platform event; a sign-in through a network's identity provider is recorded in that
+    network, with the provider, so the network admin sees it in the trail."""
+    steps = get_authentication_records(request, user) if request is not None else []
+    first_step = next((step for step in steps if step.get("method") != "mfa"), {})
+    sign_in = None
+    if first_step.get("method") == "socialaccount":
+        sign_in = selectors.sign_in_of_provider(first_step.get("provider", ""))
+    if sign_in is None:
+        audit.record(audit.EventKind.SIGNED_IN, actor=user, target=user)
+    else:
+        audit.record(audit.EventKind.SIGNED_IN, network=sign_in.network, actor=user,
+                     target=user, method=sign_in.kind, provider=sign_in.display_name)
 
 @receiver(user_login_failed, dispatch_uid="tenancy.audit_password_failed")
 def record_wrong_password(sender, credentials, request=None, **kwargs):

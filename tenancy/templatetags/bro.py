@@ -27,6 +27,26 @@ def entra_buttons(context, process="login"):
     ]
 
 
+@register.simple_tag(takes_context=True)
+def network_sign_in_buttons(context, process="login"):
+    """The buttons of the networks' own identity providers (ID-porten, MitID Erhverv, Feide).
+
+    On the sign-in page only those of the network being signed in to: named by ?network=,
+    by the network page that sent the person here (?next=/n/<slug>/…), or by the invitation
+    just accepted. On Profile (process "connect") those of the person's own networks."""
+    request = context["request"]
+    if process == "connect":
+        networks = selectors.networks_of(request.user)
+    else:
+        network = selectors.network_signing_in_to(request)
+        networks = [network] if network else []
+    return [
+        {"sign_in": sign_in, "network": network,
+         "url": reverse("openid_connect_login", kwargs={"provider_id": sign_in.provider_id})}
+        for network in networks for sign_in in selectors.network_sign_ins(network)
+    ]
+
+
 @register.filter
 def must_use_mfa(person):
     """{% if user|must_use_mfa %}: network admins and platform staff keep their app."""
