@@ -72,7 +72,9 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             reverse("account_request_login_code") + "?" + urlencode({"email": email})))
 
     def _refuse(self, request, sign_in, sociallogin, reason):
-        services.record_refused_sign_in(sign_in, sociallogin.account, reason)
+        email = next((address.email for address in sociallogin.email_addresses), "")
+        services.record_refused_sign_in(sign_in, uid=sociallogin.account.uid, email=email,
+                                        reason=reason)
         raise ImmediateHttpResponse(render(
             request, "tenancy/sign_in_refused.html",
             {"sign_in": sign_in, "reason": reason}, status=403))

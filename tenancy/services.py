@@ -219,11 +219,10 @@ def connect_held_identity(session, person):
     return account
 
 
-def record_refused_sign_in(sign_in, account, reason):
+def record_refused_sign_in(sign_in, *, uid, email, reason):
     """An identity from a network's provider that Bro did not let in."""
-    label = account.extra_data.get("email") if isinstance(account.extra_data, dict) else ""
     audit.record(audit.EventKind.SIGN_IN_FAILED, network=sign_in.network,
-                 target_label=label or f"{sign_in.display_name} {account.uid}",
+                 target_label=email or f"{sign_in.display_name} {uid}",
                  method=sign_in.kind, reason=reason)
 
 
