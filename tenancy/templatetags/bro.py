@@ -2,6 +2,7 @@ from django import template
 from django.urls import reverse
 
 from tenancy import selectors
+from tenancy.middleware import allow_form_action
 from tenancy.translated import translated
 
 register = template.Library()
@@ -40,11 +41,14 @@ def network_sign_in_buttons(context, process="login"):
     else:
         network = selectors.network_signing_in_to(request)
         networks = [network] if network else []
-    return [
+    buttons = [
         {"sign_in": sign_in, "network": network,
          "url": reverse("openid_connect_login", kwargs={"provider_id": sign_in.provider_id})}
         for network in networks for sign_in in selectors.network_sign_ins(network)
     ]
+    for button in buttons:
+        allow_form_action(request, button["sign_in"].server_url)
+    return buttons
 
 
 @register.filter

@@ -2,13 +2,14 @@
 OpenID Connect provider, against the in-process stub in tests/identity_provider.py."""
 
 import pytest
+from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
 from django.urls import reverse
 
 from tenancy.audit import AuditEvent, EventKind
 from tenancy.models import NetworkSignIn, Person, RoleKind
 from tenancy.services import create_invitation
-from tests.factories import make_network_sign_in, sign_in_with_code
+from tests.factories import current_totp_code, make_network_sign_in, sign_in_with_code
 from tests.identity_provider import go_through_provider
 
 pytestmark = pytest.mark.django_db
@@ -40,6 +41,12 @@ def invite(world, django_capture_on_commit_callbacks, email="ola@test.example"):
 def sign_in_through(client, sign_in):
     return go_through_provider(client, sign_in.provider_id, client_id=sign_in.client_id,
                                host=sign_in.server_url.split("/")[2])
+
+
+def verified(person):
+    """Someone who has signed in with a code before, which confirmed their address."""
+    EmailAddress.objects.filter(user=person).update(verified=True)
+    return person
 
 
 def events(kind, network=None):
@@ -91,6 +98,44 @@ class TestAnInvitedPerson:
         assert "Or sign in with ID-porten" in page
 
 
+class TestSomeoneWithAnAccount:
+    def test_connects_id_porten_under_profile_and_then_signs_in_with_it(
+            self, client, world, other_world, id_porten, other_id_porten, identity_provider):
+        verified(world.leader)
+        client.force_login(world.leader)
+        page = client.get(reverse("socialaccount_connections")).content.decode()
+        assert f"Connect ID-porten ({world.network.name})" in page
+        assert other_world.network.name not in page
+        identity_provider.sign_in_as(sub="idporten-leader")
+        go_through_provider(client, id_porten.provider_id, process="connect")
+        assert SocialAccount.objects.get().user == world.leader
+        client.post(reverse("account_logout"))
+        response = sign_in_through(client, id_porten)
+        assert client.get(response.headers["Location"], follow=True).context["user"] == (
+            world.leader)
+
+    def test_cannot_connect_another_networks_provider(
+            self, client, world, other_id_porten, identity_provider):
+        client.force_login(world.leader)
+        identity_provider.sign_in_as(sub="idporten-leader")
+        response = go_through_provider(client, other_id_porten.provider_id, process="connect")
+        assert response.status_code == 403
+        assert not SocialAccount.objects.exists()
+
+    def test_a_network_admin_still_enters_the_app_code(
+            self, client, world, id_porten, identity_provider):
+        SocialAccount.objects.create(user=verified(world.admin),
+                                     provider=id_porten.provider_id, uid="idporten-admin")
+        identity_provider.sign_in_as(sub="idporten-admin")
+        response = sign_in_through(client, id_porten)
+        assert response.headers["Location"] == reverse("mfa_authenticate")
+        assert "_auth_user_id" not in client.session
+        landing = client.post(reverse("mfa_authenticate"), {"code": current_totp_code()},
+                              follow=True)
+        assert landing.resolver_match.url_name == "manage_dashboard"
+        assert events(EventKind.SIGNED_IN, world.network).get().details["method"] == "idporten"
+
+
 class TestRefused:
     def test_an_unknown_person_is_refused_with_a_clear_message(
             self, client, world, id_porten, identity_provider):
@@ -136,6 +181,15 @@ class TestOneNetworksProviderIsNotAnothers:
         general = client.get(reverse("account_request_login_code")).content.decode()
         assert own_url not in general and other_url not in general
 
+    def test_only_the_network_sign_in_page_lets_its_forms_reach_the_provider(
+            self, client, world, id_porten):
+        page = client.get(reverse("account_request_login_code"), {"network": world.network.slug})
+        policy = page.headers["Content-Security-Policy"]
+        host = id_porten.server_url.split("/")[2]
+        assert f"https://*.{host} https://{host};" in policy
+        general = client.get(reverse("account_request_login_code"))
+        assert host not in general.headers["Content-Security-Policy"]
+
     def test_a_network_page_sends_people_to_that_networks_sign_in_page(
             self, client, world, id_porten):
         page = client.get(reverse("network_home", args=[world.network.slug]), follow=True)
@@ -153,8 +207,8 @@ class TestOneNetworksProviderIsNotAnothers:
 
     def test_an_identity_of_one_network_does_not_sign_in_to_a_person_only_in_the_other(
             self, client, world, other_world, other_id_porten, identity_provider):
-        SocialAccount.objects.create(user=world.leader, provider=other_id_porten.provider_id,
-                                     uid="idporten-leader")
+        SocialAccount.objects.create(user=verified(world.leader),
+                                     provider=other_id_porten.provider_id, uid="idporten-leader")
         identity_provider.sign_in_as(sub="idporten-leader")
         response = sign_in_through(client, other_id_porten)
         assert response.status_code == 403
