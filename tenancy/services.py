@@ -189,11 +189,23 @@ def invited_to(session, sign_in):
     return None
 
 
+# What Bro keeps of a network provider's claims: enough to label the connected identity.
+# ID-porten's national identity number (pid), MitID's CPR and the like are dropped.
+LABEL_CLAIMS = ("sub", "name", "given_name", "family_name", "email", "email_verified",
+                "locale")
+
+
+def label_claims_only(extra_data):
+    """allauth keeps the userinfo and ID token claims ({"userinfo": …, "id_token": …})."""
+    return {part: {claim: value for claim, value in claims.items() if claim in LABEL_CLAIMS}
+            for part, claims in (extra_data or {}).items() if isinstance(claims, dict)}
+
+
 def hold_identity(session, sign_in, account, email):
     """Keep an unknown identity until the invited person proves their address with a code."""
     session[HELD_IDENTITY_SESSION_KEY] = {
         "provider_id": sign_in.provider_id, "uid": account.uid,
-        "extra_data": account.extra_data, "email": email}
+        "extra_data": label_claims_only(account.extra_data), "email": email}
 
 
 @transaction.atomic

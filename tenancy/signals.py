@@ -11,8 +11,9 @@ from allauth.account.models import EmailAddress
 from allauth.account.signals import login_code_rejected
 from allauth.mfa import signals as mfa_signals
 from allauth.mfa.models import Authenticator
+from allauth.socialaccount.models import SocialAccount
 from django.contrib.auth.signals import user_logged_in, user_login_failed
-from django.db.models.signals import post_save
+from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 from django.utils import translation
 
@@ -28,6 +29,14 @@ def ensure_email_address(sender, instance, created, raw=False, **kwargs):
     if not EmailAddress.objects.filter(email__iexact=instance.email).exists():
         EmailAddress.objects.create(
             user=instance, email=instance.email, primary=True, verified=False)
+
+
+@receiver(pre_save, sender=SocialAccount, dispatch_uid="tenancy.label_claims_only")
+def keep_only_label_claims(sender, instance, raw=False, **kwargs):
+    """allauth stores every claim of a sign-in; for a network's identity provider Bro keeps
+    only those that label the identity (no national identity numbers)."""
+    if not raw and selectors.sign_in_of_provider(instance.provider) is not None:
+        instance.extra_data = services.label_claims_only(instance.extra_data)
 
 
 @receiver(user_logged_in, dispatch_uid="tenancy.language_on_sign_in")

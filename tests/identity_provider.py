@@ -40,7 +40,7 @@ class FakeIdentityProvider:
     def serve(self, issuer, client_id):
         self.clients[issuer.rstrip("/")] = client_id
 
-    def sign_in_as(self, *, sub, email=None, name="Entra Person", **claims):
+    def sign_in_as(self, *, sub, email=None, name="Signed-in Person", **claims):
         """The next person to sign in; `email=None` for ID-porten, which sends none."""
         self.user = {"sub": sub, "name": name, **claims}
         if email is not None:

@@ -73,6 +73,7 @@ class TestAnInvitedPerson:
         account = SocialAccount.objects.get()
         assert (account.user, account.provider, account.uid) == (
             ola, id_porten.provider_id, "idporten-ola")
+        assert "23079421936" not in str(account.extra_data)  # no national identity number
         assert events(EventKind.IDENTITY_CONNECTED, world.network).get().actor_id == ola.pk
 
         client.post(reverse("account_logout"))
@@ -107,12 +108,18 @@ class TestSomeoneWithAnAccount:
         assert f"Connect ID-porten ({world.network.name})" in page
         assert other_world.network.name not in page
         identity_provider.sign_in_as(sub="idporten-leader")
+        identity_provider.user["pid"] = "23079421936"
         go_through_provider(client, id_porten.provider_id, process="connect")
-        assert SocialAccount.objects.get().user == world.leader
+        account = SocialAccount.objects.get()
+        assert account.user == world.leader
+        assert account.extra_data["userinfo"] == {"sub": "idporten-leader",
+                                                  "name": "Signed-in Person"}
         client.post(reverse("account_logout"))
         response = sign_in_through(client, id_porten)
         assert client.get(response.headers["Location"], follow=True).context["user"] == (
             world.leader)
+        account.refresh_from_db()  # allauth stores the claims of each sign-in again
+        assert "pid" not in account.extra_data["id_token"]
 
     def test_cannot_connect_another_networks_provider(
             self, client, world, other_id_porten, identity_provider):
