@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from allauth.socialaccount.models import SocialAccount
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -212,8 +213,6 @@ def hold_identity(session, sign_in, account, email):
 def connect_held_identity(session, person):
     """Right after someone signed in: the identity held for their address becomes theirs.
     Returns the new SocialAccount, or None when nothing was held for this person."""
-    from allauth.socialaccount.models import SocialAccount
-
     held = session.pop(HELD_IDENTITY_SESSION_KEY, None)
     if not held or held["email"].lower() != person.email.lower():
         return None
@@ -255,9 +254,12 @@ def save_network_sign_in(sign_in, *, secret_changed, actor=None):
 
 @transaction.atomic
 def remove_network_sign_in(network, kind, *, actor=None):
+    """Take a provider off the network; the identities connected through it go with it."""
     sign_in = NetworkSignIn.objects.for_network(network).filter(kind=kind).first()
     if sign_in is None:
         return
+    disconnected = SocialAccount.objects.filter(provider=sign_in.provider_id).delete()[0]
     audit.record(audit.EventKind.SIGN_IN_PROVIDER_CHANGED, network=network, actor=actor,
-                 target=sign_in, provider=sign_in.get_kind_display(), change="removed")
+                 target=sign_in, provider=sign_in.get_kind_display(), change="removed",
+                 disconnected=disconnected)
     sign_in.delete()

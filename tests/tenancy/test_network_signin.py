@@ -259,11 +259,17 @@ class TestSettingUp:
         assert "Enter the client secret the provider gave you." in page
         assert not NetworkSignIn.objects.for_network(world.network).exists()
 
-    def test_the_network_admin_removes_a_provider(self, client, world, id_porten):
+    def test_the_network_admin_removes_a_provider_and_the_identities_connected_to_it(
+            self, client, world, id_porten):
+        SocialAccount.objects.create(user=world.leader, provider=id_porten.provider_id,
+                                     uid="idporten-leader")
         client.force_login(world.admin)
         client.post(reverse("sign_in_settings", args=[world.network.slug]),
                     {"remove": "idporten"})
         assert not NetworkSignIn.objects.for_network(world.network).exists()
+        assert not SocialAccount.objects.exists()
+        client.force_login(world.leader)
+        assert client.get(reverse("socialaccount_connections")).status_code == 200
 
     def test_only_the_network_admin_opens_the_page(self, client, world, other_world):
         for person, network in ((world.coordinator, world.network),
