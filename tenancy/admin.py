@@ -9,8 +9,17 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.db import transaction
 
-from tenancy import audit
-from tenancy.models import Invitation, LeaderGroup, Network, Organisation, Person, Role
+from tenancy import audit, services
+from tenancy.forms import NetworkSignInForm
+from tenancy.models import (
+    Invitation,
+    LeaderGroup,
+    Network,
+    NetworkSignIn,
+    Organisation,
+    Person,
+    Role,
+)
 
 # Staff sign in through Bro's own sign-in (code or password, then their authenticator app):
 # the admin's password-only login form would skip the second step.
@@ -39,6 +48,35 @@ class NetworkAdmin(admin.ModelAdmin):
                 audit.record(audit.EventKind.THRESHOLD_CHANGED, network=obj, target=obj,
                              previous=form.initial.get("anonymity_threshold"),
                              k=obj.anonymity_threshold)
+
+
+class NetworkSignInAdminForm(NetworkSignInForm):
+    class Meta(NetworkSignInForm.Meta):
+        fields = ["network", "kind", *NetworkSignInForm.Meta.fields]
+
+
+@admin.register(NetworkSignIn)
+class NetworkSignInAdmin(admin.ModelAdmin):
+    """The same identity providers network admins set up under Manage, Sign-in providers;
+    the secret is write-only here too."""
+
+    form = NetworkSignInAdminForm
+    list_display = ["display_name", "kind", "network", "server_url", "client_id", "provider_id"]
+    list_filter = ["network", "kind"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["network", "kind", "provider_id"] if obj else ["provider_id"]
+
+    def save_model(self, request, obj, form, change):
+        services.save_network_sign_in(obj, secret_changed=form.secret_changed,
+                                      actor=request.user)
+
+    def delete_model(self, request, obj):
+        services.remove_network_sign_in(obj.network, obj.kind, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for sign_in in queryset:
+            self.delete_model(request, sign_in)
 
 
 @admin.register(Organisation)

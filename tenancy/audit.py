@@ -30,6 +30,8 @@ class EventKind(models.TextChoices):
     SIGN_IN_FAILED = "sign_in_failed", _("Sign-in failed")
     MFA_ACTIVATED = "mfa_activated", _("Authenticator app set up")
     MFA_DEACTIVATED = "mfa_deactivated", _("Authenticator app removed")
+    IDENTITY_CONNECTED = "identity_connected", _("Sign-in identity connected")
+    SIGN_IN_PROVIDER_CHANGED = "sign_in_provider_changed", _("Sign-in provider changed")
     STAFF_ENTERED = "staff_entered", _("Platform staff entered the network")
     INVITATION_SENT = "invitation_sent", _("Invitation sent")
     INVITATION_ACCEPTED = "invitation_accepted", _("Invitation accepted")

@@ -8,7 +8,7 @@ from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 
 from tenancy.audit import EventKind
-from tenancy.models import LeaderGroup, Organisation, Person, RoleKind
+from tenancy.models import LeaderGroup, NetworkSignIn, Organisation, Person, RoleKind
 
 NUL_NOT_ALLOWED = _(
     "The text contains a NUL character, an invisible control character that is not allowed "
@@ -145,3 +145,29 @@ class AuditFilterForm(forms.Form):
         data = self.cleaned_data if self.is_valid() else {}
         return {"kind": data.get("kind", ""), "since": data.get("since"),
                 "until": data.get("until")}
+
+
+class NetworkSignInForm(forms.ModelForm):
+    """One identity provider of a network. The secret is write-only: never shown back, and
+    left empty it keeps the one stored."""
+
+    secret = forms.CharField(
+        label=_("Client secret"), required=False, max_length=500,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}))
+
+    class Meta:
+        model = NetworkSignIn
+        fields = ["display_name", "server_url", "client_id", "secret", "scopes"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.secret:
+            self.fields["secret"].help_text = _(
+                "A secret is stored. Leave this empty to keep it; it is never shown.")
+
+    def clean_secret(self):
+        secret = self.cleaned_data["secret"]
+        self.secret_changed = bool(secret)
+        if not secret and not self.instance.secret:
+            raise forms.ValidationError(_("Enter the client secret the provider gave you."))
+        return secret or self.instance.secret

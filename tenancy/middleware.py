@@ -1,4 +1,5 @@
 import time
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
@@ -72,6 +73,7 @@ class NetworkMiddleware:
         request.tenant_scope = Scope()
         with entered(request.tenant_scope), audit.acting(request.user):
             response = self.get_response(request)
+        _allow_sign_in_forms(request, response)
         if response.streaming and not isinstance(response, FileResponse):
             response.streaming_content = _streamed_in(
                 request.tenant_scope, response.streaming_content)
@@ -102,6 +104,22 @@ class NetworkMiddleware:
             request.user.last_network = network
             request.user.save(update_fields=["last_network"])
         return None
+
+
+def allow_form_action(request, url):
+    """A page with a button that posts to a network's identity provider: allauth answers the
+    post with a redirect to the provider (its host or a subdomain, as login.idporten.no for
+    the issuer idporten.no), which the page's Content-Security-Policy must let through."""
+    host = urlsplit(url).netloc
+    request.sign_in_origins = {*getattr(request, "sign_in_origins", ()),
+                               f"https://{host}", f"https://*.{host}"}
+
+
+def _allow_sign_in_forms(request, response):
+    origins = getattr(request, "sign_in_origins", None)
+    if origins:  # read by ContentSecurityPolicyMiddleware, which comes before this one
+        response._csp_config = {**settings.SECURE_CSP, "form-action": [
+            *settings.SECURE_CSP["form-action"], *sorted(origins)]}
 
 
 def _record_staff_entering(request, network):

@@ -225,4 +225,67 @@ class Invitation(TenantModel):
         return self.accepted_at is None and self.expires_at > timezone.now()
 
 
+class SignInKind(models.TextChoices):
+    """The public-sector identity providers a network can offer, all through OpenID Connect."""
+
+    ID_PORTEN = "idporten", _("ID-porten (Norway)")
+    MITID_ERHVERV = "mitid_erhverv", _("MitID Erhverv through NemLog-in (Denmark)")
+    FEIDE = "feide", _("Feide (Norway)")
+
+
+# What Bro asks each kind of provider for (README, "Sign-in with ID-porten, MitID Erhverv
+# and Feide"). The claims only label the identity: Bro never matches a person by them.
+SIGN_IN_SCOPES = {
+    SignInKind.ID_PORTEN: "openid profile",
+    SignInKind.MITID_ERHVERV: "openid",
+    SignInKind.FEIDE: "openid userid email profile",
+}
+
+
+class NetworkSignIn(TenantModel):
+    """One identity provider a network offers on its sign-in page: an OpenID Connect client
+    that Bro hands to allauth as a social app (tenancy.adapters.SocialAccountAdapter)."""
+
+    kind = models.CharField(_("identity provider"), max_length=20, choices=SignInKind.choices)
+    display_name = models.CharField(
+        _("button text"), max_length=80,
+        help_text=_("Shown on the sign-in button, e.g. \"ID-porten\"."))
+    server_url = models.URLField(
+        _("issuer URL"), max_length=300,
+        help_text=_("The provider's issuer; Bro reads its /.well-known/openid-configuration."))
+    client_id = models.CharField(_("client ID"), max_length=200)
+    secret = models.CharField(_("client secret"), max_length=500)
+    scopes = models.CharField(
+        _("scopes"), max_length=300, blank=True,
+        help_text=_("Empty for the usual scopes of this kind of provider."))
+    # Fixed once made: the provider knows Bro's callback address by it.
+    provider_id = models.SlugField(max_length=80, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta(TenantModel.Meta):
+        verbose_name = _("sign-in provider")
+        verbose_name_plural = _("sign-in providers")
+        ordering = ["display_name"]
+        constraints = [models.UniqueConstraint(
+            fields=["network", "kind"], name="one_sign_in_per_kind_per_network")]
+
+    def __str__(self):
+        return self.display_name
+
+    @staticmethod
+    def provider_id_for(network, kind):
+        """The id in Bro's callback address for this network and kind."""
+        return f"{kind.replace('_', '-')}-{network.pk}"
+
+    def social_app(self):
+        """The allauth app for this provider; never saved: this row is the one source."""
+        from allauth.socialaccount.models import SocialApp
+
+        return SocialApp(
+            provider="openid_connect", provider_id=self.provider_id, name=self.display_name,
+            client_id=self.client_id, secret=self.secret,
+            settings={"server_url": self.server_url, "oauth_pkce_enabled": True,
+                      "scope": (self.scopes or SIGN_IN_SCOPES[self.kind]).split()})
+
+
 from tenancy.audit import AuditEvent  # noqa: E402, F401 (the audit trail's model, see audit.py)

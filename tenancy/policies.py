@@ -5,7 +5,7 @@ network, given their `tenancy.roles.NetworkRoles`; views and `access_*` helpers 
 through these, so one rule serves every page.
 """
 
-from tenancy.models import LeaderGroup, Organisation
+from tenancy.models import LeaderGroup, Organisation, Role
 
 
 def organisations_person_coordinates(network, roles):
@@ -26,3 +26,11 @@ def leader_groups_person_can_manage(network, roles):
     if roles.is_admin:
         return groups
     return groups.filter(organisation__in=roles.coordinated_organisation_ids)
+
+
+def may_sign_in_through(person, sign_in):
+    """A network's identity provider signs in, and connects to, only people who hold a role
+    in that network: the ID-porten of network A is no way into network B."""
+    if person is None or not person.is_authenticated:
+        return False
+    return Role.objects.for_network(sign_in.network_id).filter(person=person).exists()

@@ -1,7 +1,14 @@
 """Reads on networks, people and roles."""
 
 from tenancy.audit import AuditEvent
-from tenancy.models import ROLE_PRIORITY, Invitation, Network, Role, RoleKind
+from tenancy.models import (
+    ROLE_PRIORITY,
+    Invitation,
+    Network,
+    NetworkSignIn,
+    Role,
+    RoleKind,
+)
 from tenancy.scoping import platform_wide
 
 
@@ -54,6 +61,47 @@ def entra_sign_ins(networks=None):
     ).values_list("provider_id", flat=True))
     return [(network, network.entra_provider_id) for network in networks
             if network.entra_provider_id in configured]
+
+
+def network_sign_ins(network):
+    """The identity providers (ID-porten, MitID Erhverv, Feide) the network offers."""
+    return list(NetworkSignIn.objects.for_network(network))
+
+
+# Set by services.remember_invitation when someone accepts an invitation.
+INVITED_SESSION_KEY = "bro_invited"
+
+
+def network_signing_in_to(request):
+    """The network whose sign-in page this is, or None for Bro's general one."""
+    slug = request.GET.get("network", "")
+    next_url = request.GET.get("next", "") or request.POST.get("next", "")
+    if not slug and next_url.startswith("/n/"):
+        slug = next_url.split("/")[2]
+    if slug:
+        return Network.objects.filter(slug=slug).first()
+    invited = request.session.get(INVITED_SESSION_KEY)
+    return Network.objects.filter(pk=invited["network"]).first() if invited else None
+
+
+def sign_in_of_provider(provider_id):
+    """The network's identity provider behind an allauth provider id; None for any other
+    (an Entra ID app of the platform admin)."""
+    with platform_wide():  # the sign-in pages and callbacks are outside any network
+        return (NetworkSignIn.objects.select_related("network")
+                .filter(provider_id=provider_id).first())
+
+
+def sign_in_apps(provider=None, client_id=None):
+    """allauth's apps for the networks' identity providers (SocialAccountAdapter.list_apps):
+    all of them, or those of one provider id."""
+    with platform_wide():  # allauth looks an app up by its provider id alone
+        sign_ins = NetworkSignIn.objects.all()
+        if provider not in (None, "openid_connect"):
+            sign_ins = sign_ins.filter(provider_id=provider)
+        if client_id:
+            sign_ins = sign_ins.filter(client_id=client_id)
+        return [sign_in.social_app() for sign_in in sign_ins]
 
 
 def audit_trail(network, *, kind="", since=None, until=None):

@@ -6,13 +6,23 @@ from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from allauth.socialaccount.models import SocialAccount
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from tenancy import audit
-from tenancy.models import Invitation, LeaderGroup, Organisation, Person, Role, RoleKind
+from tenancy import audit, policies
+from tenancy.models import (
+    Invitation,
+    LeaderGroup,
+    NetworkSignIn,
+    Organisation,
+    Person,
+    Role,
+    RoleKind,
+)
 from tenancy.scoping import platform_wide
+from tenancy.selectors import INVITED_SESSION_KEY, sign_in_of_provider
 
 
 def person_must_use_mfa(person, every_role=None):
@@ -159,3 +169,100 @@ def set_language(person, language):
 def record_audit_export(network, rows):
     """Exporting the trail is itself recorded: the export carries people's names."""
     audit.record(audit.EventKind.AUDIT_EXPORTED, network=network, target=network, rows=rows)
+
+
+# A network's identity provider (ID-porten, MitID Erhverv, Feide) signs in only identities
+# that an account's owner connected: under Profile while signed in, or right after accepting
+# an invitation by then signing in with a code sent to the invited address. Its email claim
+# never decides (ID-porten has none), exactly as for Entra ID (settings, SOCIALACCOUNT_*).
+HELD_IDENTITY_SESSION_KEY = "bro_held_identity"
+
+
+def remember_invitation(session, invitation):
+    """After accepting: an identity from this network's provider may be connected to the
+    invited person, once they have signed in with a code sent to the invited address."""
+    session[INVITED_SESSION_KEY] = {"network": invitation.network_id,
+                                    "email": invitation.email}
+
+
+def invited_to(session, sign_in):
+    """The invited email this session may connect an identity of `sign_in` to, or None."""
+    invited = session.get(INVITED_SESSION_KEY)
+    if invited and invited["network"] == sign_in.network_id:
+        return invited["email"]
+    return None
+
+
+# What Bro keeps of a network provider's claims: enough to label the connected identity.
+# ID-porten's national identity number (pid), MitID's CPR and the like are dropped.
+LABEL_CLAIMS = ("sub", "name", "given_name", "family_name", "email", "email_verified",
+                "locale")
+
+
+def label_claims_only(extra_data):
+    """allauth keeps the userinfo and ID token claims ({"userinfo": …, "id_token": …})."""
+    return {part: {claim: value for claim, value in claims.items() if claim in LABEL_CLAIMS}
+            for part, claims in (extra_data or {}).items() if isinstance(claims, dict)}
+
+
+def hold_identity(session, sign_in, account, email):
+    """Keep an unknown identity until the invited person proves their address with a code."""
+    session[HELD_IDENTITY_SESSION_KEY] = {
+        "provider_id": sign_in.provider_id, "uid": account.uid,
+        "extra_data": label_claims_only(account.extra_data), "email": email}
+
+
+@transaction.atomic
+def connect_held_identity(session, person):
+    """Right after someone signed in: the identity held for their address becomes theirs.
+    Returns the new SocialAccount, or None when nothing was held for this person."""
+    held = session.pop(HELD_IDENTITY_SESSION_KEY, None)
+    if not held or held["email"].lower() != person.email.lower():
+        return None
+    session.pop(INVITED_SESSION_KEY, None)
+    sign_in = sign_in_of_provider(held["provider_id"])
+    if sign_in is None or not policies.may_sign_in_through(person, sign_in):
+        return None
+    if SocialAccount.objects.filter(provider=sign_in.provider_id, uid=held["uid"]).exists():
+        return None
+    account = SocialAccount.objects.create(
+        user=person, provider=sign_in.provider_id, uid=held["uid"],
+        extra_data=held["extra_data"])
+    audit.record(audit.EventKind.IDENTITY_CONNECTED, network=sign_in.network, actor=person,
+                 target=person, provider=sign_in.get_kind_display())
+    return account
+
+
+def record_refused_sign_in(sign_in, *, uid, email, reason):
+    """An identity from a network's provider that Bro did not let in."""
+    audit.record(audit.EventKind.SIGN_IN_FAILED, network=sign_in.network,
+                 target_label=email or f"{sign_in.display_name} {uid}",
+                 method=sign_in.kind, reason=reason)
+
+
+@transaction.atomic
+def save_network_sign_in(sign_in, *, secret_changed, actor=None):
+    """Set up or change one of a network's identity providers (from NetworkSignInForm, on the
+    network admin's page or in the platform admin). The secret itself is never recorded."""
+    created = sign_in.pk is None
+    if created:
+        sign_in.provider_id = NetworkSignIn.provider_id_for(sign_in.network, sign_in.kind)
+    sign_in.server_url = sign_in.server_url.rstrip("/")
+    sign_in.save()
+    audit.record(audit.EventKind.SIGN_IN_PROVIDER_CHANGED, network=sign_in.network_id,
+                 actor=actor, target=sign_in, provider=sign_in.get_kind_display(),
+                 change="added" if created else "changed", secret_changed=secret_changed)
+    return sign_in
+
+
+@transaction.atomic
+def remove_network_sign_in(network, kind, *, actor=None):
+    """Take a provider off the network; the identities connected through it go with it."""
+    sign_in = NetworkSignIn.objects.for_network(network).filter(kind=kind).first()
+    if sign_in is None:
+        return
+    disconnected = SocialAccount.objects.filter(provider=sign_in.provider_id).delete()[0]
+    audit.record(audit.EventKind.SIGN_IN_PROVIDER_CHANGED, network=network, actor=actor,
+                 target=sign_in, provider=sign_in.get_kind_display(), change="removed",
+                 disconnected=disconnected)
+    sign_in.delete()

@@ -6,16 +6,18 @@ allauth verifies an address when a sign-in code sent to it is entered, but only 
 exists; people created in the admin or by other code would otherwise be asked to confirm
 their address by a second email before their first sign-in."""
 
+from allauth.account.internal.flows.login import get_authentication_records
 from allauth.account.models import EmailAddress
 from allauth.account.signals import login_code_rejected
 from allauth.mfa import signals as mfa_signals
 from allauth.mfa.models import Authenticator
+from allauth.socialaccount.models import SocialAccount
 from django.contrib.auth.signals import user_logged_in, user_login_failed
-from django.db.models.signals import post_save
+from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 from django.utils import translation
 
-from tenancy import audit, sessions
+from tenancy import audit, selectors, services, sessions
 from tenancy.languages import choose_language
 from tenancy.models import Person
 
@@ -27,6 +29,14 @@ def ensure_email_address(sender, instance, created, raw=False, **kwargs):
     if not EmailAddress.objects.filter(email__iexact=instance.email).exists():
         EmailAddress.objects.create(
             user=instance, email=instance.email, primary=True, verified=False)
+
+
+@receiver(pre_save, sender=SocialAccount, dispatch_uid="tenancy.label_claims_only")
+def keep_only_label_claims(sender, instance, raw=False, **kwargs):
+    """allauth stores every claim of a sign-in; for a network's identity provider Bro keeps
+    only those that label the identity (no national identity numbers)."""
+    if not raw and selectors.sign_in_of_provider(instance.provider) is not None:
+        instance.extra_data = services.label_claims_only(instance.extra_data)
 
 
 @receiver(user_logged_in, dispatch_uid="tenancy.language_on_sign_in")
@@ -49,10 +59,28 @@ def start_session_clock(sender, request, user, **kwargs):
         sessions.start_session(request.session, user)
 
 
+@receiver(user_logged_in, dispatch_uid="tenancy.connect_held_identity")
+def connect_held_identity(sender, request, user, **kwargs):
+    """Signing in with a code right after an unknown ID-porten (MitID Erhverv, Feide)
+    identity came back for an invitation connects that identity (services)."""
+    if request is not None:
+        services.connect_held_identity(request.session, user)
+
+
 @receiver(user_logged_in, dispatch_uid="tenancy.audit_sign_in")
 def record_sign_in(sender, request, user, **kwargs):
-    audit.record(audit.EventKind.SIGNED_IN, actor=user, target=user)
-
+    """A platform event; a sign-in through a network's identity provider is recorded in that
+    network, with the provider, so the network admin sees it in the trail."""
+    steps = get_authentication_records(request, user) if request is not None else []
+    first_step = next((step for step in steps if step.get("method") != "mfa"), {})
+    sign_in = None
+    if first_step.get("method") == "socialaccount":
+        sign_in = selectors.sign_in_of_provider(first_step.get("provider", ""))
+    if sign_in is None:
+        audit.record(audit.EventKind.SIGNED_IN, actor=user, target=user)
+    else:
+        audit.record(audit.EventKind.SIGNED_IN, network=sign_in.network, actor=user,
+                     target=user, method=sign_in.kind, provider=sign_in.display_name)
 
 @receiver(user_login_failed, dispatch_uid="tenancy.audit_password_failed")
 def record_wrong_password(sender, credentials, request=None, **kwargs):

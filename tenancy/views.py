@@ -20,11 +20,12 @@ from tenancy.forms import (
     LanguageForm,
     LeaderGroupForm,
     LeaderInvitationForm,
+    NetworkSignInForm,
     OrganisationForm,
     ProfileForm,
     StaffInvitationForm,
 )
-from tenancy.models import Network, RoleKind
+from tenancy.models import Network, NetworkSignIn, RoleKind, SignInKind
 from tenancy.spreadsheet import CSV, spreadsheet_response
 
 ROLE_HOMES = {
@@ -144,16 +145,19 @@ def accept_invitation(request, token):
         # forwarded or leaked link never opens an account by itself.
         if request.user.is_authenticated:
             auth.logout(request)
+        services.remember_invitation(request.session, invitation)
         messages.success(request, _("Welcome to %(network)s. Sign in with your email to go on.")
                          % {"network": invitation.network.name})
-        response = redirect(reverse("account_request_login_code") + "?"
-                            + urlencode({"email": person.email}))
+        response = redirect(reverse("account_request_login_code") + "?" + urlencode(
+            {"email": person.email, "network": invitation.network.slug}))
         if not chose_language:
             response.set_cookie(settings.LANGUAGE_COOKIE_NAME, invitation.language,
                                 max_age=365 * 24 * 3600, samesite="Lax",
                                 secure=request.is_secure())
         return response
-    return render(request, "tenancy/accept_invitation.html", {"invitation": invitation})
+    return render(request, "tenancy/accept_invitation.html", {
+        "invitation": invitation,
+        "sign_ins": selectors.network_sign_ins(invitation.network)})
 
 
 @network_roles(RoleKind.NETWORK_ADMIN)
@@ -237,6 +241,46 @@ def organisation_detail(request, organisation_id):
         "invite_form": invite_form,
     })
 
+
+
+@network_roles(RoleKind.NETWORK_ADMIN)
+def sign_in_settings(request):
+    """The network's identity providers (README, "Sign-in with ID-porten, MitID Erhverv and
+    Feide"): one form per kind; secrets are never shown back."""
+    network = request.network
+    existing = {sign_in.kind: sign_in for sign_in in selectors.network_sign_ins(network)}
+    forms_by_kind = {
+        kind: NetworkSignInForm(
+            instance=existing.get(kind) or NetworkSignIn(network=network, kind=kind),
+            prefix=kind)
+        for kind in SignInKind.values}
+    if request.method == "POST" and request.POST.get("remove") in existing:
+        kind = request.POST["remove"]
+        services.remove_network_sign_in(network, kind)
+        messages.success(request, _("%(provider)s is removed.")
+                         % {"provider": existing[kind].display_name})
+        return redirect("sign_in_settings", network_slug=network.slug)
+    if request.method == "POST" and request.POST.get("save") in forms_by_kind:
+        kind = request.POST["save"]
+        form = forms_by_kind[kind] = NetworkSignInForm(
+            request.POST, instance=forms_by_kind[kind].instance, prefix=kind)
+        if form.is_valid():
+            sign_in = services.save_network_sign_in(
+                form.save(commit=False), secret_changed=form.secret_changed)
+            messages.success(request, _("%(provider)s is saved.")
+                             % {"provider": sign_in.display_name})
+            return redirect("sign_in_settings", network_slug=network.slug)
+    return render(request, "tenancy/sign_in_settings.html", {
+        "providers": [
+            {"kind": kind, "label": SignInKind(kind).label, "form": form,
+             "sign_in": existing.get(kind),
+             "callback_url": request.build_absolute_uri(reverse(
+                 "openid_connect_callback",
+                 args=[NetworkSignIn.provider_id_for(network, kind)]))}
+            for kind, form in forms_by_kind.items()],
+        "sign_in_page": request.build_absolute_uri(
+            reverse("account_request_login_code") + "?" + urlencode({"network": network.slug})),
+    })
 
 
 AUDIT_PAGE_SIZE = 50

@@ -26,6 +26,18 @@ def world(db):
 
 
 @pytest.fixture
+def identity_provider(monkeypatch):
+    """The identity providers' side of OpenID Connect, in-process (tests/identity_provider)."""
+    from tenancy.adapters import SocialAccountAdapter
+    from tests.identity_provider import FakeIdentityProvider, FakeSession
+
+    fake = FakeIdentityProvider()
+    monkeypatch.setattr(SocialAccountAdapter, "get_requests_session",
+                        lambda self: FakeSession(fake))
+    return fake
+
+
+@pytest.fixture
 def english_speakers(world):
     """The world's people read Bro in English, for tests that assert the English texts; others
     compare with gettext in the page's language."""

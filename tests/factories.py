@@ -519,3 +519,15 @@ def make_report_results(world, cohort=None):
             build_submission(round_, person=person, group=group, scores=scores,
                              submitted_at=start + timedelta(minutes=len(key) * 10 + index))
     return ReportResults(round_, world.group, other, small, small_leader)
+
+
+def make_network_sign_in(network, kind="idporten", *, display_name="ID-porten",
+                         server_url=None, client_id=None, secret="client-secret"):
+    """One of the network's identity providers, set up as the network admin would."""
+    from tenancy.models import NetworkSignIn
+    from tenancy.services import save_network_sign_in
+
+    return save_network_sign_in(NetworkSignIn(
+        network=network, kind=kind, display_name=display_name,
+        server_url=server_url or f"https://{kind}.test.example/{network.slug}",
+        client_id=client_id or f"bro-{network.slug}", secret=secret), secret_changed=True)

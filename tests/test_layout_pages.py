@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from tenancy.services import create_invitation
-from tests.factories import make_cohort, make_person, with_mfa
+from tests.factories import make_cohort, make_network_sign_in, make_person, with_mfa
 
 pytestmark = pytest.mark.django_db
 
@@ -99,10 +99,14 @@ PAGES = {
     "enter the app code": (admin_at_the_app_step, lambda w: reverse("mfa_authenticate")),
     "profile": (signed_in("leader"), lambda w: reverse("profile")),
     "networks": (signed_in("leader"), lambda w: reverse("network_choice")),
-    "microsoft accounts": (signed_in("leader"), lambda w: reverse("socialaccount_connections")),
+    "connected sign-ins": (signed_in("leader"), lambda w: reverse("socialaccount_connections")),
+    "network sign-in": (anonymous, lambda w: reverse("account_request_login_code")
+                        + f"?network={slug(w)}"),
     "two-factor": (signed_in("admin"), lambda w: reverse("mfa_index")),
     "set up the app": (new_admin, lambda w: reverse("mfa_activate_totp")),
     "manage": (signed_in("admin"), lambda w: reverse("manage_dashboard", args=[slug(w)])),
+    "sign-in providers": (signed_in("admin"), lambda w: reverse("sign_in_settings",
+                                                                args=[slug(w)])),
     "organisation": (signed_in("coordinator"), lambda w: reverse(
         "organisation_detail", args=[slug(w), w.organisation.pk])),
     "leader group": (signed_in("coordinator"), lambda w: reverse(
@@ -116,7 +120,9 @@ PAGES = {
 
 @pytest.fixture
 def furnished_world(world):
-    """The world with a cohort, so the facilitator's and leader's pages have content."""
+    """The world with a cohort, so the facilitator's and leader's pages have content, and
+    ID-porten, so the network's sign-in page and Profile have its buttons."""
+    make_network_sign_in(world.network)
     cohort = make_cohort(world)
     cohort.leader_groups.add(world.group)
     cohort.facilitators.add(world.facilitator)

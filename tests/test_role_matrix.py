@@ -14,6 +14,7 @@ ALLOWED = {
     "network_home": set(ROLES),
     "manage_dashboard": {"admin"},
     "audit_trail": {"admin"},
+    "sign_in_settings": {"admin"},
     "audit_trail_csv": {"admin"},
     "coordinator_home": {"coordinator", "admin"},
     "organisation_detail": {"coordinator", "admin"},

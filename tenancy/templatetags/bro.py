@@ -2,6 +2,7 @@ from django import template
 from django.urls import reverse
 
 from tenancy import selectors
+from tenancy.middleware import allow_form_action
 from tenancy.translated import translated
 
 register = template.Library()
@@ -25,6 +26,29 @@ def entra_buttons(context, process="login"):
          "url": reverse("openid_connect_login", kwargs={"provider_id": provider_id})}
         for network, provider_id in selectors.entra_sign_ins(networks)
     ]
+
+
+@register.simple_tag(takes_context=True)
+def network_sign_in_buttons(context, process="login"):
+    """The buttons of the networks' own identity providers (ID-porten, MitID Erhverv, Feide).
+
+    On the sign-in page only those of the network being signed in to: named by ?network=,
+    by the network page that sent the person here (?next=/n/<slug>/…), or by the invitation
+    just accepted. On Profile (process "connect") those of the person's own networks."""
+    request = context["request"]
+    if process == "connect":
+        networks = selectors.networks_of(request.user)
+    else:
+        network = selectors.network_signing_in_to(request)
+        networks = [network] if network else []
+    buttons = [
+        {"sign_in": sign_in, "network": network,
+         "url": reverse("openid_connect_login", kwargs={"provider_id": sign_in.provider_id})}
+        for network in networks for sign_in in selectors.network_sign_ins(network)
+    ]
+    for button in buttons:
+        allow_form_action(request, button["sign_in"].server_url)
+    return buttons
 
 
 @register.filter

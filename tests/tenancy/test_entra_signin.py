@@ -4,19 +4,13 @@ Only the identity provider's HTTP endpoints are stubbed (discovery, token, useri
 request to Bro goes through the real views, sessions and database.
 """
 
-import json
-import time
-import uuid
-from urllib.parse import parse_qs, urlparse
-
-import jwt
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount, SocialApp
 from django.urls import reverse
 
-from tenancy.adapters import SocialAccountAdapter
 from tests.factories import current_totp_code, make_network
+from tests.identity_provider import go_through_provider
 
 pytestmark = pytest.mark.django_db
 
@@ -25,88 +19,10 @@ SERVER = f"https://login.microsoftonline.com/{TENANT}/v2.0"
 CLIENT_ID = "bro-client-id"
 
 
-class FakeResponse:
-    def __init__(self, payload, status_code=200):
-        self.payload, self.status_code = payload, status_code
-        self.headers = {"content-type": "application/json; charset=utf-8"}
-        self.text = json.dumps(payload)
-        self.content = self.text.encode()
-
-    def json(self):
-        return self.payload
-
-    def raise_for_status(self):
-        assert self.status_code == 200
-
-
-class FakeEntra:
-    """The identity provider's side: discovery document, token endpoint and userinfo."""
-
-    def __init__(self):
-        self.user = None  # the claims of whoever signs in at Microsoft next
-        self.calls = []
-
-    def sign_in_as(self, *, sub, email, name="Entra Person"):
-        self.user = {"sub": sub, "email": email, "name": name, "email_verified": True}
-
-    def discovery(self):
-        return {
-            "issuer": SERVER,
-            "authorization_endpoint": f"https://login.microsoftonline.com/{TENANT}/oauth2/v2.0/authorize",
-            "token_endpoint": f"https://login.microsoftonline.com/{TENANT}/oauth2/v2.0/token",
-            "userinfo_endpoint": "https://graph.microsoft.com/oidc/userinfo",
-            "jwks_uri": f"https://login.microsoftonline.com/{TENANT}/discovery/v2.0/keys",
-            "token_endpoint_auth_methods_supported": ["client_secret_post",
-                                                      "client_secret_basic"],
-        }
-
-    def id_token(self):
-        now = int(time.time())
-        claims = {**self.user, "iss": SERVER, "aud": CLIENT_ID, "iat": now, "nbf": now,
-                  "exp": now + 3600, "jti": uuid.uuid4().hex}
-        return jwt.encode(claims, "not-checked-over-a-direct-tls-exchange", algorithm="HS256")
-
-    def respond(self, method, url, **kwargs):
-        self.calls.append((method, url))
-        config = self.discovery()
-        if url == SERVER + "/.well-known/openid-configuration":
-            return FakeResponse(config)
-        if url == config["token_endpoint"] and method == "POST":
-            assert kwargs["data"]["client_id"] == CLIENT_ID
-            return FakeResponse({"access_token": "entra-access-token", "token_type": "Bearer",
-                                 "expires_in": 3600, "id_token": self.id_token()})
-        if url == config["userinfo_endpoint"]:
-            assert kwargs["headers"]["Authorization"] == "Bearer entra-access-token"
-            return FakeResponse(self.user)
-        raise AssertionError(f"unexpected call to the identity provider: {method} {url}")
-
-
-class FakeSession:
-    def __init__(self, entra):
-        self.entra = entra
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-    def get(self, url, **kwargs):
-        return self.entra.respond("GET", url, **kwargs)
-
-    def post(self, url, **kwargs):
-        return self.entra.respond("POST", url, **kwargs)
-
-    def request(self, method, url, **kwargs):
-        return self.entra.respond(method, url, **kwargs)
-
-
 @pytest.fixture
-def entra(monkeypatch):
-    fake = FakeEntra()
-    monkeypatch.setattr(SocialAccountAdapter, "get_requests_session",
-                        lambda self: FakeSession(fake))
-    return fake
+def entra(identity_provider):
+    identity_provider.serve(SERVER, CLIENT_ID)
+    return identity_provider
 
 
 def configure_entra(network, provider_id=None):
@@ -121,15 +37,8 @@ def configure_entra(network, provider_id=None):
 
 def go_through_microsoft(client, provider_id, process="login"):
     """Press the button, come back from Microsoft with a code: the callback's response."""
-    response = client.post(reverse("openid_connect_login", args=[provider_id]),
-                           {"process": process})
-    assert response.status_code == 302, response.content.decode()[:2000]
-    authorize = urlparse(response.headers["Location"])
-    assert authorize.netloc == "login.microsoftonline.com"
-    query = parse_qs(authorize.query)
-    assert query["client_id"] == [CLIENT_ID]
-    return client.get(reverse("openid_connect_callback", args=[provider_id]),
-                      {"code": "code-from-microsoft", "state": query["state"][0]})
+    return go_through_provider(client, provider_id, process=process,
+                               host="login.microsoftonline.com", client_id=CLIENT_ID)
 
 
 @pytest.fixture

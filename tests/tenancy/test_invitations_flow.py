@@ -206,7 +206,8 @@ class TestAccepting:
         assert person.last_network == world.network
         assert "_auth_user_id" not in client.session
         assert response.headers["Location"] == (
-            reverse("account_request_login_code") + "?email=ola%40test.example")
+            reverse("account_request_login_code")
+            + f"?email=ola%40test.example&network={world.network.slug}")
 
     def test_the_sign_in_page_after_accepting_has_the_email_filled_in(self, client, invited):
         page = client.post(invited, follow=True)
