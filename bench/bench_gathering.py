@@ -109,6 +109,7 @@ def prepare(leaders, projectors, own_server):
     from cohorts.models import Cohort
     from tenancy.models import Network, Role, RoleKind
     from tenancy.scoping import platform_wide
+    from tenancy.sessions import start_session
 
     store = import_module(settings.SESSION_ENGINE).SessionStore
 
@@ -117,6 +118,7 @@ def prepare(leaders, projectors, own_server):
         session[SESSION_KEY] = str(person.pk)
         session[BACKEND_SESSION_KEY] = "allauth.account.auth_backends.AuthenticationBackend"
         session[HASH_SESSION_KEY] = person.get_session_auth_hash()
+        start_session(session, person)  # the session clocks a sign-in starts
         session.create()
         return session.session_key
 
