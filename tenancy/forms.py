@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from tenancy.audit import EventKind
-from tenancy.models import LeaderGroup, Organisation, Person, RoleKind
+from tenancy.models import LeaderGroup, Network, Organisation, Person, RoleKind
 
 
 class LanguageForm(forms.Form):
@@ -41,6 +41,14 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = Person
         fields = ["name", "title", "language"]
+
+
+class NetworkSettingsForm(forms.ModelForm):
+    """What a network admin sets for their own network (k stays with platform staff)."""
+
+    class Meta:
+        model = Network
+        fields = ["retention_months"]
 
 
 class OrganisationForm(forms.ModelForm):

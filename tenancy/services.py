@@ -156,3 +156,16 @@ def set_language(person, language):
 def record_audit_export(network, rows):
     """Exporting the trail is itself recorded: the export carries people's names."""
     audit.record(audit.EventKind.AUDIT_EXPORTED, network=network, target=network, rows=rows)
+
+
+@transaction.atomic
+def update_network_settings(network, *, retention_months):
+    """The network admin's settings; a changed retention period is recorded, since it
+    decides when people's data is erased."""
+    previous = network.retention_months
+    if previous == retention_months:
+        return
+    network.retention_months = retention_months
+    network.save(update_fields=["retention_months"])
+    audit.record(audit.EventKind.RETENTION_CHANGED, network=network, target=network,
+                 previous=previous, months=retention_months)

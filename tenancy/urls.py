@@ -7,6 +7,7 @@ from tenancy import views
 urlpatterns = [
     path("", views.network_home, name="network_home"),
     path("manage/", views.manage_dashboard, name="manage_dashboard"),
+    path("manage/settings/", views.network_settings, name="network_settings"),
     path("manage/audit/", views.audit_trail, name="audit_trail"),
     path("manage/audit/csv/", views.audit_trail_csv, name="audit_trail_csv"),
     path("coordinate/", views.coordinator_home, name="coordinator_home"),

@@ -6,7 +6,7 @@ comes from assessments.anonymity.aggregation, which alone decides what may be sh
 
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, Q
+from django.db.models import Exists, Q, Sum
 
 from assessments.anonymity.aggregation import (
     compare,
@@ -15,7 +15,7 @@ from assessments.anonymity.aggregation import (
     round_results,
 )
 from assessments.anonymity.presenter import group_labels
-from assessments.models import DimensionScore, Response, Round
+from assessments.models import DimensionScore, ReleasedBlock, Response, Round
 from assessments.scoring import gap, overall_score
 from cohorts.models import CohortGroup
 from cohorts.policies import cohorts_person_can_follow
@@ -23,8 +23,13 @@ from tenancy.models import LeaderGroup, Organisation
 
 
 def submitted_count(round):
-    return (Response.objects.for_network(round.network)
-            .filter(round=round, submitted_at__isnull=False).count())
+    """How many submitted: the people of the released blocks (stored, so erasing one of them
+    later does not change it, README "Your data (GDPR)") and those still waiting."""
+    released = (ReleasedBlock.objects.for_network(round.network).filter(round=round)
+                .aggregate(people=Sum("respondents"))["people"] or 0)
+    return released + (Response.objects.for_network(round.network)
+                       .filter(round=round, submitted_at__isnull=False,
+                               released_block__isnull=True).count())
 
 
 # --- The leader's own results ----------------------------------------------------------
