@@ -43,12 +43,12 @@ class ProfileForm(forms.ModelForm):
         fields = ["name", "title", "language"]
 
 
-class NetworkSettingsForm(forms.ModelForm):
-    """What a network admin sets for their own network (k stays with platform staff)."""
+class NetworkSettingsForm(forms.Form):
+    """What a network admin sets for their own network (k stays with platform staff). Not a
+    ModelForm: validating must not change request.network before the service compares."""
 
-    class Meta:
-        model = Network
-        fields = ["retention_months"]
+    retention_months = Network._meta.get_field("retention_months").formfield(
+        min_value=Network.MIN_RETENTION_MONTHS, max_value=Network.MAX_RETENTION_MONTHS)
 
 
 class OrganisationForm(forms.ModelForm):

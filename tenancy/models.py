@@ -19,6 +19,7 @@ class Network(models.Model):
     """A regional network of municipalities: the tenant every other row belongs to."""
 
     MIN_ANONYMITY_THRESHOLD = 3
+    MIN_RETENTION_MONTHS, MAX_RETENTION_MONTHS = 1, 120
 
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(_("slug"), unique=True, help_text=_("Used in the network's addresses."))
@@ -32,7 +33,8 @@ class Network(models.Model):
         help_text=_("Aggregates are shown only when at least this many people answered."))
     retention_months = models.PositiveSmallIntegerField(
         _("keep personal data for (months)"), default=24,
-        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        validators=[MinValueValidator(MIN_RETENTION_MONTHS),
+                    MaxValueValidator(MAX_RETENTION_MONTHS)],
         help_text=_("How long after a person's last cohort in the network has ended their "
                     "personal data is kept; then it is erased."))
     entra_provider_id = models.SlugField(

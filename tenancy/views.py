@@ -197,13 +197,12 @@ def network_settings(request):
     """The network's own settings: for now how long personal data is kept (README, "Your
     data (GDPR)")."""
     network = request.network
-    form = NetworkSettingsForm(request.POST or None, instance=network)
+    form = NetworkSettingsForm(request.POST or None,
+                               initial={"retention_months": network.retention_months})
     if request.method == "POST" and form.is_valid():
         services.update_network_settings(network, **form.cleaned_data)
         messages.success(request, _("The network's settings are saved."))
         return redirect("network_settings", network_slug=network.slug)
-    if form.errors:
-        form.instance.refresh_from_db()  # an invalid value must not reach the page's header
     return render(request, "tenancy/network_settings.html", {"form": form})
 
 

@@ -15,6 +15,8 @@ ALLOWED = {
     "manage_dashboard": {"admin"},
     "audit_trail": {"admin"},
     "audit_trail_csv": {"admin"},
+    "network_settings": {"admin"},
+    "erase_person": {"admin"},
     "coordinator_home": {"coordinator", "admin"},
     "organisation_detail": {"coordinator", "admin"},
     "leader_group_detail": {"leader", "coordinator", "facilitator", "admin"},
