@@ -7,8 +7,10 @@ from gdpr import selectors
 class EraseMyDataForm(forms.Form):
     """The person types their own email address: erasure cannot be undone."""
 
-    email = forms.EmailField(label=_("Your email address"),
-                             help_text=_("Type it to confirm that you want your data erased."))
+    email = forms.EmailField(
+        label=_("Your email address"),
+        help_text=_("Type it to confirm that you want your data erased."),
+    )
 
     def __init__(self, *args, person, **kwargs):
         super().__init__(*args, **kwargs)
@@ -35,9 +37,9 @@ class ErasePersonForm(forms.Form):
         person = selectors.person_in_network(self.network, email)
         if person is None:
             raise forms.ValidationError(
-                _("Nobody with this email address has a role or data in this network."))
+                _("Nobody with this email address has a role or data in this network.")
+            )
         if person.pk == self.admin.pk:
-            raise forms.ValidationError(
-                _("To erase your own data, use your profile page."))
+            raise forms.ValidationError(_("To erase your own data, use your profile page."))
         self.cleaned_data["person"] = person
         return email

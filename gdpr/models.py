@@ -26,10 +26,12 @@ class DataExport(models.Model):
     it holds the person's data from every network they are in, and only they may take it."""
 
     person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="data_exports")
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="data_exports"
+    )
     language = models.CharField(max_length=5, choices=settings.LANGUAGES)
-    status = models.CharField(max_length=10, choices=ExportStatus.choices,
-                              default=ExportStatus.QUEUED)
+    status = models.CharField(
+        max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED
+    )
     requested_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

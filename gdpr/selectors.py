@@ -26,10 +26,12 @@ def months_before(day, months):
 def cohort_end_dates(network):
     """{cohort id: the day it ends}: its last module's post-work due date, or its start for a
     cohort without modules."""
-    return {cohort_id: last_due or starts_on
-            for cohort_id, starts_on, last_due in Cohort.objects.for_network(network)
-            .annotate(last_due=Max("cohort_modules__postwork_due_on"))
-            .values_list("pk", "starts_on", "last_due")}
+    return {
+        cohort_id: last_due or starts_on
+        for cohort_id, starts_on, last_due in Cohort.objects.for_network(network)
+        .annotate(last_due=Max("cohort_modules__postwork_due_on"))
+        .values_list("pk", "starts_on", "last_due")
+    }
 
 
 def cohorts_by_person(network):
@@ -60,14 +62,21 @@ def people_due_for_erasure(network, today):
     period ago (and who have at least one): not its network admins, not platform staff."""
     cutoff = months_before(today, network.retention_months)
     ends = cohort_end_dates(network)
-    admins = set(Role.objects.for_network(network).filter(kind=RoleKind.NETWORK_ADMIN)
-                 .values_list("person_id", flat=True))
-    due = [person_id for person_id, cohorts in cohorts_by_person(network).items()
-           if cohorts and person_id not in admins
-           and max(ends[cohort_id] for cohort_id in cohorts) < cutoff]
-    return list(Person.objects.filter(pk__in=due, is_staff=False, erased_at__isnull=True)
-                .order_by("pk"))
-
+    admins = set(
+        Role.objects.for_network(network)
+        .filter(kind=RoleKind.NETWORK_ADMIN)
+        .values_list("person_id", flat=True)
+    )
+    due = [
+        person_id
+        for person_id, cohorts in cohorts_by_person(network).items()
+        if cohorts
+        and person_id not in admins
+        and max(ends[cohort_id] for cohort_id in cohorts) < cutoff
+    ]
+    return list(
+        Person.objects.filter(pk__in=due, is_staff=False, erased_at__isnull=True).order_by("pk")
+    )
 
 
 def person_in_network(network, email):

@@ -46,10 +46,12 @@ EXPORT_MAX_RETRIES = 3
 
 # --- Download my data -----------------------------------------------------------------------
 
+
 def export_is_stale(data_export, now=None):
     now = now or timezone.now()
     return data_export.in_progress and data_export.requested_at < now - timedelta(
-        minutes=EXPORT_STALE_MINUTES)
+        minutes=EXPORT_STALE_MINUTES
+    )
 
 
 @transaction.atomic
@@ -80,8 +82,12 @@ def make_export(export_id):
     """Make the zip and store it under the download's one name (idempotent: the task may run
     again after a worker died). Returns the status."""
     with transaction.atomic():
-        data_export = (DataExport.objects.select_for_update().select_related("person")
-                       .filter(pk=export_id).first())
+        data_export = (
+            DataExport.objects.select_for_update()
+            .select_related("person")
+            .filter(pk=export_id)
+            .first()
+        )
         if data_export is None or not data_export.in_progress:
             return "skipped"
         data_export.status, data_export.started_at = ExportStatus.WORKING, timezone.now()
@@ -94,8 +100,8 @@ def make_export(export_id):
         storage.delete(name)
     data_export.file.save(name, ContentFile(content), save=False)
     DataExport.objects.filter(pk=export_id).update(
-        status=ExportStatus.READY, file=data_export.file.name, finished_at=timezone.now(),
-        error="")
+        status=ExportStatus.READY, file=data_export.file.name, finished_at=timezone.now(), error=""
+    )
     return ExportStatus.READY
 
 
@@ -104,18 +110,22 @@ def record_export_failure(export_id, error, *, final):
     reason = " ".join(f"{type(error).__name__}: {error}".split())[:2000]
     if final:
         DataExport.objects.filter(pk=export_id).exclude(status=ExportStatus.READY).update(
-            status=ExportStatus.FAILED, error=reason, finished_at=timezone.now())
+            status=ExportStatus.FAILED, error=reason, finished_at=timezone.now()
+        )
     else:
         DataExport.objects.filter(pk=export_id, status=ExportStatus.WORKING).update(
-            status=ExportStatus.QUEUED, error=reason)
+            status=ExportStatus.QUEUED, error=reason
+        )
 
 
 def record_export_download(data_export):
-    audit.record(audit.EventKind.DATA_EXPORT_DOWNLOADED, actor=data_export.person,
-                 target=data_export.person)
+    audit.record(
+        audit.EventKind.DATA_EXPORT_DOWNLOADED, actor=data_export.person, target=data_export.person
+    )
 
 
 # --- Erasure --------------------------------------------------------------------------------
+
 
 class ErasureReason:
     ADMIN = "network_admin"
@@ -129,19 +139,21 @@ def _networks_with_data(person):
     email = person.email
     found = set()
     for queryset in (
-            Role.objects.filter(person=person),
-            Invitation.objects.filter(Q(email__iexact=email) | Q(accepted_by=person)
-                                      | Q(invited_by=person)),
-            Response.objects.filter(person=person),
-            Reflection.objects.filter(person=person),
-            ActivityCompletion.objects.filter(person=person),
-            GroupTaskAnswer.objects.filter(updated_by=person),
-            GroupTaskRevision.objects.filter(changed_by=person),
-            Ambition.objects.filter(updated_by=person),
-            Report.objects.filter(requested_by=person),
-            Nudge.objects.filter(sent_by=person),
-            ReminderDelivery.objects.filter(Q(person=person) | Q(email__iexact=email)),
-            CohortFacilitator.objects.filter(person=person)):
+        Role.objects.filter(person=person),
+        Invitation.objects.filter(
+            Q(email__iexact=email) | Q(accepted_by=person) | Q(invited_by=person)
+        ),
+        Response.objects.filter(person=person),
+        Reflection.objects.filter(person=person),
+        ActivityCompletion.objects.filter(person=person),
+        GroupTaskAnswer.objects.filter(updated_by=person),
+        GroupTaskRevision.objects.filter(changed_by=person),
+        Ambition.objects.filter(updated_by=person),
+        Report.objects.filter(requested_by=person),
+        Nudge.objects.filter(sent_by=person),
+        ReminderDelivery.objects.filter(Q(person=person) | Q(email__iexact=email)),
+        CohortFacilitator.objects.filter(person=person),
+    ):
         found.update(queryset.values_list("network_id", flat=True).distinct())
     return list(Network.objects.filter(pk__in=found).order_by("pk"))
 
@@ -149,8 +161,9 @@ def _networks_with_data(person):
 def _erase_in_network(person, network, *, actor, reason):
     """Remove the person's rows in one network; group work stays the group's, without them."""
     email = person.email
-    responses = list(Response.objects.for_network(network).filter(person=person)
-                     .order_by("round_id", "pk"))
+    responses = list(
+        Response.objects.for_network(network).filter(person=person).order_by("round_id", "pk")
+    )
     for response in responses:
         lock_before_removing(response)
     Response.objects.for_network(network).filter(pk__in=[r.pk for r in responses]).delete()
@@ -158,30 +171,38 @@ def _erase_in_network(person, network, *, actor, reason):
         "responses": len(responses),
         "reflections": Reflection.objects.for_network(network).filter(person=person).delete()[0],
         "completions": ActivityCompletion.objects.for_network(network)
-        .filter(person=person).delete()[0],
+        .filter(person=person)
+        .delete()[0],
     }
     GroupTaskAnswer.objects.for_network(network).filter(updated_by=person).update(updated_by=None)
-    GroupTaskRevision.objects.for_network(network).filter(changed_by=person).update(
-        changed_by=None)
+    GroupTaskRevision.objects.for_network(network).filter(changed_by=person).update(changed_by=None)
     Ambition.objects.for_network(network).filter(updated_by=person).update(updated_by=None)
     if person.name:
         Initiative.objects.for_network(network).filter(owner__iexact=person.name).update(owner="")
     Report.objects.for_network(network).filter(requested_by=person).update(requested_by=None)
     Nudge.objects.for_network(network).filter(sent_by=person).update(sent_by=None)
     ReminderDelivery.objects.for_network(network).filter(
-        Q(person=person) | Q(email__iexact=email)).delete()
+        Q(person=person) | Q(email__iexact=email)
+    ).delete()
     CohortFacilitator.objects.for_network(network).filter(person=person).delete()
     invitations = Invitation.objects.for_network(network).filter(
-        Q(email__iexact=email) | Q(accepted_by=person))
+        Q(email__iexact=email) | Q(accepted_by=person)
+    )
     invitation_ids = list(invitations.values_list("pk", flat=True))
     Invitation.objects.for_network(network).filter(invited_by=person).update(invited_by=None)
     Invitation.objects.for_network(network).filter(pk__in=invitation_ids).delete()
     counts["roles"] = Role.objects.for_network(network).filter(person=person).delete()[0]
-    audit.record(audit.EventKind.PERSON_ERASED, network=network, actor=actor, target=person,
-                 target_label=f"#{person.pk}", reason=reason, **counts)
+    audit.record(
+        audit.EventKind.PERSON_ERASED,
+        network=network,
+        actor=actor,
+        target=person,
+        target_label=f"#{person.pk}",
+        reason=reason,
+        **counts,
+    )
     # Last, so the event just recorded loses the person's name too when they asked themselves.
-    audit.blank_labels(person_id=person.pk, invitation_ids=invitation_ids,
-                       network_ids=[network.pk])
+    audit.blank_labels(person_id=person.pk, invitation_ids=invitation_ids, network_ids=[network.pk])
 
 
 def _anonymise_account(person, *, actor, reason):
@@ -191,10 +212,17 @@ def _anonymise_account(person, *, actor, reason):
     SocialAccount.objects.filter(user=person).delete()
     Authenticator.objects.filter(user=person).delete()
     ReminderPreference.objects.filter(
-        Q(person=person) | Q(person__isnull=True, email__iexact=email)).delete()
+        Q(person=person) | Q(person__isnull=True, email__iexact=email)
+    ).delete()
     _remove_exports(DataExport.objects.filter(person=person))
-    audit.record(audit.EventKind.PERSON_ERASED, actor=actor, target=person,
-                 target_label=f"#{person.pk}", reason=reason, account=True)
+    audit.record(
+        audit.EventKind.PERSON_ERASED,
+        actor=actor,
+        target=person,
+        target_label=f"#{person.pk}",
+        reason=reason,
+        account=True,
+    )
     audit.blank_labels(person_id=person.pk)
     person.email = f"erased-{person.pk}@erased.invalid"
     person.name = person.title = person.language = ""
@@ -224,7 +252,8 @@ def erase_person(person, *, network=None, actor=None, reason=ErasureReason.STAFF
         for each in networks:
             _erase_in_network(person, each, actor=actor, reason=reason)
         keeps_account = network is not None and (
-            person.is_staff or Role.objects.filter(person=person).exists())
+            person.is_staff or Role.objects.filter(person=person).exists()
+        )
         if keeps_account:
             return False
         for each in _networks_with_data(person):

@@ -9,8 +9,15 @@ from gdpr import services
 logger = logging.getLogger(__name__)
 
 
-@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, ignore_result=True,
-             max_retries=None, soft_time_limit=300, time_limit=330)
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    ignore_result=True,
+    max_retries=None,
+    soft_time_limit=300,
+    time_limit=330,
+)
 def make_data_export(self, export_id):
     """Make a person's zip; an error is retried a few times, then the download is marked
     failed (and the person may ask again)."""
@@ -23,7 +30,7 @@ def make_data_export(self, export_id):
         if final:
             logger.exception("Data export %s failed after %d attempts", export_id, retries + 1)
             return "failed"
-        retry = self.retry(countdown=30 * 2 ** retries, throw=False)
+        retry = self.retry(countdown=30 * 2**retries, throw=False)
         if self.request.is_eager:
             return retry
         raise retry from None

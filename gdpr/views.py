@@ -22,8 +22,11 @@ def my_data(request):
     """The person's latest download: where it stands; htmx asks for the status part every
     2 s while it is made."""
     data_export = DataExport.objects.filter(person=request.user).first()
-    context = {"export": data_export, "poll_seconds": POLL_SECONDS,
-               "stale": data_export is not None and services.export_is_stale(data_export)}
+    context = {
+        "export": data_export,
+        "poll_seconds": POLL_SECONDS,
+        "stale": data_export is not None and services.export_is_stale(data_export),
+    }
     template = "gdpr/my_data.html"
     if request.htmx:
         template += "#status"
@@ -51,8 +54,9 @@ def download_my_data(request, export_id):
         raise Http404 from None
     services.record_export_download(data_export)
     day = timezone.localdate(data_export.finished_at)
-    response = FileResponse(stored, as_attachment=True, filename=f"bro-data-{day}.zip",
-                            content_type="application/zip")
+    response = FileResponse(
+        stored, as_attachment=True, filename=f"bro-data-{day}.zip", content_type="application/zip"
+    )
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -62,8 +66,7 @@ def erase_my_data(request):
     """Erasure on the person's own request: at once, everywhere, after typing their email."""
     form = EraseMyDataForm(request.POST or None, person=request.user)
     if request.method == "POST" and form.is_valid():
-        services.erase_person(request.user, actor=request.user,
-                              reason=services.ErasureReason.SELF)
+        services.erase_person(request.user, actor=request.user, reason=services.ErasureReason.SELF)
         auth.logout(request)
         messages.success(request, _("Your personal data is erased. Thank you for taking part."))
         return redirect("home")
@@ -80,9 +83,13 @@ def erase_person(request):
     if request.method == "POST" and form.is_valid():
         person = form.cleaned_data["person"]
         if "confirm" in request.POST:
-            services.erase_person(person, network=network, actor=request.user,
-                                  reason=services.ErasureReason.ADMIN)
-            messages.success(request, _("The person's personal data in %(network)s is erased.")
-                             % {"network": network.name})
+            services.erase_person(
+                person, network=network, actor=request.user, reason=services.ErasureReason.ADMIN
+            )
+            messages.success(
+                request,
+                _("The person's personal data in %(network)s is erased.")
+                % {"network": network.name},
+            )
             return redirect("manage_dashboard", network_slug=network.slug)
     return render(request, "gdpr/erase_person.html", {"form": form, "person": person})

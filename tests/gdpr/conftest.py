@@ -12,12 +12,21 @@ def leader_work(world):
     cohort, network = cohort_module.cohort, world.network
     reflection = journey_activity(world, "reflection")
     task = journey_activity(world, "group_task")
-    module_services.save_reflection(network, cohort, world.leader, reflection,
-                                    "My own thoughts on leading change")
-    module_services.set_activity_done(network, cohort, world.leader,
-                                      journey_activity(world, "video"), True)
-    module_services.save_group_task_answer(network, cohort, world.group, task, world.leader,
-                                           "Our barriers: silos", 0)
-    module_services.save_ambition(network, cohort, world.group, cohort_module.module,
-                                  world.leader, "Generation 3 by next year")
+    module_services.save_reflection(
+        network, cohort, world.leader, reflection, "My own thoughts on leading change"
+    )
+    module_services.set_activity_done(
+        network, cohort, world.leader, journey_activity(world, "video"), True
+    )
+    module_services.save_group_task_answer(
+        network, cohort, world.group, task, world.leader, "Our barriers: silos", 0
+    )
+    module_services.save_ambition(
+        network,
+        cohort,
+        world.group,
+        cohort_module.module,
+        world.leader,
+        "Generation 3 by next year",
+    )
     return cohort_module

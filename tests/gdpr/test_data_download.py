@@ -19,12 +19,14 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def download(client, django_capture_on_commit_callbacks):
     """Ask for the person's zip (made at once by the eager Celery task) and take it."""
+
     def download(client, person):
         client.force_login(person)
         with django_capture_on_commit_callbacks(execute=True):
             client.post(reverse("request_my_data"))
         data_export = DataExport.objects.get(person=person)
         return data_export, client.get(reverse("download_my_data", args=[data_export.pk]))
+
     return download
 
 
@@ -40,8 +42,9 @@ class TestTheDownload:
         page = client.get(reverse("profile")).content.decode()
         assert reverse("my_data") in page and reverse("erase_my_data") in page
 
-    def test_the_zip_holds_everything_bro_has_about_the_person(self, client, world,
-                                                                leader_work, download):
+    def test_the_zip_holds_everything_bro_has_about_the_person(
+        self, client, world, leader_work, download
+    ):
         results = make_report_results(world)
         audit.record(EventKind.SIGNED_IN, actor=world.leader, target=world.leader)
         data_export, response = download(client, world.leader)
@@ -52,27 +55,38 @@ class TestTheDownload:
         data, page = unzip(response)
         assert data["profile"]["email"] == world.leader.email
         assert [(r["network"], r["role"], r["group"]) for r in data["roles"]] == [
-            (world.network.name, "Leader", world.group.name)]
+            (world.network.name, "Leader", world.group.name)
+        ]
         [response_data] = data["assessments"]
         assert response_data["round"] == results.round.name
-        assert {(s["dimension"], s["question"], s["score"]) for s in response_data["scores"]} \
-            >= {("vision", "Today", 2.0), ("vision", "Ambition", 4.0)}
+        assert {(s["dimension"], s["question"], s["score"]) for s in response_data["scores"]} >= {
+            ("vision", "Today", 2.0),
+            ("vision", "Ambition", 4.0),
+        }
         assert [r["text"] for r in data["reflections"]] == ["My own thoughts on leading change"]
         assert {t["text"] for t in data["group_texts"]} == {
-            "Our barriers: silos", "Generation 3 by next year"}
+            "Our barriers: silos",
+            "Generation 3 by next year",
+        }
         assert len(data["activities_done"]) == 1
         assert {e["event"] for e in data["sign_in_history"]} == {"Signed in"}
         assert "Role granted" in [e["event"] for e in data["other_events"]]
-        for text in ("My own thoughts on leading change", "Our barriers: silos",
-                     world.leader.email, results.round.name):
+        for text in (
+            "My own thoughts on leading change",
+            "Our barriers: silos",
+            world.leader.email,
+            results.round.name,
+        ):
             assert text in page
 
-    def test_other_peoples_answers_and_names_are_not_in_it(self, client, world, leader_work,
-                                                            download):
+    def test_other_peoples_answers_and_names_are_not_in_it(
+        self, client, world, leader_work, download
+    ):
         results = make_report_results(world)
         other = make_person(name="Olga Other")
-        build_submission(results.round, person=other, group=results.other,
-                         scores={"vision": (1, 1)})
+        build_submission(
+            results.round, person=other, group=results.other, scores={"vision": (1, 1)}
+        )
         _export, response = download(client, world.leader)
         data, page = unzip(response)
         assert len(data["assessments"]) == 1
@@ -82,13 +96,17 @@ class TestTheDownload:
     def test_the_request_and_the_download_are_recorded(self, client, world, download):
         download(client, world.leader)
         with platform_wide():
-            kinds = list(AuditEvent.objects.filter(actor_id=world.leader.pk)
-                         .exclude(kind=EventKind.SIGNED_IN)
-                         .values_list("kind", flat=True).order_by("pk"))
+            kinds = list(
+                AuditEvent.objects.filter(actor_id=world.leader.pk)
+                .exclude(kind=EventKind.SIGNED_IN)
+                .values_list("kind", flat=True)
+                .order_by("pk")
+            )
         assert kinds == [EventKind.DATA_EXPORT_REQUESTED, EventKind.DATA_EXPORT_DOWNLOADED]
 
     def test_the_page_shows_the_state_and_asking_again_replaces_the_old_file(
-            self, client, world, download):
+        self, client, world, download
+    ):
         client.force_login(world.leader)
         assert "Make the file" in client.get(reverse("my_data")).content.decode()
         first, _response = download(client, world.leader)
@@ -124,5 +142,4 @@ class TestOnlyThePersonMayDownload:
         if who == "anonymous":
             assert "/accounts/" in response["Location"]
         with platform_wide():
-            assert AuditEvent.objects.filter(
-                kind=EventKind.DATA_EXPORT_DOWNLOADED).count() == 1
+            assert AuditEvent.objects.filter(kind=EventKind.DATA_EXPORT_DOWNLOADED).count() == 1

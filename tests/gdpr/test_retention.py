@@ -56,7 +56,8 @@ class TestWhoIsDue:
         world.network.retention_months = 12
         world.network.save()
         assert selectors.people_due_for_erasure(world.network, timezone.localdate()) == [
-            world.leader]
+            world.leader
+        ]
 
     def test_a_removed_leader_with_answers_left_is_due_too(self, world):
         cohort = ended_cohort(world, 25)
@@ -68,9 +69,13 @@ class TestWhoIsDue:
         from tests.factories import build_instrument
 
         round_ = Round.objects.create(
-            network=world.network, cohort=cohort, instrument=build_instrument(), name="Start",
+            network=world.network,
+            cohort=cohort,
+            instrument=build_instrument(),
+            name="Start",
             opens_at=timezone.now() - timedelta(days=800),
-            closes_at=timezone.now() - timedelta(days=790))
+            closes_at=timezone.now() - timedelta(days=790),
+        )
         Response.objects.create(network=world.network, round=round_, person=gone)
         gone.roles.all().delete()
         due = selectors.people_due_for_erasure(world.network, timezone.localdate())
@@ -107,8 +112,7 @@ class TestTheNetworkSettingsPage:
         assert client.post(url, {"retention_months": 36}).status_code == 302
         world.network.refresh_from_db()
         assert world.network.retention_months == 36
-        event = AuditEvent.objects.for_network(world.network).get(
-            kind=EventKind.RETENTION_CHANGED)
+        event = AuditEvent.objects.for_network(world.network).get(kind=EventKind.RETENTION_CHANGED)
         assert event.details == {"previous": 24, "months": 36}
 
     def test_a_bad_value_is_explained_and_changes_nothing(self, client, world):
