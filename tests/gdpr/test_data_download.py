@@ -7,6 +7,7 @@ import zipfile
 import pytest
 from django.urls import reverse
 
+from gdpr import services
 from gdpr.models import DataExport, ExportStatus
 from tenancy import audit
 from tenancy.audit import AuditEvent, EventKind
@@ -126,6 +127,20 @@ class TestTheDownload:
         assert reverse("download_my_data", args=[data_export.pk]) not in page
         response = client.get(reverse("download_my_data", args=[data_export.pk]))
         assert response.status_code == 302
+        partial = client.get(reverse("my_data"), headers={"HX-Request": "true"})
+        partial = partial.content.decode()
+        assert "<html" not in partial and 'id="export-status"' in partial
+        services.make_export(data_export.pk)
+        ready = client.get(reverse("my_data"), headers={"HX-Request": "true"}).content.decode()
+        assert "hx-trigger" not in ready  # the poll stops
+        assert reverse("download_my_data", args=[data_export.pk]) in ready
+
+    def test_a_failed_file_says_so_and_may_be_asked_for_again(self, client, world):
+        data_export = DataExport.objects.create(person=world.leader, language="en")
+        services.record_export_failure(data_export.pk, OSError("disk full"), final=True)
+        client.force_login(world.leader)
+        page = client.get(reverse("my_data")).content.decode()
+        assert "could not be made" in page and "Make a new file" in page
 
 
 class TestOnlyThePersonMayDownload:
