@@ -258,8 +258,12 @@ def erase_person(person, *, network=None, actor=None, reason=ErasureReason.STAFF
             return False
         for each in _networks_with_data(person):
             # Rows left in a network the person no longer held a role in (a leader removed
-            # from their group): they go with the account.
-            _erase_in_network(person, each, actor=actor, reason=reason)
+            # from their group) go with the account. Who erased is not named there: with a
+            # network admin's erasure, that is someone of another network.
+            with audit.acting(None):
+                _erase_in_network(
+                    person, each, actor=actor if network is None else None, reason=reason
+                )
         _anonymise_account(person, actor=actor, reason=reason)
     return True
 
