@@ -6,7 +6,8 @@ comes from assessments.anonymity.aggregation, which alone decides what may be sh
 
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from assessments.anonymity.aggregation import (
     compare,
@@ -24,12 +25,18 @@ from tenancy.models import LeaderGroup, Organisation
 
 def submitted_count(round):
     """How many submitted: the people of the released blocks (stored, so erasing one of them
-    later does not change it, README "Your data (GDPR)") and those still waiting."""
-    released = (ReleasedBlock.objects.for_network(round.network).filter(round=round)
-                .aggregate(people=Sum("respondents"))["people"] or 0)
-    return released + (Response.objects.for_network(round.network)
-                       .filter(round=round, submitted_at__isnull=False,
-                               released_block__isnull=True).count())
+    later does not change it, README "Your data (GDPR)") and those still waiting; one query."""
+    network = round.network
+
+    def total(queryset, aggregate):
+        return Coalesce(Subquery(queryset.filter(round=OuterRef("pk")).order_by()
+                                 .values("round").annotate(n=aggregate).values("n")), 0)
+
+    released = total(ReleasedBlock.objects.for_network(network), Sum("respondents"))
+    waiting = total(Response.objects.for_network(network)
+                    .filter(submitted_at__isnull=False, released_block__isnull=True), Count("pk"))
+    return sum(Round.objects.for_network(network).filter(pk=round.pk)
+               .values_list(released, waiting).get())
 
 
 # --- The leader's own results ----------------------------------------------------------

@@ -305,3 +305,18 @@ class TestTheTriggersNarrowException:
             with pytest.raises(DatabaseError, match="append-only"):
                 with transaction.atomic(), connection.cursor() as cursor:
                     cursor.execute("UPDATE tenancy_auditevent SET actor_label = ''")
+
+
+def test_rows_left_in_a_network_they_had_left_go_with_the_account(client, world, other_world):
+    """A leader removed from a group in another network keeps answers there; once the last
+    network erases them, those go too, and that network's trail names nobody of this one."""
+    from modules.services import save_reflection
+    from tests.factories import make_cohort
+
+    cohort = make_cohort(other_world)
+    activity = journey_activity(world, "reflection")
+    save_reflection(other_world.network, cohort, world.leader, activity, "Elsewhere")
+    admin_erases(client, world, world.leader)
+    assert not Reflection.objects.for_network(other_world.network).exists()
+    event = AuditEvent.objects.for_network(other_world.network).get(kind=EventKind.PERSON_ERASED)
+    assert (event.actor_id, event.actor_label) == (None, "")
