@@ -42,7 +42,7 @@ case "${1:-}" in
     setup
     # The root locale/ holds config/, tenancy/ and the shared templates/; every other app
     # keeps its own locale/ next to its code and templates.
-    apps="programmes modules resources cohorts assessments reminders"
+    apps="programmes modules resources cohorts assessments reminders gdpr"
     ignores=""
     for app in $apps; do ignores="$ignores --ignore=$app/*"; done
     .venv/bin/python manage.py makemessages -l nb -l da --no-obsolete --ignore=.venv/* \

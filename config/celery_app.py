@@ -30,6 +30,12 @@ app.conf.beat_schedule = {
         # A run that waited in the queue past the next one is dropped, not run late.
         "options": {"expires": 4 * 60},
     },
+    # Erases the personal data each network's retention period has run out for (gdpr/).
+    "erase-due-personal-data": {
+        "task": "gdpr.tasks.erase_due_personal_data",
+        "schedule": 24 * 60 * 60,
+        "options": {"expires": 12 * 60 * 60},
+    },
 }
 # A page that queues work must answer quickly when Redis is down (config/tasks.py).
 app.conf.broker_connection_timeout = 3

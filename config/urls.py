@@ -14,12 +14,14 @@ network_patterns = [
     path("", include("cohorts.urls")),
     path("", include("resources.urls")),
     path("", include("modules.urls")),
+    path("", include("gdpr.network_urls")),
 ]
 
 urlpatterns = [
     path("", tenancy_views.home, name="home"),
     path("networks/", tenancy_views.network_choice, name="network_choice"),
     path("profile/", tenancy_views.profile, name="profile"),
+    path("profile/", include("gdpr.urls")),
     path("language/", tenancy_views.set_language, name="set_language"),
     path("invitations/<str:token>/", tenancy_views.accept_invitation, name="accept_invitation"),
     path("logos/<slug:slug>/", tenancy_views.network_logo, name="network_logo"),

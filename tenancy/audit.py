@@ -5,16 +5,19 @@ transaction (`record(...)`), so an event is kept exactly when the change it desc
 lives in tenancy, the lowest layer, so every app can record. README, "Audit trail".
 
 Rows are never changed or removed: the model and its querysets refuse it in Python, and on
-PostgreSQL a trigger (migration tenancy 0003) refuses UPDATE and DELETE. The actor and the
+PostgreSQL a trigger (migration tenancy 0003) refuses UPDATE and DELETE. The one exception is
+erasure (GDPR, `blank_labels`): a person's name and email in the labels may become empty, and
+nothing else may change (migration tenancy 0004). The actor and the
 target are kept as ids and a text label, never as cascading foreign keys, so deleting a
 person or a network leaves their events; the network's link has no database constraint and
 does nothing on delete for the same reason.
 """
 
+import json
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from django.db import models
+from django.db import connection, models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -48,6 +51,10 @@ class EventKind(models.TextChoices):
     PROGRESS_EXPORTED = "progress_exported", _("Progress exported (CSV or Excel)")
     RESULTS_EXPORTED = "results_exported", _("Group results exported (CSV or Excel)")
     AUDIT_EXPORTED = "audit_exported", _("Audit trail exported as CSV")
+    DATA_EXPORT_REQUESTED = "data_export_requested", _("Personal data download requested")
+    DATA_EXPORT_DOWNLOADED = "data_export_downloaded", _("Personal data downloaded")
+    PERSON_ERASED = "person_erased", _("Personal data erased")
+    RETENTION_CHANGED = "retention_changed", _("Retention period changed")
 
 
 class AppendOnlyQuerySet(models.QuerySet):
@@ -147,3 +154,40 @@ def record(kind, *, network=None, actor=None, target=None, target_label="", **de
         target_id=getattr(target, "pk", None),
         target_label=(target_label or label_of(target))[:254],
         details=details)
+
+
+# The trigger (migration tenancy 0004) lets an UPDATE through only while this is "on" in the
+# transaction, and only one that empties labels and changes nothing else.
+ERASING_LABELS_SETTING = "bro.erasing_labels"
+
+
+def blank_labels(*, person_id, invitation_ids=(), network_ids=None):
+    """Erasure: empty the labels that name a person (as the actor, as the target, or as an
+    invited address) in past events; ids, kinds, times and details stay. `network_ids` limits
+    it to those networks' events (None: every event, platform events too). Must run inside
+    the erasing transaction: the trigger's permission ends with it."""
+    where_network = "" if network_ids is None else " AND network_id = ANY(%(networks)s)"
+    params = {"person": person_id, "invitations": list(invitation_ids),
+              "networks": list(network_ids or [])}
+    statements = [
+        "UPDATE tenancy_auditevent SET actor_label = '' WHERE actor_id = %(person)s "
+        "AND actor_label <> ''" + where_network,
+        "UPDATE tenancy_auditevent SET target_label = '' WHERE target_label <> '' AND ("
+        "(target_type = 'person' AND target_id = %(person)s) OR "
+        "(target_type = 'invitation' AND target_id = ANY(%(invitations)s)))" + where_network,
+    ]
+    postgresql = connection.vendor == "postgresql"
+    with connection.cursor() as cursor:
+        if postgresql:
+            cursor.execute("SELECT set_config(%s, 'on', true)", [ERASING_LABELS_SETTING])
+        else:  # SQLite (the demo): no trigger, and no arrays
+            statements = [sql.replace("= ANY(%(invitations)s)", "IN (SELECT value FROM "
+                                      "json_each(%(invitations_json)s))")
+                          .replace("= ANY(%(networks)s)", "IN (SELECT value FROM "
+                                   "json_each(%(networks_json)s))") for sql in statements]
+            params |= {"invitations_json": json.dumps(params["invitations"]),
+                       "networks_json": json.dumps(params["networks"])}
+        for sql in statements:
+            cursor.execute(sql, params)
+        if postgresql:
+            cursor.execute("SELECT set_config(%s, 'off', true)", [ERASING_LABELS_SETTING])

@@ -8,7 +8,7 @@ from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 
 from tenancy.audit import EventKind
-from tenancy.models import LeaderGroup, NetworkSignIn, Organisation, Person, RoleKind
+from tenancy.models import LeaderGroup, Network, NetworkSignIn, Organisation, Person, RoleKind
 
 NUL_NOT_ALLOWED = _(
     "The text contains a NUL character, an invisible control character that is not allowed "
@@ -61,6 +61,14 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = Person
         fields = ["name", "title", "language"]
+
+
+class NetworkSettingsForm(forms.Form):
+    """What a network admin sets for their own network (k stays with platform staff). Not a
+    ModelForm: validating must not change request.network before the service compares."""
+
+    retention_months = Network._meta.get_field("retention_months").formfield(
+        min_value=Network.MIN_RETENTION_MONTHS, max_value=Network.MAX_RETENTION_MONTHS)
 
 
 class OrganisationForm(forms.ModelForm):

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -19,6 +19,7 @@ class Network(models.Model):
     """A regional network of municipalities: the tenant every other row belongs to."""
 
     MIN_ANONYMITY_THRESHOLD = 3
+    MIN_RETENTION_MONTHS, MAX_RETENTION_MONTHS = 1, 120
 
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(_("slug"), unique=True, help_text=_("Used in the network's addresses."))
@@ -30,6 +31,12 @@ class Network(models.Model):
         _("anonymity threshold (k)"), default=5,
         validators=[MinValueValidator(MIN_ANONYMITY_THRESHOLD)],
         help_text=_("Aggregates are shown only when at least this many people answered."))
+    retention_months = models.PositiveSmallIntegerField(
+        _("keep personal data for (months)"), default=24,
+        validators=[MinValueValidator(MIN_RETENTION_MONTHS),
+                    MaxValueValidator(MAX_RETENTION_MONTHS)],
+        help_text=_("How long after a person's last cohort in the network has ended their "
+                    "personal data is kept; then it is erased."))
     entra_provider_id = models.SlugField(
         _("Microsoft Entra ID sign-in"), blank=True,
         help_text=_("The provider id of the OpenID Connect app (a social application in the "
@@ -116,6 +123,9 @@ class Person(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
     last_network = models.ForeignKey(
         Network, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # Set when the person's data was erased (GDPR): the row stays, deactivated and without
+    # name or email, so ids in the audit trail and group texts stay one anonymous person.
+    erased_at = models.DateTimeField(_("erased"), null=True, blank=True, editable=False)
 
     objects = PersonManager()
     tenant_scoping_exempt = "a person may hold roles in several networks; last_network only " \
@@ -131,6 +141,8 @@ class Person(AbstractBaseUser, PermissionsMixin):
         constraints = [models.UniqueConstraint(Lower("email"), name="unique_person_email_ci")]
 
     def __str__(self):
+        if self.erased_at:
+            return str(_("a former member"))
         return self.name or self.email
 
     def get_full_name(self):

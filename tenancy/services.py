@@ -266,3 +266,16 @@ def remove_network_sign_in(network, kind, *, actor=None):
                  target=sign_in, provider=sign_in.get_kind_display(), change="removed",
                  disconnected=disconnected)
     sign_in.delete()
+
+
+@transaction.atomic
+def update_network_settings(network, *, retention_months):
+    """The network admin's settings; a changed retention period is recorded, since it
+    decides when people's data is erased."""
+    previous = network.retention_months
+    if previous == retention_months:
+        return
+    network.retention_months = retention_months
+    network.save(update_fields=["retention_months"])
+    audit.record(audit.EventKind.RETENTION_CHANGED, network=network, target=network,
+                 previous=previous, months=retention_months)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.network_home, name="network_home"),
     path("manage/", views.manage_dashboard, name="manage_dashboard"),
     path("manage/sign-in/", views.sign_in_settings, name="sign_in_settings"),
+    path("manage/settings/", views.network_settings, name="network_settings"),
     path("manage/audit/", views.audit_trail, name="audit_trail"),
     path("manage/audit/csv/", views.audit_trail_csv, name="audit_trail_csv"),
     path("coordinate/", views.coordinator_home, name="coordinator_home"),

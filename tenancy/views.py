@@ -20,6 +20,7 @@ from tenancy.forms import (
     LanguageForm,
     LeaderGroupForm,
     LeaderInvitationForm,
+    NetworkSettingsForm,
     NetworkSignInForm,
     OrganisationForm,
     ProfileForm,
@@ -191,6 +192,20 @@ def manage_dashboard(request):
         "organisation_form": organisation_form,
         "invitation_form": invitation_form,
     })
+
+
+@network_roles(RoleKind.NETWORK_ADMIN)
+def network_settings(request):
+    """The network's own settings: for now how long personal data is kept (README, "Your
+    data (GDPR)")."""
+    network = request.network
+    form = NetworkSettingsForm(request.POST or None,
+                               initial={"retention_months": network.retention_months})
+    if request.method == "POST" and form.is_valid():
+        services.update_network_settings(network, **form.cleaned_data)
+        messages.success(request, _("The network's settings are saved."))
+        return redirect("network_settings", network_slug=network.slug)
+    return render(request, "tenancy/network_settings.html", {"form": form})
 
 
 @network_roles(RoleKind.COORDINATOR, RoleKind.NETWORK_ADMIN)

@@ -16,6 +16,8 @@ ALLOWED = {
     "audit_trail": {"admin"},
     "sign_in_settings": {"admin"},
     "audit_trail_csv": {"admin"},
+    "network_settings": {"admin"},
+    "erase_person": {"admin"},
     "coordinator_home": {"coordinator", "admin"},
     "organisation_detail": {"coordinator", "admin"},
     "leader_group_detail": {"leader", "coordinator", "facilitator", "admin"},

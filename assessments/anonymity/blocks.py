@@ -147,6 +147,18 @@ def release_unit_blocks(round_, group_id, organisation_id):
             for index, ids in enumerate(whole_blocks(waiting, k), start=1)]
 
 
+def lock_before_removing(response):
+    """Erasure removes a person's responses: a waiting one is removed under the locks a
+    release takes (the round's shared, the unit's), so no block is cut from a list that still
+    holds it. A released one needs none: its block is a stored fact that stays as it is."""
+    if response.released_block_id is not None:
+        return
+    _lock("SELECT pg_advisory_xact_lock_shared(%s)", _ROUND_LOCK_BASE + response.round_id)
+    unit = unit_of(response.leader_group_id, response.organisation_id)
+    _lock("SELECT pg_advisory_xact_lock(%s, %s)", response.round_id,
+          zlib.crc32(unit.encode()) - 2 ** 31)
+
+
 def release_pooled_blocks(round_, now=None):
     """The closing job: once the round has closed, pool everyone still waiting and release
     their whole blocks. Idempotent and race-safe; a no-op (no query) once done."""

@@ -7,7 +7,8 @@ comes from assessments.anonymity.aggregation, which alone decides what may be sh
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Exists, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from assessments.anonymity.aggregation import (
@@ -17,7 +18,7 @@ from assessments.anonymity.aggregation import (
     round_results,
 )
 from assessments.anonymity.presenter import group_labels
-from assessments.models import DimensionScore, Response, Round
+from assessments.models import DimensionScore, ReleasedBlock, Response, Round
 from assessments.scoring import gap, overall_score
 from cohorts.models import CohortGroup
 from cohorts.policies import cohorts_person_can_follow
@@ -49,8 +50,19 @@ def gathering_live_key(network, roles, round, position, language):
 
 
 def submitted_count(round):
-    return (Response.objects.for_network(round.network)
-            .filter(round=round, submitted_at__isnull=False).count())
+    """How many submitted: the people of the released blocks (stored, so erasing one of them
+    later does not change it, README "Your data (GDPR)") and those still waiting; one query."""
+    network = round.network
+
+    def total(queryset, aggregate):
+        return Coalesce(Subquery(queryset.filter(round=OuterRef("pk")).order_by()
+                                 .values("round").annotate(n=aggregate).values("n")), 0)
+
+    released = total(ReleasedBlock.objects.for_network(network), Sum("respondents"))
+    waiting = total(Response.objects.for_network(network)
+                    .filter(submitted_at__isnull=False, released_block__isnull=True), Count("pk"))
+    return sum(Round.objects.for_network(network).filter(pk=round.pk)
+               .values_list(released, waiting).get())
 
 
 # --- The leader's own results ----------------------------------------------------------

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "modules",
     "assessments",
     "reminders",
+    "gdpr",
 ]
 
 MIDDLEWARE = [
