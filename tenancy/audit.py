@@ -45,6 +45,7 @@ class EventKind(models.TextChoices):
     REPORT_DOWNLOADED = "report_downloaded", _("Report downloaded")
     PROGRESS_EXPORTED = "progress_exported", _("Progress exported as CSV")
     AUDIT_EXPORTED = "audit_exported", _("Audit trail exported as CSV")
+    PRIVACY_NOTICE_CHANGED = "privacy_notice_changed", _("Privacy notice changed")
 
 
 class AppendOnlyQuerySet(models.QuerySet):

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from tenancy.audit import EventKind
-from tenancy.models import LeaderGroup, Organisation, Person, RoleKind
+from tenancy.models import LeaderGroup, Network, Organisation, Person, RoleKind
 
 
 class LanguageForm(forms.Form):
@@ -125,3 +125,30 @@ class AuditFilterForm(forms.Form):
         data = self.cleaned_data if self.is_valid() else {}
         return {"kind": data.get("kind", ""), "since": data.get("since"),
                 "until": data.get("until")}
+
+
+class NetworkStatementsForm(forms.ModelForm):
+    """What a network admin fills in for the network's accessibility statement and privacy
+    notice (Network.clean checks the statement's address against the network's country)."""
+
+    class Meta:
+        model = Network
+        fields = ["accessibility_statement_url", "privacy_controller", "privacy_contact",
+                  "hosting_provider", "email_provider", "other_processors"]
+        widgets = {"other_processors": forms.Textarea(attrs={"rows": 3}),
+                   "accessibility_statement_url": forms.URLInput(
+                       attrs={"placeholder": "https://"})}
+
+
+class PrivacyNoticeTextForm(forms.Form):
+    """The privacy notice in one language, as the network admin words it."""
+
+    text = forms.CharField(
+        label=_("Text"), max_length=20000, widget=forms.Textarea(attrs={"rows": 18}),
+        help_text=_("Blank lines between paragraphs, “# ” before a heading, “- ” before a "
+                    "list item."))
+
+    def __init__(self, *args, language, **kwargs):
+        kwargs.setdefault("prefix", f"notice-{language}")
+        super().__init__(*args, **kwargs)
+        self.language = language

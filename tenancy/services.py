@@ -10,8 +10,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from tenancy import audit
-from tenancy.models import Invitation, LeaderGroup, Organisation, Person, Role, RoleKind
+from tenancy import audit, privacy
+from tenancy.models import (
+    Invitation,
+    LeaderGroup,
+    Organisation,
+    Person,
+    PrivacyNoticeText,
+    Role,
+    RoleKind,
+)
 from tenancy.scoping import platform_wide
 
 
@@ -156,3 +164,44 @@ def set_language(person, language):
 def record_audit_export(network, rows):
     """Exporting the trail is itself recorded: the export carries people's names."""
     audit.record(audit.EventKind.AUDIT_EXPORTED, network=network, target=network, rows=rows)
+
+
+# The fields of the network's statements page whose change changes the privacy notice.
+PRIVACY_FIELDS = ("privacy_controller", "privacy_contact", "hosting_provider", "email_provider",
+                  "other_processors")
+
+
+@transaction.atomic
+def save_statements(network, form):
+    """The network admin's accessibility statement address and privacy notice fill-ins."""
+    form.save()
+    changed = [name for name in form.changed_data if name in PRIVACY_FIELDS]
+    if changed:
+        audit.record(audit.EventKind.PRIVACY_NOTICE_CHANGED, network=network, target=network,
+                     fields=changed)
+    return network
+
+
+@transaction.atomic
+def save_privacy_notice_text(network, language, text):
+    """The network's own wording in one language; the template's own text (unchanged) is
+    not stored, so the notice keeps following the template and its fill-ins."""
+    text = text.strip().replace("\r\n", "\n")
+    if text == privacy.template_text(network, language):
+        return reset_privacy_notice_text(network, language)
+    PrivacyNoticeText.objects.for_network(network).update_or_create(
+        network=network, language=language, defaults={"text": text})
+    audit.record(audit.EventKind.PRIVACY_NOTICE_CHANGED, network=network, target=network,
+                 language=language, reworded=True)
+    return None
+
+
+@transaction.atomic
+def reset_privacy_notice_text(network, language):
+    """Back to the template in one language."""
+    deleted, _rows = PrivacyNoticeText.objects.for_network(network).filter(
+        language=language).delete()
+    if deleted:
+        audit.record(audit.EventKind.PRIVACY_NOTICE_CHANGED, network=network, target=network,
+                     language=language, reworded=False)
+    return None

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.network_home, name="network_home"),
     path("manage/", views.manage_dashboard, name="manage_dashboard"),
     path("manage/audit/", views.audit_trail, name="audit_trail"),
+    path("manage/statements/", views.network_statements, name="network_statements"),
     path("manage/audit/csv/", views.audit_trail_csv, name="audit_trail_csv"),
     path("coordinate/", views.coordinator_home, name="coordinator_home"),
     path("organisations/<int:organisation_id>/", views.organisation_detail,
