@@ -11,7 +11,7 @@ from tenancy.audit import AuditEvent, EventKind
 from tenancy.models import PrivacyNoticeText, RoleKind
 from tenancy.privacy import template_text
 from tenancy.services import create_invitation
-from tests.factories import make_network
+from tests.factories import grant_role, make_network
 
 pytestmark = pytest.mark.django_db
 
@@ -213,11 +213,12 @@ class TestTheFooter:
 
 class TestTheSiteAddresses:
     def test_they_lead_a_signed_in_person_to_their_network(self, client, world, other_world):
-        world.leader.last_network = world.network
+        grant_role(world.leader, other_world.network, RoleKind.FACILITATOR)
+        world.leader.last_network = other_world.network
         world.leader.save(update_fields=["last_network"])
         client.force_login(world.leader)
-        assert client.get("/was")["Location"] == f"/n/{world.network.slug}/was"
-        assert client.get("/privacy/")["Location"] == privacy_url(world.network)
+        assert client.get("/was")["Location"] == f"/n/{other_world.network.slug}/was"
+        assert client.get("/privacy/")["Location"] == privacy_url(other_world.network)
 
     def test_with_one_network_they_lead_there_else_they_list_the_networks(self, client, world):
         assert client.get("/was")["Location"] == f"/n/{world.network.slug}/was"
