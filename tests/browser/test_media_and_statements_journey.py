@@ -10,7 +10,14 @@ from playwright.sync_api import expect
 from resources.models import Resource
 from tenancy.models import RoleKind
 from tests.browser.people import PHONE
-from tests.factories import grant_role, make_group, make_network, make_organisation, make_person
+from tests.factories import (
+    grant_role,
+    make_group,
+    make_network,
+    make_organisation,
+    make_person,
+    with_mfa,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -61,3 +68,33 @@ def test_a_film_loads_from_youtube_only_on_play_and_the_footer_leads_to_the_stat
 
     with page.expect_request(STATEMENT):
         leif.link("Accessibility statement").click()
+
+
+def test_a_network_admin_fills_in_the_privacy_notice_and_the_accessibility_statement(people):
+    network = make_network("digi-agder", name="Digi Agder")
+    admin = with_mfa(make_person("Randi Kvale", "randi.kvale@digi-agder.example", language="en"))
+    grant_role(admin, network, RoleKind.NETWORK_ADMIN)
+
+    randi = people.open("Randi")
+    page = randi.page
+    randi.sign_in_as_admin(admin.email)
+    randi.check()
+    randi.link("Edit privacy and accessibility").click()
+    expect(randi.heading("Privacy and accessibility")).to_be_visible()
+    randi.check()
+
+    randi.field("Hosting provider").fill("Safespring AB, Norway")
+    randi.field("Accessibility statement").fill("https://example.org/accessibility")
+    randi.button("Save").click()
+    expect(page.get_by_text("publishes its accessibility statement on uustatus.no")) \
+        .to_be_visible()
+    randi.check()
+    expect(randi.field("Hosting provider")).to_have_value("Safespring AB, Norway")
+    randi.field("Accessibility statement").fill(STATEMENT)
+    randi.button("Save").click()
+    expect(randi.status()).to_contain_text("The privacy and accessibility settings are saved.")
+    randi.check()
+
+    randi.link("Read the privacy notice as others see it").click()
+    expect(page.get_by_text("Hosting: Safespring AB, Norway")).to_be_visible()
+    randi.check()
