@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from tenancy import views as tenancy_views
 
@@ -28,6 +28,14 @@ urlpatterns = [
     path("reminders/", include("reminders.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    # Public pages of a network, readable without signing in (`slug`, not `network_slug`:
+    # the network middleware, which asks for a role, leaves them alone).
+    path("n/<slug:slug>/privacy/", tenancy_views.privacy_notice, name="privacy_notice"),
+    re_path(r"^n/(?P<slug>[-a-zA-Z0-9_]+)/was/?$", tenancy_views.accessibility_statement,
+            name="accessibility_statement"),
+    path("privacy/", tenancy_views.site_privacy_notice, name="site_privacy_notice"),
+    re_path(r"^was/?$", tenancy_views.site_accessibility_statement,
+            name="site_accessibility_statement"),
     path("n/<slug:network_slug>/", include(network_patterns)),
 ]
 

@@ -1,10 +1,20 @@
 """Privacy-friendly players for external videos: YouTube without cookies, Vimeo without tracking.
 
-Both hosts are allowed in the Content-Security-Policy's frame-src; any other link opens in a
-new tab instead of being embedded."""
+The page holds only a notice saying where the video comes from; the player is loaded (by
+resources/static/resources/video-consent.js) when the person presses play, so the video
+service learns nothing about people who only open the page. Both hosts are allowed in the
+Content-Security-Policy's frame-src; any other link opens in a new tab instead of being embedded."""
 
 import re
+from dataclasses import dataclass
 from urllib.parse import parse_qs, urlparse
+
+
+@dataclass(frozen=True)
+class Embed:
+    player_url: str  # loaded only after the person presses play
+    service: str  # the service's name, as the notice names it
+    domain: str  # where the player comes from, as the notice names it
 
 YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
 
@@ -34,8 +44,9 @@ def _vimeo_id(url):
     return digits[0] if digits else None
 
 
-def embed_url(link):
-    """The address of an embeddable, privacy-friendly player for this link, or None."""
+def embed_of(link):
+    """The embeddable, privacy-friendly player for this link (it starts playing when loaded,
+    since loading it is the press on play), or None."""
     if not link:
         return None
     url = urlparse(link)
@@ -43,8 +54,10 @@ def embed_url(link):
         return None
     youtube = _youtube_id(url)
     if youtube:
-        return f"https://www.youtube-nocookie.com/embed/{youtube}"
+        return Embed(f"https://www.youtube-nocookie.com/embed/{youtube}?autoplay=1", "YouTube",
+                     "youtube-nocookie.com")
     vimeo = _vimeo_id(url)
     if vimeo:
-        return f"https://player.vimeo.com/video/{vimeo}?dnt=1"
+        return Embed(f"https://player.vimeo.com/video/{vimeo}?dnt=1&autoplay=1", "Vimeo",
+                     "player.vimeo.com")
     return None

@@ -5,9 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 from resources.models import ResourceKind, Theme
 from resources.sectors import SECTORS, sector_label
-from resources.uploads import ACCEPT, MAX_UPLOAD_BYTES, check_upload
+from resources.uploads import ACCEPT, MAX_UPLOAD_BYTES, check_captions, check_upload, file_type_of
 
-TEXT_FIELDS = ("title", "description", "body")
+TEXT_FIELDS = ("title", "description", "body", "captions_note", "transcript")
 
 
 class LibraryFilterForm(forms.Form):
@@ -55,6 +55,11 @@ class ResourceForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
         help_text=_("PDF, PowerPoint, Word, MP3, MP4, PNG or JPEG, at most %(size)d MB.")
         % {"size": MAX_UPLOAD_BYTES // (1024 * 1024)})
+    captions = forms.FileField(
+        label=_("Captions (WebVTT)"), required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".vtt,text/vtt"}),
+        help_text=_("A .vtt file of captions for the uploaded video or sound file, in the "
+                    "language of the material."))
 
     def __init__(self, *args, instance=None, **kwargs):
         self.instance = instance
@@ -63,17 +68,26 @@ class ResourceForm(forms.Form):
                 "kind": instance.kind, "language": instance.language,
                 "duration_minutes": instance.duration_minutes, "modules": instance.modules,
                 "sectors": instance.sectors, "url": instance.url, "file": instance.file,
+                "captions": instance.captions,
                 **{f"{name}_{code}": getattr(instance, name).get(code, "")
                    for name in TEXT_FIELDS for code, _label in settings.LANGUAGES}})
         super().__init__(*args, **kwargs)
         labels = {"title": _("Title"), "description": _("Short description"),
-                  "body": _("Text")}
+                  "body": _("Text"), "captions_note": _("About captions"),
+                  "transcript": _("Transcript")}
+        help_texts = {
+            "captions_note": _("For a video or podcast: whether it has captions and how to "
+                               "turn them on, e.g. “Norwegian subtitles: press CC in the "
+                               "player.”"),
+            "transcript": _("For a video or podcast: everything that is said, for those who "
+                            "cannot or will not listen. Shown under the player.")}
         for code, _language in settings.LANGUAGES:
             for name in TEXT_FIELDS:
                 field = (forms.CharField(max_length=200) if name == "title"
                          else forms.CharField(widget=forms.Textarea(attrs={"rows": 4})))
                 field.required = False
                 field.label = labels[name]  # the fieldset's legend names the language
+                field.help_text = help_texts.get(name, "")
                 self.fields[f"{name}_{code}"] = field
 
     def language_fieldsets(self):
@@ -83,12 +97,18 @@ class ResourceForm(forms.Form):
 
     def general_fields(self):
         return [self[name] for name in ("kind", "language", "duration_minutes", "modules",
-                                        "sectors", "url", "file")]
+                                        "sectors", "url", "file", "captions")]
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
         if isinstance(upload, UploadedFile):
             check_upload(upload)
+        return upload
+
+    def clean_captions(self):
+        upload = self.cleaned_data.get("captions")
+        if isinstance(upload, UploadedFile):
+            check_captions(upload)
         return upload
 
     def clean(self):
@@ -110,4 +130,24 @@ class ResourceForm(forms.Form):
             raise forms.ValidationError(
                 _("Give a link, upload a file or write a text, so there is something to open."))
         data["duration_minutes"] = data.get("duration_minutes") or 0
+        self._clean_captions(data, upload if upload else (
+            self.instance.file if keeps_file else None))
         return data
+
+    def _clean_captions(self, data, media_file):
+        """Captions go with a video or sound file uploaded here; a YouTube or Vimeo video has
+        its captions in its player, which the captions note can say."""
+        captions = data.get("captions")
+        if not isinstance(captions, UploadedFile):
+            data["captions"] = captions = False if captions is False else None
+        keeps_captions = (captions is None and self.instance is not None
+                          and bool(self.instance.captions))
+        file_type = file_type_of(media_file.name) if media_file else None
+        plays_here = file_type is not None and file_type.shown_as in ("video", "audio")
+        if (captions or keeps_captions) and not plays_here and "captions" not in self.errors:
+            if captions:
+                self.add_error("captions", _(
+                    "Captions go with a video or sound file uploaded here. For a video on "
+                    "YouTube or Vimeo, say in “About captions” how to turn its captions on."))
+            else:  # the media file was removed or replaced by another kind: drop the captions
+                data["captions"] = False

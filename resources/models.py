@@ -79,6 +79,11 @@ class Resource(models.Model):
     title = models.JSONField(_("title"))
     description = models.JSONField(_("description"), default=dict, blank=True)
     body = models.JSONField(_("text"), default=dict, blank=True)
+    captions = models.FileField(
+        _("captions (WebVTT)"), upload_to=resource_upload_path, blank=True, max_length=255,
+        help_text=_("Captions for an uploaded video or sound file."))
+    captions_note = models.JSONField(_("about captions"), default=dict, blank=True)
+    transcript = models.JSONField(_("transcript"), default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = TenantManager.from_queryset(ResourceQuerySet)()

@@ -7,7 +7,9 @@ from resources.models import Resource
 from tenancy.translated import translated
 
 FIELDS = ("kind", "language", "duration_minutes", "url", "modules", "sectors", "title",
-          "description", "body")
+          "description", "body", "captions_note", "transcript")
+# Uploaded files: an uploaded file replaces the stored one, False removes it, None keeps it.
+FILE_FIELDS = ("file", "captions")
 
 
 def _unique_slug(network, title):
@@ -29,8 +31,9 @@ def _delete_file_after_commit(file):
 def create_resource(network, data):
     resource = Resource(network=network, slug=_unique_slug(network, data["title"]),
                         **{name: data[name] for name in FIELDS})
-    if data.get("file"):
-        resource.file = data["file"]
+    for name in FILE_FIELDS:
+        if data.get(name):
+            setattr(resource, name, data[name])
     resource.save()
     return resource
 
@@ -39,14 +42,16 @@ def update_resource(resource, data):
     """Save the changes; a replaced or removed file is deleted once the change is stored."""
     for name in FIELDS:
         setattr(resource, name, data[name])
-    upload = data.get("file")  # an uploaded file, False to remove the file, None to keep it
-    if upload is not None:
-        _delete_file_after_commit(resource.file)
-        resource.file = upload or ""
+    for name in FILE_FIELDS:
+        upload = data.get(name)
+        if upload is not None:
+            _delete_file_after_commit(getattr(resource, name))
+            setattr(resource, name, upload or "")
     resource.save()
     return resource
 
 
 def delete_resource(resource):
-    _delete_file_after_commit(resource.file)
+    for name in FILE_FIELDS:
+        _delete_file_after_commit(getattr(resource, name))
     resource.delete()

@@ -13,6 +13,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+MAX_CAPTIONS_BYTES = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -99,3 +100,25 @@ def check_upload(upload):
               "Save it again as %(label)s, or choose another file.")
             % {"extension": extension, "label": FILE_TYPES[extension].label},
             code="file_content")
+
+
+def check_captions(upload):
+    """A WebVTT file (.vtt, UTF-8, starting with WEBVTT), or a ValidationError saying why not."""
+    if extension_of(upload.name) != "vtt":
+        raise ValidationError(_("Captions must be a WebVTT file (.vtt)."), code="captions_type")
+    if upload.size > MAX_CAPTIONS_BYTES:
+        raise ValidationError(
+            _("The captions file is %(size)s; at most %(limit)s is allowed.")
+            % {"size": filesizeformat(upload.size), "limit": filesizeformat(MAX_CAPTIONS_BYTES)},
+            code="captions_size")
+    upload.seek(0)
+    content = upload.read()
+    upload.seek(0)
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = ""
+    if not (text.startswith("WEBVTT") and text[6:7] in ("", " ", "\t", "\n", "\r")):
+        raise ValidationError(
+            _("The captions file is not WebVTT: it must be UTF-8 text that starts with WEBVTT."),
+            code="captions_content")

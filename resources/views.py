@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from resources import policies, selectors, services
 from resources.access import access_resource, access_resource_to_manage
-from resources.embed import embed_url
+from resources.embed import embed_of
 from resources.forms import LibraryFilterForm, ResourceForm
 from resources.models import Theme
 from resources.sectors import sector_label
@@ -45,7 +45,7 @@ def resource_detail(request, resource_id):
         file_type, file_size = None, 0
     return render(request, "resources/resource_detail.html", {
         "resource": resource,
-        "embed_url": embed_url(resource.url),
+        "embed": embed_of(resource.url),
         "file_type": file_type,
         "file_size": file_size,
         "themes": [Theme(theme).label for theme in resource.modules if theme in Theme.values],
@@ -70,6 +70,21 @@ def resource_file(request, resource_id):
     response = FileResponse(handle, content_type=file_type.content_type, filename=name,
                             as_attachment=file_type.shown_as == "download"
                             and file_type.content_type != "application/pdf")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@network_roles.any
+def resource_captions(request, resource_id):
+    """The WebVTT captions of an uploaded video or sound file, for its <track>."""
+    resource = access_resource(request, resource_id)
+    if not resource.captions:
+        raise Http404
+    try:
+        handle = resource.captions.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type="text/vtt; charset=utf-8")
     response["Cache-Control"] = "private, max-age=3600"
     return response
 

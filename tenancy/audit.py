@@ -55,6 +55,7 @@ class EventKind(models.TextChoices):
     DATA_EXPORT_DOWNLOADED = "data_export_downloaded", _("Personal data downloaded")
     PERSON_ERASED = "person_erased", _("Personal data erased")
     RETENTION_CHANGED = "retention_changed", _("Retention period changed")
+    PRIVACY_NOTICE_CHANGED = "privacy_notice_changed", _("Privacy notice changed")
 
 
 class AppendOnlyQuerySet(models.QuerySet):

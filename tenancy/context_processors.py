@@ -2,10 +2,14 @@ from django.conf import settings
 
 
 def navigation(request):
-    """What the base layout needs: the current network, the person's roles, the languages."""
+    """What the base layout needs: the current network, the person's roles, the languages,
+    and the network whose privacy notice and accessibility statement the footer links (a
+    network's public pages name theirs in their own context)."""
     roles = getattr(request, "roles", None)
+    network = getattr(request, "network", None)
     return {
-        "current_network": getattr(request, "network", None),
+        "current_network": network,
+        "footer_network": network,
         "current_role_kinds": roles.kinds if roles is not None else frozenset(),
         "available_languages": settings.LANGUAGES,
     }

@@ -179,3 +179,30 @@ class NetworkSignInForm(forms.ModelForm):
         if not secret and not self.instance.secret:
             raise forms.ValidationError(_("Enter the client secret the provider gave you."))
         return secret or self.instance.secret
+
+
+class NetworkStatementsForm(forms.ModelForm):
+    """What a network admin fills in for the network's accessibility statement and privacy
+    notice (Network.clean checks the statement's address against the network's country)."""
+
+    class Meta:
+        model = Network
+        fields = ["accessibility_statement_url", "privacy_controller", "privacy_contact",
+                  "hosting_provider", "email_provider", "other_processors"]
+        widgets = {"other_processors": forms.Textarea(attrs={"rows": 3}),
+                   "accessibility_statement_url": forms.URLInput(
+                       attrs={"placeholder": "https://"})}
+
+
+class PrivacyNoticeTextForm(forms.Form):
+    """The privacy notice in one language, as the network admin words it."""
+
+    text = forms.CharField(
+        label=_("Text"), max_length=20000, widget=forms.Textarea(attrs={"rows": 18}),
+        help_text=_("Blank lines between paragraphs, “# ” before a heading, “- ” before a "
+                    "list item."))
+
+    def __init__(self, *args, language, **kwargs):
+        kwargs.setdefault("prefix", f"notice-{language}")
+        super().__init__(*args, **kwargs)
+        self.language = language

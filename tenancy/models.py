@@ -1,7 +1,9 @@
+from urllib.parse import urlparse
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -13,6 +15,15 @@ from tenancy.scoping import TenantModel
 class Country(models.TextChoices):
     NORWAY = "NO", _("Norway")
     DENMARK = "DK", _("Denmark")
+
+
+# Where each country's public bodies publish their accessibility statements (the law asks for
+# a statement made with the supervising authority's tool: Uutilsynet in Norway, the Agency for
+# Digital Government in Denmark).
+STATEMENT_HOSTS = {
+    Country.NORWAY: ("uustatus.no", "www.uustatus.no"),
+    Country.DENMARK: ("was.digst.dk", "www.was.digst.dk"),
+}
 
 
 class Network(models.Model):
@@ -41,6 +52,28 @@ class Network(models.Model):
         _("Microsoft Entra ID sign-in"), blank=True,
         help_text=_("The provider id of the OpenID Connect app (a social application in the "
                     "platform admin) for the network's Entra ID tenant; empty for none."))
+    accessibility_statement_url = models.URLField(
+        _("accessibility statement"), max_length=300, blank=True,
+        validators=[URLValidator(schemes=["https"])],
+        help_text=_("The address of the network's accessibility statement: on uustatus.no "
+                    "for a Norwegian network, on was.digst.dk for a Danish one."))
+    # The privacy notice's fill-ins (tenancy/privacy.py writes the notice around them).
+    privacy_controller = models.CharField(
+        _("data controller"), max_length=300, blank=True,
+        help_text=_("Who is responsible for the personal data, e.g. the municipality that "
+                    "hosts the network, with its organisation number."))
+    privacy_contact = models.CharField(
+        _("contact for privacy questions"), max_length=300, blank=True,
+        help_text=_("An email address or the data protection officer to write to."))
+    hosting_provider = models.CharField(
+        _("hosting provider"), max_length=300, blank=True,
+        help_text=_("Who runs the servers Bro runs on, and in which country."))
+    email_provider = models.CharField(
+        _("email provider"), max_length=300, blank=True,
+        help_text=_("Who sends Bro's emails (invitations, sign-in codes, reminders)."))
+    other_processors = models.TextField(
+        _("other processors"), blank=True,
+        help_text=_("Anyone else who handles personal data for the network, one per line."))
 
     class Meta:
         verbose_name = _("network")
@@ -51,6 +84,16 @@ class Network(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        url = urlparse(self.accessibility_statement_url or "")
+        hosts = STATEMENT_HOSTS.get(self.country, ())
+        if self.accessibility_statement_url and url.hostname not in hosts:
+            raise ValidationError({"accessibility_statement_url": _(
+                "A network in %(country)s publishes its accessibility statement on "
+                "%(host)s; give the address of the statement there.")
+                % {"country": self.get_country_display(), "host": hosts[0]}})
 
 
 class Organisation(TenantModel):
@@ -301,3 +344,21 @@ class NetworkSignIn(TenantModel):
 
 
 from tenancy.audit import AuditEvent  # noqa: E402, F401 (the audit trail's model, see audit.py)
+
+
+class PrivacyNoticeText(TenantModel):
+    """A network admin's own wording of the network's privacy notice in one language; without
+    one, the notice is written from the template (tenancy/privacy.py)."""
+
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
+    text = models.TextField(_("privacy notice"))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta(TenantModel.Meta):
+        verbose_name = _("privacy notice text")
+        verbose_name_plural = _("privacy notice texts")
+        constraints = [models.UniqueConstraint(
+            fields=["network", "language"], name="unique_privacy_notice_per_language")]
+
+    def __str__(self):
+        return f"{self.network} ({self.language})"

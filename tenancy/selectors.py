@@ -114,3 +114,15 @@ def audit_trail(network, *, kind="", since=None, until=None):
     if until:
         events = events.filter(at__date__lte=until)
     return events.order_by("-at", "-pk")
+
+
+def implied_network(person):
+    """The network a page outside any network is about: the signed-in person's last network
+    (or their only one); for someone signed out, the installation's only network. None when
+    several could be meant."""
+    if person.is_authenticated:
+        networks = list(networks_of(person))
+        last = next((n for n in networks if n.pk == person.last_network_id), None)
+        return last or (networks[0] if len(networks) == 1 else None)
+    networks = list(Network.objects.all()[:2])
+    return networks[0] if len(networks) == 1 else None

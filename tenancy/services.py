@@ -11,13 +11,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from tenancy import audit, policies
+from tenancy import audit, policies, privacy
 from tenancy.models import (
     Invitation,
     LeaderGroup,
     NetworkSignIn,
     Organisation,
     Person,
+    PrivacyNoticeText,
     Role,
     RoleKind,
 )
@@ -279,3 +280,44 @@ def update_network_settings(network, *, retention_months):
     network.save(update_fields=["retention_months"])
     audit.record(audit.EventKind.RETENTION_CHANGED, network=network, target=network,
                  previous=previous, months=retention_months)
+
+
+# The fields of the network's statements page whose change changes the privacy notice.
+PRIVACY_FIELDS = ("privacy_controller", "privacy_contact", "hosting_provider", "email_provider",
+                  "other_processors")
+
+
+@transaction.atomic
+def save_statements(network, form):
+    """The network admin's accessibility statement address and privacy notice fill-ins."""
+    form.save()
+    changed = [name for name in form.changed_data if name in PRIVACY_FIELDS]
+    if changed:
+        audit.record(audit.EventKind.PRIVACY_NOTICE_CHANGED, network=network, target=network,
+                     fields=changed)
+    return network
+
+
+@transaction.atomic
+def save_privacy_notice_text(network, language, text):
+    """The network's own wording in one language; the template's own text (unchanged) is
+    not stored, so the notice keeps following the template and its fill-ins."""
+    text = text.strip().replace("\r\n", "\n")
+    if text == privacy.template_text(network, language):
+        return reset_privacy_notice_text(network, language)
+    PrivacyNoticeText.objects.for_network(network).update_or_create(
+        network=network, language=language, defaults={"text": text})
+    audit.record(audit.EventKind.PRIVACY_NOTICE_CHANGED, network=network, target=network,
+                 language=language, reworded=True)
+    return None
+
+
+@transaction.atomic
+def reset_privacy_notice_text(network, language):
+    """Back to the template in one language."""
+    deleted, _rows = PrivacyNoticeText.objects.for_network(network).filter(
+        language=language).delete()
+    if deleted:
+        audit.record(audit.EventKind.PRIVACY_NOTICE_CHANGED, network=network, target=network,
+                     language=language, reworded=False)
+    return None

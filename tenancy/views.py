@@ -13,7 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tenancy import policies, selectors, services
+from tenancy import policies, privacy, selectors, services
 from tenancy.access import access_organisation_to_manage, network_roles
 from tenancy.forms import (
     AuditFilterForm,
@@ -22,10 +22,13 @@ from tenancy.forms import (
     LeaderInvitationForm,
     NetworkSettingsForm,
     NetworkSignInForm,
+    NetworkStatementsForm,
     OrganisationForm,
+    PrivacyNoticeTextForm,
     ProfileForm,
     StaffInvitationForm,
 )
+from tenancy.languages import LANGUAGE_CODES, choose_language
 from tenancy.models import Network, NetworkSignIn, RoleKind, SignInKind
 from tenancy.spreadsheet import CSV, spreadsheet_response
 
@@ -326,3 +329,86 @@ def audit_trail_csv(request):
     return spreadsheet_response(
         CSV, [_("When"), _("Event"), _("Who"), _("What"), _("Details")], rows,
         filename=f"audit-{request.network.slug}-{timezone.localdate()}", sheet_title="")
+
+
+# --- Privacy notice and accessibility statement ------------------------------------------------
+
+@network_roles(RoleKind.NETWORK_ADMIN)
+def network_statements(request):
+    """The network admin fills in the accessibility statement's address and the privacy
+    notice's fill-ins, and may reword the notice in each language (or go back to the template)."""
+    network = request.network
+    posted = request.POST if request.method == "POST" else {}
+    statements_form = NetworkStatementsForm(
+        posted if "save_statements" in posted else None,
+        instance=Network.objects.get(pk=network.pk))  # an invalid form leaves the page's alone
+    if statements_form.is_valid():
+        services.save_statements(network, statements_form)
+        messages.success(request, _("The privacy and accessibility settings are saved."))
+        return redirect("network_statements", network_slug=network.slug)
+
+    reset = posted.get("reset_text")
+    if reset in LANGUAGE_CODES:
+        services.reset_privacy_notice_text(network, reset)
+        messages.success(request, _("The privacy notice follows the template again."))
+        return redirect(reverse("network_statements", kwargs={"network_slug": network.slug})
+                        + f"#notice-{reset}")
+
+    own = privacy.own_wordings(network)
+    notice_forms = []
+    for code, name in settings.LANGUAGES:
+        form = PrivacyNoticeTextForm(
+            posted if posted.get("save_text") == code else None, language=code,
+            initial={"text": own[code].text if code in own
+                     else privacy.template_text(network, code)})
+        if form.is_valid():
+            services.save_privacy_notice_text(network, code, form.cleaned_data["text"])
+            messages.success(request, _("The privacy notice is saved."))
+            return redirect(reverse("network_statements", kwargs={"network_slug": network.slug})
+                            + f"#notice-{code}")
+        notice_forms.append((code, name, code in own, form))
+    return render(request, "tenancy/network_statements.html", {
+        "statements_form": statements_form, "notice_forms": notice_forms,
+        "was_address": request.build_absolute_uri(
+            reverse("accessibility_statement", kwargs={"slug": network.slug}))})
+
+
+def privacy_notice(request, slug):
+    """A network's privacy notice: public, so anyone can read it before signing in."""
+    network = get_object_or_404(Network, slug=slug)
+    language = choose_language(request, network)
+    translation.activate(language)
+    return render(request, "tenancy/privacy_notice.html", {
+        "footer_network": network,
+        "notice": privacy.notice_html(privacy.notice_text(network, language))})
+
+
+def accessibility_statement(request, slug):
+    """/n/<network>/was: the short address of the network's accessibility statement."""
+    network = get_object_or_404(Network, slug=slug)
+    if network.accessibility_statement_url:
+        return redirect(network.accessibility_statement_url)
+    translation.activate(choose_language(request, network))
+    return render(request, "tenancy/accessibility_statement_missing.html",
+                  {"footer_network": network}, status=404)
+
+
+def site_privacy_notice(request):
+    """/privacy/: the privacy notice of the network meant (see selectors.implied_network),
+    else every network's."""
+    network = selectors.implied_network(request.user)
+    if network is not None:
+        return redirect("privacy_notice", slug=network.slug)
+    return render(request, "tenancy/statements_choice.html", {
+        "networks": Network.objects.all(), "url_name": "privacy_notice",
+        "heading": _("Privacy notices")})
+
+
+def site_accessibility_statement(request):
+    """/was: the accessibility statement of the network meant, else every network's."""
+    network = selectors.implied_network(request.user)
+    if network is not None:
+        return redirect("accessibility_statement", slug=network.slug)
+    return render(request, "tenancy/statements_choice.html", {
+        "networks": Network.objects.all(), "url_name": "accessibility_statement",
+        "heading": _("Accessibility statements")})

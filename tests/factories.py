@@ -259,6 +259,15 @@ def make_network_resource(world, slug="regional-case", **fields):
     return resource
 
 
+def with_captions(resource):
+    """The resource with a small WebVTT captions file (stored once)."""
+    from django.core.files.base import ContentFile
+
+    if not resource.captions:
+        resource.captions.save("captions.vtt", ContentFile(b"WEBVTT\n"), save=True)
+    return resource
+
+
 def make_round(cohort, *, opens_at, closes_at, name="Start assessment"):
     from assessments.models import Instrument, Round
 

@@ -51,6 +51,13 @@ def _data_response(url, rest):
     return URLFetcherResponse(url, body, {"Content-Type": parameters[0] or "text/plain"})
 
 
+# PDF/UA-1: a tagged PDF (headings, lists, tables with their header cells, figures), with the
+# document's language and its title shown as the window title, so a screen reader can read it.
+PDF_VARIANT = "pdf/ua-1"
+
+
 def html_to_pdf(html, storage_names=()):
-    """The PDF bytes of an HTML document; `storage_names` are the stored files it may show."""
-    return HTML(string=html, url_fetcher=OfflineURLFetcher(storage_names)).write_pdf()
+    """The tagged PDF bytes of an HTML document; `storage_names` are the stored files it may
+    show."""
+    return HTML(string=html, url_fetcher=OfflineURLFetcher(storage_names)).write_pdf(
+        pdf_variant=PDF_VARIANT)

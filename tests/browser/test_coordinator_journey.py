@@ -5,8 +5,6 @@ who have not finished their pre-work, from her phone."""
 
 import re
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 

@@ -2,6 +2,7 @@
 players, files only for people in the network, and network admins managing their own."""
 
 import os
+import re
 
 import pytest
 from django.urls import reverse
@@ -85,19 +86,31 @@ def test_the_resource_page_shows_its_texts(client, library):
     assert "A strategy is not an IT plan" in page
 
 
-def test_a_youtube_video_is_embedded_without_cookies(client, world):
+def test_a_youtube_video_contacts_youtube_only_after_play_and_without_cookies(client, world):
     film = shared("film-yt", url="https://www.youtube.com/watch?v=dQw4w9WgXcQ")
     client.force_login(world.leader)
     page = client.get(url(world, "resource_detail", resource_id=film.pk)).content.decode()
-    assert 'src="https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"' in page
-    assert "<iframe" in page and "title=" in page
+    assert "<iframe" not in page
+    assert not re.search(r"""src=["']https?://(?!testserver)""", page)  # nothing third-party
+    assert 'data-player-url="https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?autoplay=1"' \
+        in page  # what video-consent.js loads when play is pressed
+    assert "This video comes from YouTube (youtube-nocookie.com)." in page
+    assert "Play the video from YouTube" in page
+    assert 'src="/static/resources/video-consent.js' in page
+    # Without JavaScript the notice's play button stays hidden and the link leads to YouTube.
+    assert re.search(r'<button [^>]*data-video-play hidden>', page)
+    assert ('href="https://www.youtube.com/watch?v=dQw4w9WgXcQ" target="_blank" '
+            'rel="noopener noreferrer">Watch it on YouTube') in page
 
 
-def test_a_vimeo_video_is_embedded_without_tracking(client, world):
+def test_a_vimeo_video_contacts_vimeo_only_after_play_and_without_tracking(client, world):
     film = shared("film-vimeo", url="https://vimeo.com/76979871")
     client.force_login(world.leader)
     page = client.get(url(world, "resource_detail", resource_id=film.pk)).content.decode()
-    assert "https://player.vimeo.com/video/76979871?dnt=1" in page
+    assert "<iframe" not in page and "src=\"https://player.vimeo.com" not in page
+    assert 'data-player-url="https://player.vimeo.com/video/76979871?dnt=1&amp;autoplay=1"' \
+        in page
+    assert "This video comes from Vimeo (player.vimeo.com)." in page
 
 
 def test_another_link_opens_in_a_new_tab_and_says_so(client, world):

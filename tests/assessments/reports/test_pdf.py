@@ -266,3 +266,28 @@ def test_a_competence_wheel_round_is_drawn_as_a_wheel(world):
     text = pdf_text(made(report))
     assert "Competence wheel" in text
     assert "info-k 2.0 4.0 +2.0" in text
+
+
+def structure_tags(node, found=None):
+    """Every structure element's type (H1, Table, TH, ...) in a PDF's tag tree."""
+    found = set() if found is None else found
+    kids = node.get("/K", [])
+    for kid in kids if isinstance(kids, list) else [kids]:
+        kid = kid.get_object() if hasattr(kid, "get_object") else kid
+        if isinstance(kid, dict) and "/S" in kid:
+            found.add(str(kid["/S"]).lstrip("/"))
+            structure_tags(kid, found)
+    return found
+
+
+def test_the_report_is_a_tagged_pdf_with_language_title_headings_and_table_structure(world):
+    results = make_report_results(world)
+    reader = PdfReader(io.BytesIO(made(make_report(results, world.group, language="nb"))))
+    catalog = reader.trailer["/Root"]
+
+    assert catalog["/Lang"] == "nb"
+    assert catalog["/MarkInfo"]["/Marked"]
+    assert catalog["/ViewerPreferences"]["/DisplayDocTitle"]  # the title, not the file name
+    assert reader.metadata.title == f"Rapport for {world.group.name} · {world.network.name}"
+    tags = structure_tags(catalog["/StructTreeRoot"])
+    assert {"H1", "H2", "Table", "Caption", "THead", "TR", "TH", "TD", "L", "LI"} <= tags
