@@ -1,5 +1,6 @@
 """A person's own data (Profile → download, erase) and a network admin's erasure page."""
 
+from django.conf import settings
 from django.contrib import auth, messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
@@ -67,9 +68,14 @@ def erase_my_data(request):
     form = EraseMyDataForm(request.POST or None, person=request.user)
     if request.method == "POST" and form.is_valid():
         services.erase_person(request.user, actor=request.user, reason=services.ErasureReason.SELF)
+        language = request.LANGUAGE_CODE
         auth.logout(request)
         messages.success(request, _("Your personal data is erased. Thank you for taking part."))
-        return redirect("home")
+        response = redirect("home")
+        # The goodbye page speaks the language the person used (the cookie is no personal data).
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language,
+                            samesite="Lax", secure=settings.SESSION_COOKIE_SECURE)
+        return response
     return render(request, "gdpr/erase_my_data.html", {"form": form})
 
 

@@ -53,7 +53,7 @@ def test_a_leader_downloads_their_data_then_erases_it(people, viewport, language
     camilla.check()
     camilla.field("Your email address").fill(leader.email)
     camilla.button("Erase my data").click()
-    expect(page.get_by_text(
+    expect(page.get_by_text(  # the goodbye page still speaks her language
         camilla.t("Your personal data is erased. Thank you for taking part."))).to_be_visible()
     camilla.check()
     assert Person.objects.get(pk=leader.pk).erased_at is not None

@@ -223,6 +223,7 @@ class TestOneNetworksProviderIsNotAnothers:
         assert "_auth_user_id" not in client.session
 
 
+@pytest.mark.usefixtures("english_speakers")
 class TestSettingUp:
     def form(self, kind="idporten", **changes):
         return {"save": kind, f"{kind}-display_name": "ID-porten",
