@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
 
+from tenancy import health
 from tenancy import views as tenancy_views
 
 # Every page of one network lives under /n/<network_slug>/; each app adds its own there.
@@ -18,6 +19,9 @@ network_patterns = [
 ]
 
 urlpatterns = [
+    # Probes for the load balancer, first so nothing else can shadow them (tenancy/health.py).
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("", tenancy_views.home, name="home"),
     path("networks/", tenancy_views.network_choice, name="network_choice"),
     path("profile/", tenancy_views.profile, name="profile"),
