@@ -2,11 +2,13 @@
 
 import itertools
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 
 from tenancy.models import LeaderGroup, Network, Organisation, Person, RoleKind
+from tenancy.roles import NetworkRoles, every_role_of
 from tenancy.services import grant_role
 
 _counter = itertools.count(1)
@@ -27,6 +29,13 @@ def make_organisation(network, name=None):
 def make_group(network, organisation=None, name=None):
     return LeaderGroup.objects.create(
         network=network, organisation=organisation, name=name or f"Ledergruppe {next(_counter)}")
+
+
+def network_roles_of(person, network):
+    """request.roles as NetworkMiddleware builds it: the person's roles in every network (one
+    query), narrowed to this one."""
+    request = SimpleNamespace(user=person)
+    return NetworkRoles.among(person, network, every_role_of(request))
 
 
 def make_person(name=None, email=None, **fields):
