@@ -38,6 +38,7 @@ class EventKind(models.TextChoices):
     STAFF_ENTERED = "staff_entered", _("Platform staff entered the network")
     INVITATION_SENT = "invitation_sent", _("Invitation sent")
     INVITATION_ACCEPTED = "invitation_accepted", _("Invitation accepted")
+    INVITATION_REVOKED = "invitation_revoked", _("Invitation revoked")
     ROLE_GRANTED = "role_granted", _("Role granted")
     LEADERS_ENROLLED = "leaders_enrolled", _("Leaders enrolled from a list")
     LEADER_MOVED = "leader_moved", _("Leader moved to another group")

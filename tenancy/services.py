@@ -162,6 +162,27 @@ def accept_invitation(token):
     return invitation, person
 
 
+class InvitationNotRevocable(Exception):
+    pass
+
+
+@transaction.atomic
+def revoke_invitation(invitation, *, revoked_by):
+    """Withdraw an invitation not yet accepted: its link stops working at once and no reminder
+    or resend goes out for it. Raises InvitationNotRevocable when it was accepted (or revoked)
+    in the meantime."""
+    invitation = Invitation.objects.for_network(invitation.network_id).select_for_update().get(
+        pk=invitation.pk)
+    if invitation.accepted_at is not None or invitation.revoked_at is not None:
+        raise InvitationNotRevocable
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    audit.record(audit.EventKind.INVITATION_REVOKED, network=invitation.network_id,
+                 actor=revoked_by, target=invitation, target_label=invitation.email,
+                 role=invitation.kind)
+    return invitation
+
+
 def set_language(person, language):
     person.language = language
     person.save(update_fields=["language"])

@@ -14,7 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tenancy import policies, privacy, selectors, services
-from tenancy.access import access_organisation_to_manage, network_roles
+from tenancy.access import (
+    access_invitation_to_revoke,
+    access_organisation_to_manage,
+    network_roles,
+)
 from tenancy.forms import (
     AuditFilterForm,
     LanguageForm,
@@ -195,6 +199,28 @@ def manage_dashboard(request):
         "organisation_form": organisation_form,
         "invitation_form": invitation_form,
     })
+
+
+@network_roles(RoleKind.COORDINATOR, RoleKind.NETWORK_ADMIN)
+def revoke_invitation(request, invitation_id):
+    """Withdraw a pending invitation (a button in the lists on Manage and on an organisation's
+    page), then back to the page it was withdrawn from; a GET only goes back."""
+    invitation = access_invitation_to_revoke(request, invitation_id)
+    if request.method != "POST":
+        return redirect("network_home", network_slug=request.network.slug)
+    try:
+        services.revoke_invitation(invitation, revoked_by=request.user)
+    except services.InvitationNotRevocable:
+        messages.error(request, _("The invitation to %(email)s was accepted or revoked in the "
+                                  "meantime.")
+                       % {"email": invitation.email})
+    else:
+        messages.success(request, _("The invitation to %(email)s is revoked: its link no longer "
+                                    "works.") % {"email": invitation.email})
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = reverse("network_home", kwargs={"network_slug": request.network.slug})
+    return redirect(target)
 
 
 @network_roles(RoleKind.NETWORK_ADMIN)
