@@ -34,6 +34,12 @@ app.conf.beat_schedule = {
         # A run that waited in the queue past the next one is dropped, not run late.
         "options": {"expires": 4 * 60},
     },
+    # Records rounds opening and closing by their times in the audit trail (assessments/).
+    "record-rounds-opening-and-closing": {
+        "task": "assessments.tasks.record_rounds_opening_and_closing",
+        "schedule": 60,
+        "options": {"expires": 50},
+    },
     # Erases the personal data each network's retention period has run out for (gdpr/).
     "erase-due-personal-data": {
         "task": "gdpr.tasks.erase_due_personal_data",

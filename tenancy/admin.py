@@ -94,9 +94,31 @@ class LeaderGroupAdmin(admin.ModelAdmin):
 
 @admin.register(Role)
 class RoleAdmin(admin.ModelAdmin):
+    """Roles are granted and removed here through the same services as on the pages, so the
+    audit trail records them with the staff member as the actor. A role is not edited in
+    place: remove it and grant the other one."""
+
     list_display = ["person", "kind", "network", "organisation", "leader_group"]
     list_filter = ["network", "kind"]
     raw_id_fields = ["person"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["person", "network", "kind", "organisation", "leader_group"] if obj else []
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        role = services.grant_role(obj.person, obj.network, obj.kind,
+                                   organisation=obj.organisation, leader_group=obj.leader_group,
+                                   actor=request.user)
+        obj.pk = role.pk
+
+    def delete_model(self, request, obj):
+        services.remove_role(obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for role in queryset.select_related("organisation", "leader_group", "person"):
+            self.delete_model(request, role)
 
 
 @admin.register(Invitation)

@@ -88,17 +88,28 @@ def create_leader_group(network, *, name, language="", organisation=None):
                                       language=language)
 
 
-def grant_role(person, network, kind, *, organisation=None, leader_group=None):
+def grant_role(person, network, kind, *, organisation=None, leader_group=None, actor=None):
     role, created = Role.objects.for_network(network).get_or_create(
         person=person, network=network, kind=kind,
         organisation=organisation if kind == RoleKind.COORDINATOR else None,
         leader_group=leader_group if kind == RoleKind.LEADER else None,
     )
     if created:
-        audit.record(audit.EventKind.ROLE_GRANTED, network=network, target=person,
+        audit.record(audit.EventKind.ROLE_GRANTED, network=network, actor=actor, target=person,
                      role=kind, organisation=role.organisation.name if role.organisation else "",
                      group=role.leader_group.name if role.leader_group else "")
     return role
+
+
+@transaction.atomic
+def remove_role(role, *, actor=None):
+    """Take a role away (the platform admin; a leader leaving a group through the pages goes
+    through cohorts.services.remove_leader, which says from which group)."""
+    audit.record(audit.EventKind.ROLE_REMOVED, network=role.network_id, actor=actor,
+                 target=role.person, role=role.kind,
+                 organisation=role.organisation.name if role.organisation else "",
+                 group=role.leader_group.name if role.leader_group else "")
+    role.delete()
 
 
 def create_invitation(network, *, email, kind, invited_by, language, name="", title="",

@@ -1,3 +1,4 @@
+import json
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -348,12 +349,14 @@ def audit_trail_csv(request):
     (UTF-8 with a byte order mark, semicolons); the export is recorded too."""
     form = AuditFilterForm(request.GET or None)
     rows = [[timezone.localtime(event.at).isoformat(timespec="seconds"),
-             event.get_kind_display(), event.actor_label, event.target_label,
-             event.details_text]
+             event.get_kind_display(), event.actor_display, event.target_label,
+             event.readable_details, event.kind,
+             json.dumps(event.details, ensure_ascii=False, sort_keys=True)]
             for event in selectors.audit_trail(request.network, **form.filters()).iterator(2000)]
     services.record_audit_export(request.network, len(rows))
     return spreadsheet_response(
-        CSV, [_("When"), _("Event"), _("Who"), _("What"), _("Details")], rows,
+        CSV, [_("When"), _("Event"), _("Who"), _("What"), _("Details"), _("Event code"),
+              _("Details (machine-readable)")], rows,
         filename=f"audit-{request.network.slug}-{timezone.localdate()}", sheet_title="")
 
 
