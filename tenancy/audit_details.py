@@ -38,7 +38,7 @@ LABELS = {
     "provider": gettext_lazy("Identity provider"),
     "reason": gettext_lazy("Reason"),
     "type": gettext_lazy("Type"),
-    "change": gettext_lazy("Change"),
+    "change": gettext_lazy("Change made"),
     "secret_changed": gettext_lazy("Secret changed"),
     "disconnected": gettext_lazy("Identities disconnected"),
     "fields": gettext_lazy("Changed"),
