@@ -89,12 +89,14 @@ def network_slug(network):
     if slug is not None or network is None:
         return slug
     if network not in _network_slugs:
+        _network_slugs[network] = None  # a line the lookup itself logs goes without it
         try:
             from tenancy.models import Network
 
             _network_slugs[network] = Network.objects.filter(pk=network).values_list(
                 "slug", flat=True).first()
         except Exception:  # a broken transaction, no database: the line goes without it
+            _network_slugs.pop(network, None)
             return None
     return _network_slugs[network]
 

@@ -48,14 +48,13 @@ class RequestIdMiddleware:
 
     def _log(self, request, response, started):
         match = getattr(request, "resolver_match", None)
-        route = match.route if match is not None else None
+        route = match.route if match is not None else logs.scrub(request.path)
         network = getattr(request, "network", None)
         level = logging.DEBUG if route in self.QUIET_ROUTES else logging.INFO
         request_logger.log(
-            level, "%s %s %s", request.method, route or logs.scrub(request.path),
-            response.status_code,
-            extra={"method": request.method, "route": route or logs.scrub(request.path),
-                   "status": response.status_code, "network": network and network.slug,
+            level, "%s %s %s", request.method, route, response.status_code,
+            extra={"method": request.method, "route": route, "status": response.status_code,
+                   "network": network.slug if network is not None else None,
                    "duration_ms": round((time.monotonic() - started) * 1000)})
 
 

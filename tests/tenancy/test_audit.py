@@ -246,3 +246,13 @@ class TestReadableDetails:
         client.force_login(world.admin)
         page = client.get(trail_url(world), {"kind": EventKind.ROUND_OPENED})
         assert "<td>Bro (scheduled)</td>" in page.content.decode()
+
+
+def test_every_kind_of_event_has_a_test_that_makes_it():
+    """Each event kind is named by some test that makes it happen (grep-level guard: a new
+    kind without a test fails here)."""
+    from pathlib import Path
+
+    tests = Path(__file__).resolve().parent.parent
+    text = "".join(path.read_text() for path in tests.rglob("test_*.py"))
+    assert [kind.name for kind in EventKind if f"EventKind.{kind.name}" not in text] == []
