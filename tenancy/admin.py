@@ -179,6 +179,13 @@ class PersonAdmin(UserAdmin):
     ]
     add_fieldsets = [(None, {"fields": ["email", "name", "password1", "password2"]})]
 
+    def save_model(self, request, obj, form, change):
+        """Platform staff rights are roles too: granting or taking them is recorded."""
+        previous = {right: form.initial.get(right, False) for right in services.PLATFORM_RIGHTS}
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            services.record_platform_rights(obj, previous, actor=request.user)
+
 
 @admin.register(audit.AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):

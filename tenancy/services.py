@@ -112,6 +112,20 @@ def remove_role(role, *, actor=None):
     role.delete()
 
 
+# Person flags that make someone platform staff, recorded like roles (platform events).
+PLATFORM_RIGHTS = ("is_staff", "is_superuser")
+
+
+def record_platform_rights(person, previous, *, actor):
+    """After the platform admin saved a person: each staff right granted or taken away since
+    `previous` ({right: bool}) becomes a "role granted" or "role removed" platform event."""
+    for right in PLATFORM_RIGHTS:
+        now = getattr(person, right)
+        if bool(previous.get(right)) != now:
+            audit.record(audit.EventKind.ROLE_GRANTED if now else audit.EventKind.ROLE_REMOVED,
+                         actor=actor, target=person, role=right.removeprefix("is_"))
+
+
 def create_invitation(network, *, email, kind, invited_by, language, name="", title="",
                       organisation=None, leader_group=None):
     """Store an invitation and queue its email once the transaction commits.

@@ -98,3 +98,22 @@ def test_invitations_are_revoked_in_the_admin_not_deleted(client, world, staff):
     assert invitation.revoked_at is not None
     [event] = trail(world, EventKind.INVITATION_REVOKED)
     assert event.actor_id == staff.pk
+
+
+def test_making_someone_platform_staff_and_taking_it_back_is_recorded(client, staff):
+    from tenancy.scoping import platform_wide
+
+    person = make_person(name="Siri Staff", language="en")
+    url = reverse("admin:tenancy_person_change", args=[person.pk])
+    fields = {"email": person.email, "name": person.name, "title": "", "language": "en",
+              "is_active": "on"}
+    assert client.post(url, {**fields, "is_staff": "on"}).status_code == 302
+    client.post(url, {**fields, "is_staff": "on"})  # saved again unchanged: nothing new
+    client.post(url, fields)
+    with platform_wide():
+        events = list(AuditEvent.objects.filter(
+            target_type="person", target_id=person.pk, network=None,
+            kind__in=[EventKind.ROLE_GRANTED, EventKind.ROLE_REMOVED]).order_by("pk"))
+    assert [(event.kind, event.actor_id, event.details) for event in events] == [
+        (EventKind.ROLE_GRANTED, staff.pk, {"role": "staff"}),
+        (EventKind.ROLE_REMOVED, staff.pk, {"role": "staff"})]
