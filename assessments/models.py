@@ -152,6 +152,10 @@ class Round(TenantModel):
         related_name="+", verbose_name=_("gathering"))
     # When the waiting answers were pooled into blocks (once, after closing).
     pooled_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # When the audit trail recorded the round opening and closing by the clock, once each
+    # (assessments.services.record_rounds_opening_and_closing).
+    opening_recorded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    closing_recorded_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta(TenantModel.Meta):
         verbose_name = _("assessment round")

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from assessments.models import Response, Round
 from tenancy import audit
+from tenancy.scoping import platform_wide
 
 # A round's times decide which answers count and which are pooled once it closes; moving them
 # afterwards would re-cut released numbers (README, "Anonymity"), so the form and the service
@@ -77,14 +78,46 @@ def update_round(round_, *, name, opens_at, closes_at, purpose, gathering=None, 
     before = _times(round_)
     round_.name, round_.opens_at, round_.closes_at = name, opens_at, closes_at
     round_.purpose, round_.gathering = purpose, gathering
+    if round_.opens_at > (now or timezone.now()):  # moved back into the future: it opens again
+        round_.opening_recorded_at = None
     with transaction.atomic():
-        round_.save(update_fields=["name", "opens_at", "closes_at", "purpose", "gathering"])
+        round_.save(update_fields=["name", "opens_at", "closes_at", "purpose", "gathering",
+                                   "opening_recorded_at"])
         after = _times(round_)
         changed = {f"{field}_was": before[field]
                    for field in after if after[field] != before[field]}
         audit.record(audit.EventKind.ROUND_CHANGED, network=round_.network_id, target=round_,
                      **changed, **after)
     return round_
+
+
+def record_rounds_opening_and_closing(now=None):
+    """Celery beat, every minute (config/celery_app.py): each round that opened or closed by
+    its times since the last run gets its "round opened" or "round closed" event, once. The
+    event is claimed by setting the round's *_recorded_at in the same transaction, where it is
+    still empty, so parallel runs or a redelivered task record nothing twice. Only the listing
+    reads across networks. Answers how many events were recorded."""
+    now = now or timezone.now()
+    recorded = 0
+    for field, moment, kind in (("opening_recorded_at", "opens_at", audit.EventKind.ROUND_OPENED),
+                                ("closing_recorded_at", "closes_at", audit.EventKind.ROUND_CLOSED)):
+        with platform_wide():
+            due = list(Round.objects.filter(**{f"{moment}__lte": now, f"{field}__isnull": True})
+                       .order_by(moment, "pk").values_list("pk", "network_id"))
+        recorded += sum(_record_round_moment(round_id, network_id, field, kind, now)
+                        for round_id, network_id in due)
+    return recorded
+
+
+@transaction.atomic
+def _record_round_moment(round_id, network_id, field, kind, now):
+    rounds = Round.objects.for_network(network_id).filter(pk=round_id)
+    if not rounds.filter(**{f"{field}__isnull": True}).update(**{field: now}):
+        return 0  # another run recorded it
+    round_ = rounds.select_related("cohort").get()
+    audit.record(kind, network=network_id, target=round_, scheduled=True,
+                 cohort=round_.cohort.name, **_times(round_))
+    return 1
 
 
 def round_times_are_locked(round_, now=None):

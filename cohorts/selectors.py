@@ -111,7 +111,7 @@ def enrolment_plan(network, group, leaders):
     enrolled_ids = {person_id for person_id, kind, group_id in roles_here
                     if kind == RoleKind.LEADER and group_id == group.pk}
     invited = set(Invitation.objects.for_network(network)
-                  .filter(leader_group=group, accepted_at__isnull=True,
+                  .filter(leader_group=group, accepted_at__isnull=True, revoked_at__isnull=True,
                           expires_at__gt=timezone.now())
                   .annotate(email_key=Lower("email"))
                   .filter(email_key__in=[leader.key for leader in leaders])

@@ -241,4 +241,4 @@ def remove_leader(role):
 def _pending_invitations(role, group_id):
     return Invitation.objects.for_network(role.network_id).filter(
         kind=RoleKind.LEADER, leader_group_id=group_id, email__iexact=role.person.email,
-        accepted_at__isnull=True)
+        accepted_at__isnull=True, revoked_at__isnull=True)

@@ -17,4 +17,17 @@ timeout = int(os.environ.get("WEB_TIMEOUT", "30"))
 graceful_timeout = 20
 # Requests waiting for a worker; beyond this the kernel refuses new connections.
 backlog = int(os.environ.get("WEB_BACKLOG", "512"))
-accesslog = "-"
+# No access log of gunicorn's own: it writes the client's address and the query string. Bro
+# logs one JSON line per request instead (tenancy.middleware.RequestIdMiddleware), and
+# gunicorn's own lines (workers starting, timing out) are JSON lines too.
+accesslog = None
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "tenancy.logs.JSONFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json",
+                             "stream": "ext://sys.stderr"}},
+    "root": {"level": "INFO", "handlers": ["console"]},
+    "loggers": {"gunicorn.error": {"level": "INFO", "handlers": ["console"],
+                                   "propagate": False}},
+}

@@ -196,6 +196,7 @@ def _erase_in_network(person, network, *, actor, reason):
         audit.EventKind.PERSON_ERASED,
         network=network,
         actor=actor,
+        scheduled=reason == ErasureReason.RETENTION,
         target=person,
         target_label=f"#{person.pk}",
         reason=reason,
@@ -218,6 +219,7 @@ def _anonymise_account(person, *, actor, reason):
     audit.record(
         audit.EventKind.PERSON_ERASED,
         actor=actor,
+        scheduled=reason == ErasureReason.RETENTION,
         target=person,
         target_label=f"#{person.pk}",
         reason=reason,

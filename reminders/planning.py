@@ -256,7 +256,8 @@ class InvitationPending(Plan):
         already_reminded = ReminderDelivery.objects.filter(
             kind=self.kind, target_type=self.target_type, target_id=OuterRef("pk"))
         return Invitation.objects.select_related("network").filter(
-            accepted_at__isnull=True, sent_at__lte=now - self.after(), expires_at__gt=now,
+            accepted_at__isnull=True, revoked_at__isnull=True, sent_at__lte=now - self.after(),
+            expires_at__gt=now,
         ).exclude(Exists(already_reminded))
 
     def load(self, network, target_id):
@@ -264,7 +265,8 @@ class InvitationPending(Plan):
                 .filter(pk=target_id).first())
 
     def is_due(self, target, now):
-        return (target.accepted_at is None and target.sent_at is not None
+        return (target.accepted_at is None and target.revoked_at is None
+                and target.sent_at is not None
                 and target.sent_at <= now - self.after() and target.expires_at > now)
 
     def cohort_id(self, target):

@@ -260,8 +260,8 @@ def resend_unsent_invitations(now=None):
     waited = timedelta(minutes=conf.get("REMINDER_UNSENT_INVITATION_MINUTES"))
     with platform_wide():
         stale = list(Invitation.objects.filter(
-            sent_at__isnull=True, accepted_at__isnull=True, expires_at__gt=now,
-            created_at__lte=now - waited).values_list("pk", flat=True)[:500])
+            sent_at__isnull=True, accepted_at__isnull=True, revoked_at__isnull=True,
+            expires_at__gt=now, created_at__lte=now - waited).values_list("pk", flat=True)[:500])
     return sum(_resend_unsent(invitation_id, now, waited) for invitation_id in stale)
 
 
@@ -271,7 +271,8 @@ def _resend_unsent(invitation_id, now, waited):
 
     with transaction.atomic():
         invitation = Invitation.objects.select_for_update(skip_locked=True).filter(
-            pk=invitation_id, sent_at__isnull=True, accepted_at__isnull=True).first()
+            pk=invitation_id, sent_at__isnull=True, accepted_at__isnull=True,
+            revoked_at__isnull=True).first()
         if invitation is None:
             return 0
         record, _created = InvitationResend.objects.select_for_update().get_or_create(

@@ -38,6 +38,11 @@ def get_or_404(queryset, pk):
         raise Http404 from None
 
 
+def access_invitation_to_revoke(request, invitation_id):
+    return get_or_404(
+        policies.invitations_person_can_revoke(request.network, request.roles), invitation_id)
+
+
 def access_organisation_to_manage(request, organisation_id):
     return get_or_404(
         policies.organisations_person_can_manage(request.network, request.roles), organisation_id)

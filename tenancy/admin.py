@@ -94,17 +94,77 @@ class LeaderGroupAdmin(admin.ModelAdmin):
 
 @admin.register(Role)
 class RoleAdmin(admin.ModelAdmin):
+    """Roles are granted and removed here through the same services as on the pages, so the
+    audit trail records them with the staff member as the actor. A role is not edited in
+    place: remove it and grant the other one."""
+
     list_display = ["person", "kind", "network", "organisation", "leader_group"]
     list_filter = ["network", "kind"]
     raw_id_fields = ["person"]
 
+    def get_readonly_fields(self, request, obj=None):
+        return ["person", "network", "kind", "organisation", "leader_group"] if obj else []
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        role = services.grant_role(obj.person, obj.network, obj.kind,
+                                   organisation=obj.organisation, leader_group=obj.leader_group,
+                                   actor=request.user)
+        obj.pk = role.pk
+
+    def delete_model(self, request, obj):
+        services.remove_role(obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for role in queryset.select_related("organisation", "leader_group", "person"):
+            self.delete_model(request, role)
+
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
-    list_display = ["email", "kind", "network", "created_at", "sent_at", "accepted_at"]
+    """Invitations are sent here through the same service as on the pages (the email with its
+    link, the audit trail) and withdrawn with the *Revoke* action; a sent invitation is not
+    edited or deleted: revoke it and send another."""
+
+    INVITE_FIELDS = ["network", "email", "name", "title", "language", "kind", "organisation",
+                     "leader_group"]
+    list_display = ["email", "kind", "network", "created_at", "sent_at", "accepted_at",
+                    "revoked_at"]
     list_filter = ["network", "kind"]
-    exclude = ["token_hash"]
-    readonly_fields = ["accepted_at", "accepted_by", "sent_at"]
+    actions = ["revoke"]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return self.INVITE_FIELDS
+        return [*self.INVITE_FIELDS, "invited_by", "expires_at", "sent_at", "accepted_at",
+                "accepted_by", "revoked_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj) if obj else []
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        invitation, _token = services.create_invitation(
+            obj.network, email=obj.email, name=obj.name, title=obj.title,
+            language=obj.language, kind=obj.kind, organisation=obj.organisation,
+            leader_group=obj.leader_group, invited_by=request.user)
+        obj.pk = invitation.pk
+
+    @admin.action(description="Revoke the selected invitations (not yet accepted)")
+    def revoke(self, request, queryset):
+        revoked = 0
+        for invitation in queryset.filter(accepted_at__isnull=True, revoked_at__isnull=True):
+            try:
+                services.revoke_invitation(invitation, revoked_by=request.user)
+            except services.InvitationNotRevocable:
+                continue
+            revoked += 1
+        self.message_user(request, f"{revoked} invitation(s) revoked.")
 
 
 @admin.register(Person)
@@ -118,6 +178,13 @@ class PersonAdmin(UserAdmin):
         ("Permissions", {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
     ]
     add_fieldsets = [(None, {"fields": ["email", "name", "password1", "password2"]})]
+
+    def save_model(self, request, obj, form, change):
+        """Platform staff rights are roles too: granting or taking them is recorded."""
+        previous = {right: form.initial.get(right, False) for right in services.PLATFORM_RIGHTS}
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            services.record_platform_rights(obj, previous, actor=request.user)
 
 
 @admin.register(audit.AuditEvent)

@@ -38,7 +38,9 @@ class EventKind(models.TextChoices):
     STAFF_ENTERED = "staff_entered", _("Platform staff entered the network")
     INVITATION_SENT = "invitation_sent", _("Invitation sent")
     INVITATION_ACCEPTED = "invitation_accepted", _("Invitation accepted")
+    INVITATION_REVOKED = "invitation_revoked", _("Invitation revoked")
     ROLE_GRANTED = "role_granted", _("Role granted")
+    ROLE_REMOVED = "role_removed", _("Role removed")
     LEADERS_ENROLLED = "leaders_enrolled", _("Leaders enrolled from a list")
     LEADER_MOVED = "leader_moved", _("Leader moved to another group")
     LEADER_REMOVED = "leader_removed", _("Leader removed from a group")
@@ -46,6 +48,8 @@ class EventKind(models.TextChoices):
     ROUND_SCHEDULED = "round_scheduled", _("Assessment round scheduled")
     ROUND_CHANGED = "round_changed", _("Assessment round changed")
     ROUND_DELETED = "round_deleted", _("Assessment round deleted")
+    ROUND_OPENED = "round_opened", _("Assessment round opened")
+    ROUND_CLOSED = "round_closed", _("Assessment round closed")
     REPORT_REQUESTED = "report_requested", _("Report requested")
     REPORT_DOWNLOADED = "report_downloaded", _("Report downloaded")
     PROGRESS_EXPORTED = "progress_exported", _("Progress exported (CSV or Excel)")
@@ -114,9 +118,28 @@ class AuditEvent(TenantModel):
         raise AppendOnlyError("The audit trail is append-only.")
 
     @property
+    def actor_display(self):
+        if self.actor_id is None and self.actor_label == SCHEDULED_ACTOR:
+            return SCHEDULED_ACTOR_DISPLAY
+        return self.actor_label
+
+    @property
     def details_text(self):
+        """The details as stored (keys and codes), for the platform admin."""
         return ", ".join(f"{key}: {value}" for key, value in self.details.items())
 
+    @property
+    def readable_details(self):
+        """The details in the reader's language (tenancy/audit_details.py)."""
+        from tenancy.audit_details import readable_text
+
+        return readable_text(self.details)
+
+
+# The actor of what Bro does by itself on the clock (a round opening or closing): stored in
+# English like every label, shown in the reader's language (`AuditEvent.actor_display`).
+SCHEDULED_ACTOR = "Bro (scheduled)"
+SCHEDULED_ACTOR_DISPLAY = _("Bro (scheduled)")
 
 _actor = ContextVar("audit_actor", default=None)
 
@@ -140,17 +163,19 @@ def label_of(obj):
     return f"{name} <{email}>" if email and name != email else name
 
 
-def record(kind, *, network=None, actor=None, target=None, target_label="", **details):
+def record(kind, *, network=None, actor=None, target=None, target_label="", scheduled=False,
+           **details):
     """Append one event in `network` (a Network, its id, or None for a platform event).
-    `actor` defaults to the person of the current request; `target` is
-    a model instance (kept as its type, id and label). Call it inside the service's
-    transaction, so the event is kept exactly when the change is."""
-    actor = actor if actor is not None else _actor.get()
+    `actor` defaults to the person of the current request (`scheduled`: Bro itself, on the
+    clock); `target` is a model instance (kept as its type, id and label). Call it inside the
+    service's transaction, so the event is kept exactly when the change is."""
+    actor = None if scheduled else actor if actor is not None else _actor.get()
     if actor is not None and not getattr(actor, "is_authenticated", True):
         actor = None
     return AuditEvent.objects.create(
         network_id=getattr(network, "pk", network), kind=kind,
-        actor_id=getattr(actor, "pk", None), actor_label=label_of(actor)[:254],
+        actor_id=getattr(actor, "pk", None),
+        actor_label=SCHEDULED_ACTOR if scheduled else label_of(actor)[:254],
         target_type=target._meta.model_name if target is not None else "",
         target_id=getattr(target, "pk", None),
         target_label=(target_label or label_of(target))[:254],

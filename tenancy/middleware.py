@@ -1,3 +1,4 @@
+import logging
 import time
 from urllib.parse import urlsplit
 
@@ -9,7 +10,7 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
-from tenancy import audit
+from tenancy import audit, logs
 from tenancy.languages import choose_language, supported
 from tenancy.models import Network
 from tenancy.roles import NetworkRoles, every_role_of
@@ -19,6 +20,42 @@ from tenancy.services import person_needs_mfa
 # The Django admin is for platform staff, who see every network; anyone else gets no scope
 # there (the admin sends them to sign in, or refuses them, without reading tenant rows).
 PLATFORM_WIDE_NAMESPACES = {"admin"}
+
+
+request_logger = logging.getLogger("bro.request")
+
+
+class RequestIdMiddleware:
+    """First of all middleware: gives the request its id (the proxy's X-Request-ID when
+    well-formed, else a new one), which every log line of the request carries and the
+    response's X-Request-ID header returns, then logs one line for the request: method, URL
+    pattern (never the path itself, which may hold a link's token, nor the query string),
+    status, time and network. Nothing about the person. README, "Operations"."""
+
+    QUIET_ROUTES = {"healthz", "readyz"}  # a load balancer's probes, every few seconds
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.request_id = logs.request_id_from(request.headers.get("X-Request-ID", ""))
+        started = time.monotonic()
+        with logs.log_context(request_id=request.request_id):
+            response = self.get_response(request)
+            self._log(request, response, started)
+        response["X-Request-ID"] = request.request_id
+        return response
+
+    def _log(self, request, response, started):
+        match = getattr(request, "resolver_match", None)
+        route = match.route if match is not None else logs.scrub(request.path)
+        network = getattr(request, "network", None)
+        level = logging.DEBUG if route in self.QUIET_ROUTES else logging.INFO
+        request_logger.log(
+            level, "%s %s %s", request.method, route, response.status_code,
+            extra={"method": request.method, "route": route, "status": response.status_code,
+                   "network": network.slug if network is not None else None,
+                   "duration_ms": round((time.monotonic() - started) * 1000)})
 
 
 class QueueTimeoutMiddleware:
@@ -98,6 +135,7 @@ class NetworkMiddleware:
             raise Http404
         request.network = request.tenant_scope.network = network
         request.roles = roles
+        logs.bind(network=network.slug)
         if not roles:
             _record_staff_entering(request, network)
         if request.user.last_network_id != network.pk:

@@ -267,6 +267,8 @@ class Invitation(TenantModel):
     accepted_at = models.DateTimeField(null=True, blank=True)
     accepted_by = models.ForeignKey(
         Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # Withdrawn before it was accepted (tenancy.services.revoke_invitation): the link is dead.
+    revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta(TenantModel.Meta):
         verbose_name = _("invitation")
@@ -277,7 +279,8 @@ class Invitation(TenantModel):
 
     @property
     def is_usable(self):
-        return self.accepted_at is None and self.expires_at > timezone.now()
+        return (self.accepted_at is None and self.revoked_at is None
+                and self.expires_at > timezone.now())
 
 
 class SignInKind(models.TextChoices):

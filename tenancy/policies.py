@@ -5,7 +5,7 @@ network, given their `tenancy.roles.NetworkRoles`; views and `access_*` helpers 
 through these, so one rule serves every page.
 """
 
-from tenancy.models import LeaderGroup, Organisation, Role
+from tenancy.models import Invitation, LeaderGroup, Organisation, Role, RoleKind
 
 
 def organisations_person_coordinates(network, roles):
@@ -26,6 +26,17 @@ def leader_groups_person_can_manage(network, roles):
     if roles.is_admin:
         return groups
     return groups.filter(organisation__in=roles.coordinated_organisation_ids)
+
+
+def invitations_person_can_revoke(network, roles):
+    """Pending invitations the person may withdraw: a network admin any in the network, a
+    coordinator the leader invitations to their own organisations (the ones they may send)."""
+    invitations = Invitation.objects.for_network(network).filter(
+        accepted_at__isnull=True, revoked_at__isnull=True)
+    if roles.is_admin:
+        return invitations
+    return invitations.filter(kind=RoleKind.LEADER,
+                              organisation__in=roles.coordinated_organisation_ids)
 
 
 def may_sign_in_through(person, sign_in):

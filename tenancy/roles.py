@@ -42,14 +42,6 @@ class NetworkRoles:
         return cls(person, network, [role for role in every_role
                                      if role.network_id == network.pk])
 
-    @classmethod
-    def of(cls, person, network):
-        """The person's roles in the network, with their targets, in one query."""
-        if not person.is_authenticated:
-            return cls(person, network)
-        return cls(person, network, Role.objects.for_network(network).filter(person=person)
-                   .select_related("organisation", "leader_group"))
-
     def __bool__(self):
         return bool(self.roles)
 

@@ -33,7 +33,8 @@ def network_people(network):
 
 
 def pending_invitations(network, *, organisations=None):
-    invitations = Invitation.objects.for_network(network).filter(accepted_at__isnull=True)
+    invitations = Invitation.objects.for_network(network).filter(accepted_at__isnull=True,
+                                                                  revoked_at__isnull=True)
     if organisations is not None:
         invitations = invitations.filter(leader_group__organisation__in=organisations)
     return invitations.select_related("organisation", "leader_group").order_by("-created_at")

@@ -88,17 +88,42 @@ def create_leader_group(network, *, name, language="", organisation=None):
                                       language=language)
 
 
-def grant_role(person, network, kind, *, organisation=None, leader_group=None):
+def grant_role(person, network, kind, *, organisation=None, leader_group=None, actor=None):
     role, created = Role.objects.for_network(network).get_or_create(
         person=person, network=network, kind=kind,
         organisation=organisation if kind == RoleKind.COORDINATOR else None,
         leader_group=leader_group if kind == RoleKind.LEADER else None,
     )
     if created:
-        audit.record(audit.EventKind.ROLE_GRANTED, network=network, target=person,
+        audit.record(audit.EventKind.ROLE_GRANTED, network=network, actor=actor, target=person,
                      role=kind, organisation=role.organisation.name if role.organisation else "",
                      group=role.leader_group.name if role.leader_group else "")
     return role
+
+
+@transaction.atomic
+def remove_role(role, *, actor=None):
+    """Take a role away (the platform admin; a leader leaving a group through the pages goes
+    through cohorts.services.remove_leader, which says from which group)."""
+    audit.record(audit.EventKind.ROLE_REMOVED, network=role.network_id, actor=actor,
+                 target=role.person, role=role.kind,
+                 organisation=role.organisation.name if role.organisation else "",
+                 group=role.leader_group.name if role.leader_group else "")
+    role.delete()
+
+
+# Person flags that make someone platform staff, recorded like roles (platform events).
+PLATFORM_RIGHTS = ("is_staff", "is_superuser")
+
+
+def record_platform_rights(person, previous, *, actor):
+    """After the platform admin saved a person: each staff right granted or taken away since
+    `previous` ({right: bool}) becomes a "role granted" or "role removed" platform event."""
+    for right in PLATFORM_RIGHTS:
+        now = getattr(person, right)
+        if bool(previous.get(right)) != now:
+            audit.record(audit.EventKind.ROLE_GRANTED if now else audit.EventKind.ROLE_REMOVED,
+                         actor=actor, target=person, role=right.removeprefix("is_"))
 
 
 def create_invitation(network, *, email, kind, invited_by, language, name="", title="",
@@ -160,6 +185,27 @@ def accept_invitation(token):
     audit.record(audit.EventKind.INVITATION_ACCEPTED, network=invitation.network, actor=person,
                  target=invitation, target_label=invitation.email, role=invitation.kind)
     return invitation, person
+
+
+class InvitationNotRevocable(Exception):
+    pass
+
+
+@transaction.atomic
+def revoke_invitation(invitation, *, revoked_by):
+    """Withdraw an invitation not yet accepted: its link stops working at once and no reminder
+    or resend goes out for it. Raises InvitationNotRevocable when it was accepted (or revoked)
+    in the meantime."""
+    invitation = Invitation.objects.for_network(invitation.network_id).select_for_update().get(
+        pk=invitation.pk)
+    if invitation.accepted_at is not None or invitation.revoked_at is not None:
+        raise InvitationNotRevocable
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    audit.record(audit.EventKind.INVITATION_REVOKED, network=invitation.network_id,
+                 actor=revoked_by, target=invitation, target_label=invitation.email,
+                 role=invitation.kind)
+    return invitation
 
 
 def set_language(person, language):

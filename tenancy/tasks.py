@@ -16,7 +16,7 @@ def send_invitation_email(invitation_id, token):
 @in_network_of_row(Invitation)
 def _send_invitation_email(invitation_id, token):
     invitation = Invitation.objects.select_related("network", "invited_by").get(pk=invitation_id)
-    if invitation.accepted_at:
+    if invitation.accepted_at or invitation.revoked_at:
         return
     send_email(
         to=invitation.email, template="invitation", language=invitation.language,

@@ -12,6 +12,8 @@ urlpatterns = [
     path("manage/audit/", views.audit_trail, name="audit_trail"),
     path("manage/statements/", views.network_statements, name="network_statements"),
     path("manage/audit/csv/", views.audit_trail_csv, name="audit_trail_csv"),
+    path("invitations/<int:invitation_id>/revoke/", views.revoke_invitation,
+         name="revoke_invitation"),
     path("coordinate/", views.coordinator_home, name="coordinator_home"),
     path("organisations/<int:organisation_id>/", views.organisation_detail,
          name="organisation_detail"),

@@ -1,3 +1,4 @@
+import json
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -14,7 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tenancy import policies, privacy, selectors, services
-from tenancy.access import access_organisation_to_manage, network_roles
+from tenancy.access import (
+    access_invitation_to_revoke,
+    access_organisation_to_manage,
+    network_roles,
+)
 from tenancy.forms import (
     AuditFilterForm,
     LanguageForm,
@@ -197,6 +202,28 @@ def manage_dashboard(request):
     })
 
 
+@network_roles(RoleKind.COORDINATOR, RoleKind.NETWORK_ADMIN)
+def revoke_invitation(request, invitation_id):
+    """Withdraw a pending invitation (a button in the lists on Manage and on an organisation's
+    page), then back to the page it was withdrawn from; a GET only goes back."""
+    invitation = access_invitation_to_revoke(request, invitation_id)
+    if request.method != "POST":
+        return redirect("network_home", network_slug=request.network.slug)
+    try:
+        services.revoke_invitation(invitation, revoked_by=request.user)
+    except services.InvitationNotRevocable:
+        messages.error(request, _("The invitation to %(email)s was accepted or revoked in the "
+                                  "meantime.")
+                       % {"email": invitation.email})
+    else:
+        messages.success(request, _("The invitation to %(email)s is revoked: its link no longer "
+                                    "works.") % {"email": invitation.email})
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = reverse("network_home", kwargs={"network_slug": request.network.slug})
+    return redirect(target)
+
+
 @network_roles(RoleKind.NETWORK_ADMIN)
 def network_settings(request):
     """The network's own settings: for now how long personal data is kept (README, "Your
@@ -322,12 +349,14 @@ def audit_trail_csv(request):
     (UTF-8 with a byte order mark, semicolons); the export is recorded too."""
     form = AuditFilterForm(request.GET or None)
     rows = [[timezone.localtime(event.at).isoformat(timespec="seconds"),
-             event.get_kind_display(), event.actor_label, event.target_label,
-             event.details_text]
+             event.get_kind_display(), event.actor_display, event.target_label,
+             event.readable_details, event.kind,
+             json.dumps(event.details, ensure_ascii=False, sort_keys=True)]
             for event in selectors.audit_trail(request.network, **form.filters()).iterator(2000)]
     services.record_audit_export(request.network, len(rows))
     return spreadsheet_response(
-        CSV, [_("When"), _("Event"), _("Who"), _("What"), _("Details")], rows,
+        CSV, [_("When"), _("Event"), _("Who"), _("What"), _("Details"), _("Event code"),
+              _("Details (machine-readable)")], rows,
         filename=f"audit-{request.network.slug}-{timezone.localdate()}", sheet_title="")
 
 

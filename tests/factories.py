@@ -2,11 +2,15 @@
 
 import itertools
 from dataclasses import dataclass
+from datetime import timedelta
+from types import SimpleNamespace
 
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
+from django.utils import timezone
 
-from tenancy.models import LeaderGroup, Network, Organisation, Person, RoleKind
+from tenancy.models import Invitation, LeaderGroup, Network, Organisation, Person, RoleKind
+from tenancy.roles import NetworkRoles, every_role_of
 from tenancy.services import grant_role
 
 _counter = itertools.count(1)
@@ -27,6 +31,24 @@ def make_organisation(network, name=None):
 def make_group(network, organisation=None, name=None):
     return LeaderGroup.objects.create(
         network=network, organisation=organisation, name=name or f"Ledergruppe {next(_counter)}")
+
+
+def network_roles_of(person, network):
+    """request.roles as NetworkMiddleware builds it: the person's roles in every network (one
+    query), narrowed to this one."""
+    request = SimpleNamespace(user=person)
+    return NetworkRoles.among(person, network, every_role_of(request))
+
+
+def world_invitation(world, email="invited@test.example"):
+    """A leader invitation to the world's group, not yet accepted (its token is not kept)."""
+    from tenancy.services import new_invitation_token
+
+    return Invitation.objects.create(
+        network=world.network, email=email, language="en", kind=RoleKind.LEADER,
+        organisation=world.organisation, leader_group=world.group,
+        token_hash=new_invitation_token()[1], invited_by=world.coordinator,
+        expires_at=timezone.now() + timedelta(days=Invitation.VALID_FOR_DAYS))
 
 
 def make_person(name=None, email=None, **fields):

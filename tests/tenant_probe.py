@@ -17,6 +17,7 @@ from tests.factories import (
     world_cohort,
     world_cohort_module,
     world_gathering,
+    world_invitation,
     world_leader_role,
 )
 
@@ -35,6 +36,7 @@ OBJECTS = {
     "task_activity_id": lambda world: journey_activity(world, "group_task").pk,
     "initiative_id": lambda world: make_initiative(world).pk,
     "report_id": lambda world: make_report(world).pk,
+    "invitation_id": lambda world: world_invitation(world).pk,
 }
 
 

@@ -21,6 +21,7 @@ ALLOWED = {
     "network_statements": {"admin"},
     "coordinator_home": {"coordinator", "admin"},
     "organisation_detail": {"coordinator", "admin"},
+    "revoke_invitation": {"coordinator", "admin"},
     "leader_group_detail": {"leader", "coordinator", "facilitator", "admin"},
     "facilitator_home": {"facilitator"},
     "leader_home": {"leader"},

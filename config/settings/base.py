@@ -7,6 +7,7 @@ from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env, env_bool, env_list, mailer_from_url
+from tenancy.error_reporting import init_error_reporting
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -42,6 +43,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "tenancy.middleware.RequestIdMiddleware",
     "tenancy.middleware.QueueTimeoutMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -230,9 +232,19 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
+# Every line carries the request id or task id and the network, never a person (tenancy/logs.py);
+# production writes JSON lines (settings/production.py), a laptop readable ones.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"context": {"()": "tenancy.logs.ContextFilter"}},
+    "formatters": {"json": {"()": "tenancy.logs.JSONFormatter"},
+                   "text": {"()": "tenancy.logs.TextFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["context"],
+                             "formatter": "text"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
 }
+
+# Errors go to a Sentry-compatible service only when SENTRY_DSN is set, without personal data
+# (tenancy/error_reporting.py).
+init_error_reporting(env("SENTRY_DSN", ""))

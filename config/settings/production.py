@@ -17,5 +17,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# One JSON object per line, for the log collector (tenancy/logs.py; README, "Operations").
+LOGGING["handlers"]["console"]["formatter"] = "json"  # noqa: F405
+
 # Mail must go somewhere real in production: EMAIL_URL is required (smtp://, smtp+tls://, …).
 MAILERS = {"default": mailer_from_url(env("EMAIL_URL", required=True))}

@@ -94,6 +94,22 @@ def test_a_coordinator_enrols_a_leader_group_from_a_csv_file(people, tmp_path):
     expect(group_card).to_be_visible()
     lene.check()
 
+    # One of them has left the municipality: she takes the invitation back, and its link
+    # then says it was withdrawn.
+    gone = LEADERS[-1]
+    lene.button("Revoke the invitation to %(email)s", email=gone).click()
+    expect(lene.status()).to_contain_text(lene.t(
+        "The invitation to %(email)s is revoked: its link no longer works.", email=gone))
+    expect(pending.get_by_role("row").filter(has_text=gone)).to_have_count(0)
+    expect(pending.get_by_role("row").filter(has_text=LEADERS[0])).to_have_count(1)
+    lene.check()
+    lene.follow_email_link(last_email_to(gone), "/invitations/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        lene.t("This invitation link cannot be used"))
+    expect(page.get_by_text(lene.t(
+        "The invitation has been withdrawn. If you think you should still take part, ask the "
+        "person who invited you."))).to_be_visible()
+
 
 def test_a_coordinator_reminds_the_leaders_who_have_not_finished_from_her_phone(people):
     world = running_cohort()

@@ -100,6 +100,7 @@ class TestErasingWhatIsDue:
         assert world.leader.erased_at is not None
         event = AuditEvent.objects.for_network(world.network).get(kind=EventKind.PERSON_ERASED)
         assert (event.actor_id, event.details["reason"]) == (None, "retention")
+        assert event.actor_label == "Bro (scheduled)"  # the clock did it, no person
         assert services.erase_due_personal_data() == []  # nothing left to do
 
 

@@ -23,7 +23,6 @@ from reminders.models import ReminderKind
 from reminders.planning import PLANS
 from reminders.selectors import nudge_options
 from tenancy.models import RoleKind
-from tenancy.roles import NetworkRoles
 from tenancy.services import grant_role
 from tests.factories import (
     build_instrument,
@@ -33,6 +32,7 @@ from tests.factories import (
     make_cohort_module,
     make_person,
     make_programme,
+    network_roles_of,
     world_cohort,
 )
 from tests.reminders.world import complete_prework, local, make_cohort_world, sent_to, set_clock
@@ -120,7 +120,7 @@ def test_a_round_opened_before_prework_counts_the_same_for_leader_and_coordinato
     build_submission(round_, person=world.leader, group=world.group)
 
     (journey,) = selectors.leader_journeys(
-        world.network, world.leader, NetworkRoles.of(world.leader, world.network))
+        world.network, world.leader, network_roles_of(world.leader, world.network))
     assert (journey.modules[0].done_count, journey.modules[0].total) == (1, 1)
     client.force_login(world.leader)
     home = client.get(reverse("leader_home", kwargs={"network_slug": world.network.slug}))

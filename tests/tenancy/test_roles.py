@@ -6,9 +6,15 @@ from django.core.exceptions import ValidationError
 from django.urls import resolve, reverse
 
 from tenancy.models import RoleKind
-from tenancy.roles import NetworkRoles
 from tenancy.services import create_leader_group, grant_role
-from tests.factories import ROLES, make_cohort, make_group, make_organisation, make_person
+from tests.factories import (
+    ROLES,
+    make_cohort,
+    make_group,
+    make_organisation,
+    make_person,
+    network_roles_of,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +25,7 @@ def test_building_the_roles_is_one_query_and_answers_everything_but_cohorts(
     grant_role(world.leader, world.network, RoleKind.LEADER, leader_group=second_group)
     grant_role(world.leader, world.network, RoleKind.COORDINATOR, organisation=world.organisation)
     with django_assert_num_queries(1):
-        roles = NetworkRoles.of(world.leader, world.network)
+        roles = network_roles_of(world.leader, world.network)
         assert roles.kinds == {RoleKind.LEADER, RoleKind.COORDINATOR}
         assert sorted(roles.led_group_ids) == sorted([world.group.pk, second_group.pk])
         assert {group.name for group in roles.led_groups} == {world.group.name,
@@ -33,19 +39,19 @@ def test_building_the_roles_is_one_query_and_answers_everything_but_cohorts(
 
 
 def test_each_role_reads_as_itself(world):
-    admin = NetworkRoles.of(world.admin, world.network)
+    admin = network_roles_of(world.admin, world.network)
     assert admin.is_admin and admin.kinds == {RoleKind.NETWORK_ADMIN}
     assert admin.led_group_ids == [] and admin.coordinated_organisation_ids == []
-    facilitator = NetworkRoles.of(world.facilitator, world.network)
+    facilitator = network_roles_of(world.facilitator, world.network)
     assert facilitator.is_facilitator and not facilitator.is_admin
-    coordinator = NetworkRoles.of(world.coordinator, world.network)
+    coordinator = network_roles_of(world.coordinator, world.network)
     assert coordinator.coordinated_organisation_ids == [world.organisation.pk]
     assert coordinator.led_group_ids == []
 
 
 def test_no_roles_outside_the_network_or_signed_out(world, other_world):
-    assert not NetworkRoles.of(world.admin, other_world.network)
-    signed_out = NetworkRoles.of(AnonymousUser(), world.network)
+    assert not network_roles_of(world.admin, other_world.network)
+    signed_out = network_roles_of(AnonymousUser(), world.network)
     assert not signed_out and signed_out.kinds == frozenset()
     assert not signed_out.has(*RoleKind.values)
 
@@ -57,7 +63,7 @@ def test_facilitated_cohorts_are_read_once_only_when_asked_and_only_in_the_netwo
     grant_role(world.facilitator, other_world.network, RoleKind.FACILITATOR)
     runs.facilitators.add(world.facilitator)
     elsewhere.facilitators.add(world.facilitator)  # a cohort of another network
-    roles = NetworkRoles.of(world.facilitator, world.network)
+    roles = network_roles_of(world.facilitator, world.network)
     with django_assert_num_queries(1):
         assert roles.facilitated_cohort_ids == {runs.pk}
         assert roles.facilitated_cohort_ids == {runs.pk}
@@ -67,7 +73,7 @@ def test_facilitated_cohorts_are_read_once_only_when_asked_and_only_in_the_netwo
 def test_facilitating_needs_the_facilitator_role(world):
     cohort = make_cohort(world)
     cohort.facilitators.add(world.coordinator)
-    roles = NetworkRoles.of(world.coordinator, world.network)
+    roles = network_roles_of(world.coordinator, world.network)
     assert roles.facilitated_cohort_ids == frozenset()
     assert list(roles.facilitated_cohorts) == []
 
@@ -101,7 +107,7 @@ def test_a_leader_group_is_never_made_in_another_networks_organisation(world, ot
 
 def test_a_person_without_a_role_here_gets_no_cohort_ids(world):
     stranger = make_person()
-    roles = NetworkRoles.of(stranger, world.network)
+    roles = network_roles_of(stranger, world.network)
     assert not roles and roles.facilitated_cohort_ids == frozenset()
 
 

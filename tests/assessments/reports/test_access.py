@@ -11,9 +11,8 @@ from pypdf import PdfReader
 
 from assessments.models import Report, ReportKind, ReportStatus
 from tenancy.models import RoleKind
-from tenancy.roles import NetworkRoles
 from tenancy.services import grant_role
-from tests.factories import make_person, make_report_results
+from tests.factories import make_person, make_report_results, network_roles_of
 
 pytestmark = pytest.mark.django_db
 
@@ -150,7 +149,7 @@ def test_the_network_report_is_for_the_cohorts_facilitators_and_admins_only(
 def render_links(person, network, **objects):
     request = RequestFactory().get("/")
     request.user, request.network = person, network
-    request.roles = NetworkRoles.of(person, network)
+    request.roles = network_roles_of(person, network)
     template = Template("{% load report_links %}{% report_links group=group cohort=cohort %}")
     return template.render(Context({"request": request, "group": objects.get("group"),
                                     "cohort": objects.get("cohort")}))
