@@ -465,8 +465,7 @@ def import_instrument(parsed):
                     .filter(slug=parsed.slug, version=parsed.version).first())
         if existing is not None:
             if existing.definition != document:
-                added = _added_languages(existing.definition, document)
-                if not added:
+                if not _only_adds_translations(existing.definition, document):
                     raise InstrumentVersionConflict(
                         f"{parsed.slug} version {parsed.version} is loaded already with other "
                         f"content; publish a new version (version = {parsed.version + 1} or "
@@ -497,31 +496,19 @@ def import_instrument(parsed):
     return ImportResult(instrument, created=True)
 
 
-def _without(value, languages):
-    """The document with the texts of `languages` taken out of every text table."""
-    if isinstance(value, dict):
-        return {key: _without(item, languages) for key, item in value.items()
-                if key not in languages or not set(value) <= set(LANGUAGES)}
-    if isinstance(value, list):
-        return [_without(item, languages) for item in value]
-    return value
-
-
-def _languages_in(value):
-    if isinstance(value, dict):
-        found = set(value) if value and set(value) <= set(LANGUAGES) else set()
-        return found.union(*(_languages_in(item) for item in value.values()))
-    if isinstance(value, list):
-        return set().union(*(_languages_in(item) for item in value))
-    return set()
-
-
-def _added_languages(stored, document):
-    """The languages `document` adds to `stored` when that is all it changes, else none."""
-    added = _languages_in(document) - _languages_in(stored)
-    if added and _without(document, added) == _without(stored, added):
-        return added
-    return set()
+def _only_adds_translations(stored, document):
+    """Whether `document` is `stored` with texts added in a language its text tables lacked
+    (OPTIONAL_LANGUAGES), every stored value unchanged."""
+    if isinstance(stored, dict) and isinstance(document, dict):
+        added = set(document) - set(stored)
+        if set(stored) - set(document) or (added and not (
+                added <= set(OPTIONAL_LANGUAGES) and set(document) <= set(LANGUAGES))):
+            return False
+        return all(_only_adds_translations(stored[key], document[key]) for key in stored)
+    if isinstance(stored, list) and isinstance(document, list):
+        return len(stored) == len(document) and all(
+            _only_adds_translations(old, new) for old, new in zip(stored, document, strict=True))
+    return stored == document
 
 
 def _add_translations(instrument, parsed):

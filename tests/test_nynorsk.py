@@ -244,9 +244,17 @@ def test_a_loaded_version_takes_a_new_nynorsk_text_and_keeps_every_other(db):
     assert item.text["nn"] == "Vi har ein visjon." and item.text["nb"] == "Vi har en visjon."
     assert instrument.source == with_nn
 
-    reworded = with_nn.replace('nb = "Vi har en visjon."', 'nb = "Vi har en ny visjon."')
-    with pytest.raises(InstrumentVersionConflict):
-        import_instrument(parse_instrument(reworded))
+    more = with_nn.replace('description = { nb = "Kort.",',
+                           'description = { nb = "Kort.", nn = "Kort.",')
+    assert not import_instrument(parse_instrument(more)).created
+    instrument.refresh_from_db()
+    assert instrument.description["nn"] == "Kort." and instrument.name["nn"] == "Døme"
+
+    reworded = more.replace('nb = "Vi har en visjon."', 'nb = "Vi har en ny visjon."')
+    renamed = more.replace('nn = "Døme"', 'nn = "Eit døme"')
+    for changed in (reworded, renamed):
+        with pytest.raises(InstrumentVersionConflict):
+            import_instrument(parse_instrument(changed))
 
 
 def test_shipped_instruments_loaded_before_nynorsk_get_it_when_loaded_again(db):
