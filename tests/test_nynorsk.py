@@ -153,6 +153,22 @@ def test_a_reminder_comes_in_nynorsk(world, django_capture_on_commit_callbacks, 
     assert lang_of(message.alternatives[0][0]) == "nn"
 
 
+def test_the_personal_data_download_reads_in_nynorsk(nynorsk_leader, world,
+                                                     django_capture_on_commit_callbacks):
+    import zipfile
+
+    from gdpr.models import DataExport
+
+    with django_capture_on_commit_callbacks(execute=True):
+        nynorsk_leader.post(reverse("request_my_data"))
+    data_export = DataExport.objects.get(person=world.leader)
+    assert data_export.language == "nn"
+    response = nynorsk_leader.get(reverse("download_my_data", args=[data_export.pk]))
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    html = archive.read("bro-data.html").decode()
+    assert lang_of(html) == "nn" and "Opplysningane dine i Bro" in html
+
+
 # --- the PDF report --------------------------------------------------------------------------
 
 
