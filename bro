@@ -3,7 +3,7 @@
 #   ./bro demo   set everything up and run Bro with demo data (SQLite, tasks in-process, mail to console)
 #   ./bro test   run the whole test suite against the machine's PostgreSQL and Redis
 #   ./bro setup  only create .venv and install the pinned dependencies
-#   ./bro messages  update every app's nb and da .po files from the code, then compile them
+#   ./bro messages  update every app's nb, nn and da .po files from the code, then compile them
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -45,12 +45,12 @@ case "${1:-}" in
     apps="programmes modules resources cohorts assessments reminders gdpr"
     ignores=""
     for app in $apps; do ignores="$ignores --ignore=$app/*"; done
-    .venv/bin/python manage.py makemessages -l nb -l da --no-obsolete --ignore=.venv/* \
+    .venv/bin/python manage.py makemessages -l nb -l nn -l da --no-obsolete --ignore=.venv/* \
       --ignore=tests/* --ignore=bench/* $ignores
     for app in $apps; do
       mkdir -p "$app/locale"
       (cd "$app" && DJANGO_SETTINGS_MODULE=config.settings.local PYTHONPATH=.. \
-        ../.venv/bin/django-admin makemessages -l nb -l da --no-obsolete)
+        ../.venv/bin/django-admin makemessages -l nb -l nn -l da --no-obsolete)
     done
     .venv/bin/python manage.py compilemessages --ignore=.venv -v0 ;;
   test)

@@ -4,7 +4,9 @@
 that names the field and the line, so an operator can fix it; `import_instrument` stores a
 checked file as Instrument/Area/Dimension/Item rows; `export_instrument` gives the file back.
 A (slug, version) is immutable once loaded: the same content again changes nothing, other
-content is refused, and a later version is new rows, so earlier rounds keep their items.
+content is refused, and a later version is new rows, so earlier rounds keep their items. The one
+exception adds without changing: a file that only adds a language the stored version lacks (nn,
+since Bro speaks Nynorsk) adds those texts, and every text already stored stays as it was.
 """
 
 import re
@@ -20,7 +22,9 @@ SHIPPED_DIR = Path(__file__).resolve().parent / "instruments"
 SHIPPED_FILES = ["digital_maturity.toml", "capabilities.toml", "competence_wheel.toml"]
 
 FORMAT_VERSION = 1
-LANGUAGES = ("nb", "da", "en")
+LANGUAGES = ("nb", "nn", "da", "en")
+# A text may lack Nynorsk (a file written before Bro spoke it): it is then shown in Bokmål.
+OPTIONAL_LANGUAGES = ("nn",)
 ANSWER_KINDS = ("today", "ambition")
 CODE_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 SLUG_MAX, AREA_CODE_MAX, DIMENSION_CODE_MAX, ITEM_CODE_MAX = 50, 50, 50, 40
@@ -225,15 +229,17 @@ class _Checker:
                 self.fail(path + (key,), "is not a field of format 1 (a typing error?)")
 
     def text(self, table, path, key):
-        value = self.get(table, path, key, dict, "a text table with nb, da and en")
+        value = self.get(table, path, key, dict, "a text table with nb, da and en (and nn)")
         for language in LANGUAGES:
             if language not in value:
+                if language in OPTIONAL_LANGUAGES:
+                    continue
                 self.fail(path + (key,), f"the language {language!r} is missing")
             if not isinstance(value[language], str) or not value[language].strip():
                 self.fail(path + (key, language), "must be a non-empty string")
         for language in value:
             if language not in LANGUAGES:
-                self.fail(path + (key, language), "only nb, da and en are allowed")
+                self.fail(path + (key, language), "only nb, nn, da and en are allowed")
         return value
 
     def code(self, table, path, limit, seen, what):
@@ -451,17 +457,20 @@ class ImportResult:
 
 def import_instrument(parsed):
     """Store a checked file as new rows; the same slug+version with the same content is a
-    no-op (returns created=False); other content raises InstrumentVersionConflict."""
+    no-op (returns created=False), and so is content that only adds a language (the new texts
+    are added); other content raises InstrumentVersionConflict."""
     document = parsed.document
     with transaction.atomic():
         existing = (Instrument.objects.select_for_update()
                     .filter(slug=parsed.slug, version=parsed.version).first())
         if existing is not None:
             if existing.definition != document:
-                raise InstrumentVersionConflict(
-                    f"{parsed.slug} version {parsed.version} is loaded already with other "
-                    f"content; publish a new version (version = {parsed.version + 1} or higher) "
-                    "instead of changing this one")
+                if not _only_adds_translations(existing.definition, document):
+                    raise InstrumentVersionConflict(
+                        f"{parsed.slug} version {parsed.version} is loaded already with other "
+                        f"content; publish a new version (version = {parsed.version + 1} or "
+                        "higher) instead of changing this one")
+                _add_translations(existing, parsed)
             return ImportResult(existing, created=False)
         instrument = Instrument.objects.create(
             slug=parsed.slug, version=parsed.version, kind=document["kind"],
@@ -485,6 +494,43 @@ def import_instrument(parsed):
             for dimension, spec in zip(dimensions, document["dimensions"], strict=True)
             for position, item in enumerate(spec["items"], start=1))
     return ImportResult(instrument, created=True)
+
+
+def _only_adds_translations(stored, document):
+    """Whether `document` is `stored` with texts added in a language its text tables lacked
+    (OPTIONAL_LANGUAGES), every stored value unchanged."""
+    if isinstance(stored, dict) and isinstance(document, dict):
+        added = set(document) - set(stored)
+        if set(stored) - set(document) or (added and not (
+                added <= set(OPTIONAL_LANGUAGES) and set(document) <= set(LANGUAGES))):
+            return False
+        return all(_only_adds_translations(stored[key], document[key]) for key in stored)
+    if isinstance(stored, list) and isinstance(document, list):
+        return len(stored) == len(document) and all(
+            _only_adds_translations(old, new) for old, new in zip(stored, document, strict=True))
+    return stored == document
+
+
+def _add_translations(instrument, parsed):
+    """Write the texts of the file onto the stored rows; only added languages differ."""
+    document = parsed.document
+    instrument.name, instrument.description = document["name"], document["description"]
+    instrument.definition, instrument.source = document, parsed.source
+    instrument.save(update_fields=["name", "description", "definition", "source"])
+    areas = {area["code"]: area for area in document["areas"]}
+    for area in instrument.areas.all():
+        area.name = areas[area.code]["name"]
+        area.save(update_fields=["name"])
+    dimensions = {spec["code"]: spec for spec in document["dimensions"]}
+    for dimension in instrument.dimensions.prefetch_related("items"):
+        spec = dimensions[dimension.code]
+        dimension.name, dimension.description = spec["name"], spec["description"]
+        dimension.discussion_prompt = spec["discussion_prompt"]
+        dimension.save(update_fields=["name", "description", "discussion_prompt"])
+        items = {item["code"]: item for item in spec["items"]}
+        for item in dimension.items.all():
+            item.text, item.options = items[item.code]["text"], items[item.code].get("options", [])
+            item.save(update_fields=["text", "options"])
 
 
 def load_shipped_instruments():

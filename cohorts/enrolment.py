@@ -21,7 +21,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 from openpyxl import load_workbook
 
-LANGUAGES = ("nb", "da", "en")
+LANGUAGES = ("nb", "nn", "da", "en")
 MAX_ROWS = 2000
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_NAME_LENGTH = 160
@@ -31,11 +31,13 @@ DELIMITERS = ("\t", ";", ",")
 XLSX_MAGIC = b"PK\x03\x04"
 OLD_EXCEL_MAGIC = b"\xd0\xcf\x11\xe0"
 
-# Header names a coordinator may use, in any of the three languages (compared lower-cased).
+# Header names a coordinator may use, in any of Bro's languages (compared lower-cased).
 HEADERS = {
-    "name": {"name", "full name", "navn", "fullt navn", "fulde navn", "fuldt navn"},
-    "first_name": {"first name", "given name", "fornavn"},
-    "last_name": {"last name", "surname", "family name", "etternavn", "efternavn"},
+    "name": {"name", "full name", "navn", "fullt navn", "fulde navn", "fuldt navn", "namn",
+             "fullt namn"},
+    "first_name": {"first name", "given name", "fornavn", "førenamn", "fornamn"},
+    "last_name": {"last name", "surname", "family name", "etternavn", "efternavn",
+                  "etternamn"},
     "email": {"email", "e-mail", "e-post", "epost", "mail", "email address", "e-mail address",
               "e-postadresse", "epostadresse", "e-mailadresse", "mailadresse"},
     "title": {"title", "job title", "tittel", "stilling", "stillingstittel", "titel",
@@ -248,7 +250,7 @@ def _check_row(number, values, problems):
             "The title is longer than %(max)s characters.") % {"max": MAX_NAME_LENGTH}))
     if language and language not in LANGUAGES:
         problems.append(RowProblem(number, "language", _(
-            "“%(value)s” is not a language Bro knows. Use nb, da or en, or leave it empty "
+            "“%(value)s” is not a language Bro knows. Use nb, nn, da or en, or leave it empty "
             "for the network's language.") % {"value": values.get("language", "")}))
     if len(problems) > before:
         return None

@@ -243,7 +243,7 @@ class LeaderListForm(forms.Form):
         label=_("Paste the list"), required=False,
         widget=forms.Textarea(attrs={"rows": 10, "spellcheck": "false", "wrap": "off"}),
         help_text=_("One leader per row, with the column names in the first row: name, "
-                    "email, title, language (nb, da or en; empty for the network's language). "
+                    "email, title, language (nb, nn, da or en; empty for the network's language). "
                     "Separate the columns with semicolons, commas or tabs (as when you copy "
                     "cells from Excel)."))
     file = forms.FileField(

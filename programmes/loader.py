@@ -23,7 +23,9 @@ from programmes.models import Activity, ActivityKind, Module, Phase, PhaseKind, 
 from resources.models import Resource, ResourceKind, Theme
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "content" / "standard_programme.toml"
-LANGUAGES = ("nb", "da", "en")
+LANGUAGES = ("nb", "nn", "da", "en")
+# A text without Nynorsk is shown in Bokmål (tenancy.translated); the shipped file has all four.
+OPTIONAL_LANGUAGES = ("nn",)
 MAX_MINUTES = 32767
 
 PROGRAMME_KEYS = {"slug", "name", "description", "resources", "modules"}
@@ -247,22 +249,26 @@ class _Checker:
 
     @staticmethod
     def _text(data, key, where, *, required=True):
-        """A text in all three languages: a table with nb, da and en."""
+        """A text in every language: a table with nb, da and en, and nn (else shown in nb)."""
         value = data.get(key)
         if value is None:
             if required:
-                raise ProgrammeFileError(f"{where}.{key}: missing (a table with nb, da and en)")
+                raise ProgrammeFileError(f"{where}.{key}: missing (a table with nb, nn, da and en)")
             return {}
         if not isinstance(value, dict):
-            raise ProgrammeFileError(f"{where}.{key}: must be a table with nb, da and en")
+            raise ProgrammeFileError(f"{where}.{key}: must be a table with nb, nn, da and en")
         unknown = sorted(set(value) - set(LANGUAGES))
         if unknown:
-            raise ProgrammeFileError(f"{where}.{key}.{unknown[0]}: not a language (nb, da, en)")
+            raise ProgrammeFileError(
+                f"{where}.{key}.{unknown[0]}: not a language (nb, nn, da, en)")
         for language in LANGUAGES:
             text = value.get(language)
+            if language in OPTIONAL_LANGUAGES and text is None:
+                continue
             if not isinstance(text, str) or not text.strip():
                 raise ProgrammeFileError(f"{where}.{key}.{language}: missing text")
-        return {language: value[language].strip() for language in LANGUAGES}
+        return {language: value[language].strip() for language in LANGUAGES
+                if language in value}
 
     @staticmethod
     def _questions(data, where):
@@ -270,10 +276,12 @@ class _Checker:
         value = data.get("questions")
         if value is None:
             return {}
-        if not isinstance(value, dict) or set(value) != set(LANGUAGES):
-            raise ProgrammeFileError(f"{where}.questions: must be a table with nb, da and en")
+        required = set(LANGUAGES) - set(OPTIONAL_LANGUAGES)
+        if not isinstance(value, dict) or not required <= set(value) <= set(LANGUAGES):
+            raise ProgrammeFileError(
+                f"{where}.questions: must be a table with nb, nn, da and en")
         counts = set()
-        for language in LANGUAGES:
+        for language in value:
             questions = value[language]
             if not isinstance(questions, list) or not all(
                     isinstance(q, str) and q.strip() for q in questions):
@@ -281,8 +289,9 @@ class _Checker:
             counts.add(len(questions))
         if len(counts) != 1:
             raise ProgrammeFileError(
-                f"{where}.questions: nb, da and en must have as many questions each")
-        return {language: [q.strip() for q in value[language]] for language in LANGUAGES}
+                f"{where}.questions: nb, nn, da and en must have as many questions each")
+        return {language: [q.strip() for q in value[language]] for language in LANGUAGES
+                if language in value}
 
 
 # Saving -------------------------------------------------------------------------------------

@@ -1,10 +1,13 @@
 """Reads on the resource library: the shared library plus the network's own resources."""
 
+from django.conf import settings
 from django.db.models import F, Q
 from django.db.models.fields.json import KT
+from django.db.models.functions import Coalesce
 from django.utils import translation
 
 from resources.models import Resource
+from tenancy.translated import FALLBACKS
 
 
 def library(network, *, kind="", theme="", language="", sector="", text="", source=""):
@@ -25,12 +28,13 @@ def library(network, *, kind="", theme="", language="", sector="", text="", sour
     for word in text.split():
         matches = Q()
         for field in ("title", "description", "body"):
-            for code in ("nb", "da", "en"):
+            for code, _name in settings.LANGUAGES:
                 matches |= Q(**{f"{field}__{code}__icontains": word})
         resources = resources.filter(matches)
-    language_code = (translation.get_language() or "en")[:2]
-    return resources.order_by(F("network_id").asc(nulls_last=True),
-                              KT(f"title__{language_code}"), "pk")
+    # By the title as shown: a resource without one in the page's language shows its fallback.
+    shown = FALLBACKS.get((translation.get_language() or "en")[:2], FALLBACKS["en"])
+    title = Coalesce(*(KT(f"title__{code}") for code in shown))
+    return resources.order_by(F("network_id").asc(nulls_last=True), title, "pk")
 
 
 def library_sectors(network):

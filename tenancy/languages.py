@@ -1,4 +1,4 @@
-"""Which of nb, da and en a person sees: their stored choice, then the picker's cookie, then
+"""Which of nb, nn, da and en a person sees: their stored choice, then the picker's cookie, then
 the network's default, then the browser's wish."""
 
 from django.conf import settings
@@ -7,9 +7,8 @@ from django.utils.translation.trans_real import parse_accept_lang_header
 from tenancy.scoping import platform_wide
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
-# Browsers set to plain "Norwegian" say "no"; Nynorsk readers ("nn") read Bokmål far better
-# than English, until Bro speaks Nynorsk.
-BROWSER_LANGUAGE_ALIASES = {"no": "nb", "nn": "nb"}
+# Browsers set to plain "Norwegian" say "no", which means Bokmål; "nn" is Nynorsk, Bro's own.
+BROWSER_LANGUAGE_ALIASES = {"no": "nb"}
 
 
 def supported(code):
@@ -30,7 +29,7 @@ def choose_language(request, network=None):
 
 def language_from_browser(request):
     """The first language of Accept-Language (by preference) that Bro speaks, region and
-    the aliases above aside: "nb-NO", "no" and "nn" give nb, "da-DK" da."""
+    the aliases above aside: "nb-NO" and "no" give nb, "nn-NO" nn, "da-DK" da."""
     header = request.headers.get("Accept-Language", "")
     for code, _quality in parse_accept_lang_header(header):
         base = code.split("-")[0]

@@ -171,7 +171,9 @@ SOCIALACCOUNT_ONLY = False
 SOCIALACCOUNT_STORE_TOKENS = False
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("nb", _("Norwegian Bokmål")), ("da", _("Danish")), ("en", _("English"))]
+# Nynorsk (nn) sits next to Bokmål: municipalities in Vestland and Møre og Romsdal write it.
+LANGUAGES = [("nb", _("Norwegian Bokmål")), ("nn", _("Norwegian Nynorsk")), ("da", _("Danish")),
+             ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Oslo"
 USE_I18N = True

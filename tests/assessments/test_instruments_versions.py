@@ -21,6 +21,7 @@ SIXTH_GENERATION = '''
 value = 6
 [{table}.label]
 nb = "Generasjon 6 – {nb}"
+nn = "Generasjon 6 – {nn}"
 da = "Generation 6 – {da}"
 en = "Generation 6 – {en}"
 '''
@@ -37,19 +38,21 @@ def digital_maturity_v2():
     text = text.replace("[scale]\nmin = 1\nmax = 5", "[scale]\nmin = 1\nmax = 6", 1)
     text = text.replace("Digital modenhet i fem generasjoner",
                         "Digital modenhet i seks generasjoner")
+    text = text.replace("Digital modning i fem generasjonar", "Digital modning i seks generasjonar")
 
-    def add_sixth(table, nb, da, en):
+    def add_sixth(table, nb, nn, da, en):
         escaped = re.escape(table)
         pattern = (rf"(\[\[{escaped}\]\]\nvalue = 5\n\[{escaped}\.label\]\n"
-                   r"nb = .*\nda = .*\nen = .*\n)")
-        block = SIXTH_GENERATION.format(table=table, nb=nb, da=da, en=en)
+                   r"nb = .*\nnn = .*\nda = .*\nen = .*\n)")
+        block = SIXTH_GENERATION.format(table=table, nb=nb, nn=nn, da=da, en=en)
         return re.subn(pattern, lambda match: match.group(1) + block, text)
 
-    text, labels = add_sixth("scale.labels", "Gjennomsiktig og sporbar",
+    text, labels = add_sixth("scale.labels", "Gjennomsiktig og sporbar", "Gjennomsiktig og sporbar",
                              "Gennemsigtig og sporbar", "Transparent and traceable")
     assert labels == 1
     text, options = add_sixth("dimensions.items.options", "innbyggeren eier egne data",
-                              "borgeren ejer egne data", "the citizen owns their data")
+                              "innbyggjaren eig eigne data", "borgeren ejer egne data",
+                              "the citizen owns their data")
     assert options == 19
     return text
 

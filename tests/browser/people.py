@@ -2,7 +2,7 @@
 show (accessible names, labels), and checks every page they land on with axe-core.
 
 Names of buttons and links are the English msgids run through Django's gettext in the page's
-own language, so the same journey works in nb, da and en, translated or not yet.
+own language, so the same journey works in nb, nn, da and en, translated or not yet.
 """
 
 import json

@@ -1,7 +1,8 @@
 """Journey 3: a leader accepts the invitation, signs in with a code, finds what's next, does
 pre-work, writes a reflection, takes the start assessment with the keyboard only (leaving
 halfway and coming back) and sees their own results. On a desktop in English, on a phone in
-Norwegian (the language of the invitation) and in Danish picked in the header."""
+Norwegian Bokmål or Nynorsk (the language of the invitation) and in Danish picked in the
+header."""
 
 import re
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ class Variant:
 VARIANTS = {
     "desktop-en": Variant(DESKTOP, "en", "", screenshots=True),
     "phone-nb": Variant(PHONE, "nb", ""),
+    "phone-nn": Variant(PHONE, "nn", ""),
     "desktop-da-picked": Variant(DESKTOP, "en", "da"),
 }
 

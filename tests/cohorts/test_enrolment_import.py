@@ -124,7 +124,7 @@ def test_wrong_rows_are_listed_by_row_field_and_reason_and_nothing_is_saved(
                 (3, gettext("The name is missing.")),
                 (4, gettext("“%(value)s” is not a valid email address.")
                  % {"value": "per.kommune.example"}),
-                (5, gettext("“%(value)s” is not a language Bro knows. Use nb, da or en, or "
+                (5, gettext("“%(value)s” is not a language Bro knows. Use nb, nn, da or en, or "
                             "leave it empty for the network's language.") % {"value": "sv"})]:
             assert gettext("Row %(row)s") % {"row": row} in page
             assert message.replace("'", "&#x27;") in page

@@ -173,7 +173,7 @@ def test_every_kind_of_wrong_row_is_named_by_row_field_and_reason(language):
             (5, "email", gettext("“%(value)s” is not a valid email address.")
              % {"value": "liv.kommune.example"}),
             (6, "language", gettext(
-                "“%(value)s” is not a language Bro knows. Use nb, da or en, or leave it empty "
+                "“%(value)s” is not a language Bro knows. Use nb, nn, da or en, or leave it empty "
                 "for the network's language.") % {"value": "sv"}),
             (7, "name", gettext("The name is longer than %(max)s characters.") % {"max": 160}),
             (8, "", gettext("This row has a value in a column without a header: "

@@ -1,5 +1,5 @@
-"""Norwegian Bokmål, Danish and English: the person's choice, else the picker's cookie, else
-the network's default, else the browser's; pages and emails alike."""
+"""Norwegian Bokmål, Nynorsk, Danish and English: the person's choice, else the picker's
+cookie, else the network's default, else the browser's; pages and emails alike."""
 
 import re
 
@@ -32,6 +32,7 @@ def pick(client, language, next_url="/"):
 class TestThePicker:
     @pytest.mark.parametrize(("language", "heading", "line", "button"), [
         ("nb", "Velkommen til Bro", "Du deltar etter invitasjon", "Logg inn"),
+        ("nn", "Velkomen til Bro", "Du deltek etter invitasjon", "Logg inn"),
         ("da", "Velkommen til Bro", "Du deltager efter invitation", "Log ind"),
         ("en", "Welcome to Bro", "You take part by invitation", "Sign in"),
     ])
@@ -73,6 +74,7 @@ class TestThePicker:
     def test_the_picker_names_each_language_in_itself(self, client, db):
         html = client.get("/").content.decode()
         assert '<option value="nb" lang="nb">Norsk (bokmål)</option>' in html
+        assert '<option value="nn" lang="nn">Norsk nynorsk</option>' in html
         assert '<option value="da" lang="da">Dansk</option>' in html
         assert re.search(r'<option value="en" lang="en" selected>English</option>', html)
 
@@ -118,10 +120,12 @@ class TestWhichLanguage:
 
     @pytest.mark.parametrize(("accept_language", "language"), [
         ("no", "nb"),
-        ("nn", "nb"),  # until Bro speaks Nynorsk
+        ("nn", "nn"),
         ("no-NO", "nb"),
-        ("nn-NO,nn;q=0.9", "nb"),
+        ("nn-NO,nn;q=0.9", "nn"),
         ("nb-NO,no;q=0.9,nn;q=0.8", "nb"),
+        ("nn-NO,nb;q=0.9,no;q=0.8", "nn"),
+        ("de-DE,nn;q=0.5,nb;q=0.4", "nn"),
         ("da-DK,da", "da"),
         ("de-DE,no;q=0.5", "nb"),
         ("de-DE,en;q=0.8,no;q=0.5", "en"),
@@ -163,6 +167,7 @@ class TestEmails:
     @pytest.mark.parametrize(("language", "subject", "line"), [
         ("da", "Din invitation til {} i Bro", "Tag imod invitationen her"),
         ("nb", "Invitasjonen din til {} i Bro", "Godta invitasjonen her"),
+        ("nn", "Invitasjonen din til {} i Bro", "Godta invitasjonen her (lenkja verkar éin gong)"),
         ("en", "Your invitation to {} in Bro", "Accept the invitation here"),
     ])
     def test_the_invitation_comes_in_the_language_the_inviter_chose(
