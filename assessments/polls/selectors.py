@@ -107,7 +107,7 @@ class LeaderPolls:
 
 
 def leader_polls(network, person, roles, now=None):
-    """One query for the open polls (two while a gathering of theirs is on without one)."""
+    """One query for the open polls (two when none waits for their answer)."""
     now = now or timezone.now()
     if not roles.led_group_ids:
         return LeaderPolls([], [], False)
@@ -126,6 +126,9 @@ def leader_polls(network, person, roles, now=None):
         if (poll.purpose == PollPurpose.EVALUATION and not poll.answered
                 and poll.gathering not in evaluations):
             evaluations.append(poll.gathering)
+    # A question waiting for this leader's answer is not refreshed away while they choose.
+    if any(not poll.answered for poll in live):
+        return LeaderPolls(live, evaluations, False)
     watch = bool(live) or gatherings_person_can_register_for(network, roles).filter(
         starts_at__lte=now + WATCH_BEFORE, ends_at__gte=now).exists()
     return LeaderPolls(live, evaluations, watch)

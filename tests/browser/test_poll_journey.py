@@ -85,3 +85,14 @@ def test_the_poll_result_appears_on_the_screen_only_after_k_leaders_answered(
                                            "Counted: %(counter)s answers", 3, counter=3))
     expect(live).to_contain_text("3.7")  # (2 + 4 + 5) / 3
     ingrid.check()
+
+    # Back in the room, the attendance list at the door: she marks who came.
+    ingrid.link("Leave the screen").click()
+    ingrid.check()
+    ingrid.link("Attendance at the door").click()
+    expect(ingrid.heading(ingrid.t("Who is coming: the gathering for %(module)s",
+                                   module=first.module.title["en"]))).to_be_visible()
+    ingrid.check()
+    ingrid.button_for("Came", "Siri Dahl").click()
+    expect(ingrid.button_for("Came", "Siri Dahl")).to_have_attribute("aria-pressed", "true")
+    ingrid.check()

@@ -93,6 +93,12 @@ def test_phones_look_for_a_question_only_while_a_gathering_of_theirs_is_on(clien
     gathering.save()
     assert 'hx-get="' + url(world, "polls_now") in client.get(
         url(world, "leader_home")).content.decode()
+    poll = make_poll(world)  # a question waiting for their answer is not refreshed away
+    assert 'hx-get="' + url(world, "polls_now") not in client.get(
+        url(world, "leader_home")).content.decode()
+    services.answer_poll(world.network, poll.pk, world.leader, 3)
+    assert 'hx-get="' + url(world, "polls_now") in client.get(
+        url(world, "leader_home")).content.decode()
 
 
 def test_answering_is_one_cheap_write(client, world, django_assert_max_num_queries):
