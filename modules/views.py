@@ -45,12 +45,15 @@ def leader_home(request):
         for module in journey.current_modules:
             module.next = module.next_items()
             attach_links(request.network.slug, module, journey.groups, module.next)
-    _attach_own_registrations(request, [journey.next_gathering for journey in journeys])
+    next_gatherings = [journey.next_gathering for journey in journeys]
+    _attach_own_registrations(request, next_gatherings)
     return render(request, "modules/leader_home.html", {
         "journeys": journeys, "groups": sorted(groups, key=lambda group: group.name),
         "cohort_messages": cohort_selectors.messages_for_leader(request.network, request.user,
                                                                 request.roles),
-        "polls_now": poll_selectors.leader_polls(request.network, request.user, request.roles),
+        "polls_now": poll_selectors.leader_polls(
+            request.network, request.user, request.roles,
+            gatherings=[gathering for gathering in next_gatherings if gathering]),
         "phone_refresh": poll_selectors.PHONE_REFRESH_SECONDS})
 
 

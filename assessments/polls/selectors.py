@@ -106,8 +106,9 @@ class LeaderPolls:
     watch: bool
 
 
-def leader_polls(network, person, roles, now=None):
-    """One query for the open polls (two when none waits for their answer)."""
+def leader_polls(network, person, roles, now=None, gatherings=None):
+    """One query for the open polls, and one more to know whether a gathering of theirs is
+    on, unless their `gatherings` are given (What's next has them already)."""
     now = now or timezone.now()
     if not roles.led_group_ids:
         return LeaderPolls([], [], False)
@@ -129,8 +130,14 @@ def leader_polls(network, person, roles, now=None):
     # A question waiting for this leader's answer is not refreshed away while they choose.
     if any(not poll.answered for poll in live):
         return LeaderPolls(live, evaluations, False)
-    watch = bool(live) or gatherings_person_can_register_for(network, roles).filter(
-        starts_at__lte=now + WATCH_BEFORE, ends_at__gte=now).exists()
+    if live:
+        return LeaderPolls(live, evaluations, True)
+    if gatherings is not None:
+        watch = any(gathering.starts_at <= now + WATCH_BEFORE and gathering.ends_at >= now
+                    for gathering in gatherings)
+    else:
+        watch = gatherings_person_can_register_for(network, roles).filter(
+            starts_at__lte=now + WATCH_BEFORE, ends_at__gte=now).exists()
     return LeaderPolls(live, evaluations, watch)
 
 
