@@ -49,6 +49,7 @@ def test_the_poll_result_appears_on_the_screen_only_after_k_leaders_answered(
     ingrid.button("Add the poll").click()
     expect(screen.get_by_role("heading", level=3, name=QUESTION)).to_be_visible()
     ingrid.check()
+    ingrid.screenshot("gathering-room")
     ingrid.button_for("Open on the screen", QUESTION).click()
     expect(ingrid.heading(QUESTION)).to_be_visible()
     expect(ingrid.status()).to_contain_text(ingrid.tn(
@@ -65,6 +66,8 @@ def test_the_poll_result_appears_on_the_screen_only_after_k_leaders_answered(
         expect(phone.page.get_by_role("heading", name=phone.t("Poll in the room"))).to_be_visible()
         expect(phone.page.get_by_text(QUESTION)).to_be_visible()
         phone.check()
+        if index == 0:
+            phone.screenshot("poll-on-a-phone", full_page=False)
         phone.page.get_by_role("radio", name=re.compile(rf"^{value}\b")).check()
         phone.button("Answer").click()
         expect(phone.page.get_by_text(phone.t(
@@ -85,6 +88,7 @@ def test_the_poll_result_appears_on_the_screen_only_after_k_leaders_answered(
                                            "Counted: %(counter)s answers", 3, counter=3))
     expect(live).to_contain_text("3.7")  # (2 + 4 + 5) / 3
     ingrid.check()
+    ingrid.screenshot("poll-screen", full_page=False)
 
     # Back in the room, the attendance list at the door: she marks who came.
     ingrid.link("Leave the screen").click()
@@ -96,3 +100,4 @@ def test_the_poll_result_appears_on_the_screen_only_after_k_leaders_answered(
     ingrid.button_for("Came", "Siri Dahl").click()
     expect(ingrid.button_for("Came", "Siri Dahl")).to_have_attribute("aria-pressed", "true")
     ingrid.check()
+    ingrid.screenshot("attendance-at-the-door")
