@@ -350,3 +350,85 @@ class Report(TenantModel):
     @property
     def in_progress(self):
         return self.status in (ReportStatus.QUEUED, ReportStatus.WORKING)
+
+
+class PollKind(models.TextChoices):
+    SCALE = "scale", _("A scale from 1 to 5")
+    CHOICE = "choice", _("A choice among options")
+
+
+class PollPurpose(models.TextChoices):
+    LIVE = "live", "Live poll in the room"  # (internal: never shown, not translated)
+    EVALUATION = "evaluation", "An item of the gathering's evaluation"
+
+
+class Poll(TenantModel):
+    """One question put to a gathering's leaders: a live poll the facilitator opens on the
+    screen, or one item of the gathering's anonymous evaluation. Its results are read only
+    from PollBlock rows, released in blocks of k by assessments/anonymity/blocks.py."""
+
+    gathering = models.ForeignKey("cohorts.Gathering", on_delete=models.CASCADE,
+                                  related_name="+")
+    purpose = models.CharField(max_length=12, choices=PollPurpose.choices)
+    kind = models.CharField(_("kind"), max_length=10, choices=PollKind.choices,
+                            default=PollKind.SCALE)
+    code = models.SlugField(blank=True, help_text="An evaluation item's code.")
+    position = models.PositiveSmallIntegerField(default=0)
+    question = models.JSONField(_("question"))
+    options = models.JSONField(default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    closes_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta(TenantModel.Meta):
+        ordering = ["position", "created_at", "pk"]
+        indexes = [models.Index(fields=["gathering", "purpose"])]
+
+    def __str__(self):
+        return f"poll {self.pk}"
+
+    scale_min = 1
+
+    @property
+    def scale_max(self):
+        return len(self.options) if self.kind == PollKind.CHOICE else 5
+
+    def is_open(self, now=None):
+        now = now or timezone.now()
+        return (self.opened_at is not None and self.opened_at <= now
+                and (self.closes_at is None or now < self.closes_at))
+
+
+class PollAnswer(TenantModel):
+    """One leader's answer to one poll: given once and never changed (README, "Live poll")."""
+
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="answers")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="poll_answers")
+    value = models.PositiveSmallIntegerField()
+    answered_at = models.DateTimeField(default=timezone.now)
+    # The released block this answer went into; None while it waits for k - 1 others.
+    released_block = models.ForeignKey(
+        "PollBlock", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta(TenantModel.Meta):
+        constraints = [models.UniqueConstraint(fields=["poll", "person"],
+                                               name="one_answer_per_poll")]
+        indexes = [models.Index(fields=["poll", "released_block"])]
+
+
+class PollBlock(TenantModel):
+    """k answers of one poll released together: how many gave each value. A stored,
+    immutable fact like ReleasedBlock; erasing a person leaves it as it is."""
+
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="blocks")
+    position = models.PositiveIntegerField()
+    respondents = models.PositiveSmallIntegerField()
+    counts = models.JSONField(help_text="{value: how many gave it}")
+    released_at = models.DateTimeField(default=timezone.now)
+
+    class Meta(TenantModel.Meta):
+        constraints = [models.UniqueConstraint(fields=["poll", "position"],
+                                               name="one_poll_block_per_position")]

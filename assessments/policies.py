@@ -11,7 +11,7 @@ travels, and DESIGN.md section 3 gives them their organisation's groups only.
 
 from django.db.models import Exists, OuterRef, Q
 
-from assessments.models import Report, ReportKind, Round
+from assessments.models import Poll, Report, ReportKind, Round
 from cohorts.models import Cohort, CohortGroup, CohortOrganisation
 from cohorts.policies import cohorts_person_can_follow
 from tenancy.models import LeaderGroup
@@ -79,3 +79,18 @@ def report_links_for(network, roles, group=None, cohort=None):
     reports_cohort = cohort is not None and cohorts_person_can_follow(network, roles).filter(
         pk=cohort.pk).exists()
     return {"network": network, "groups": groups, "cohort": cohort if reports_cohort else None}
+
+
+def polls_person_runs(network, roles):
+    """Polls and evaluation items of the gatherings of cohorts the person follows: they open
+    and close them, and see their released results (facilitators, the network's admins)."""
+    return Poll.objects.for_network(network).filter(
+        gathering__cohort_module__cohort__in=cohorts_person_can_follow(network, roles))
+
+
+def polls_person_can_answer(network, roles):
+    """Polls of the gatherings of cohorts one of the person's leader groups is in."""
+    in_cohort = CohortGroup.objects.for_network(network).filter(
+        cohort_id=OuterRef("gathering__cohort_module__cohort_id"),
+        leadergroup_id__in=roles.led_group_ids)
+    return Poll.objects.for_network(network).filter(Exists(in_cohort))

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from assessments.models import Response, Round
+from assessments.models import PollAnswer, Response, Round
 from tenancy import audit
 from tenancy.scoping import platform_wide
 
@@ -128,9 +128,11 @@ def round_times_are_locked(round_, now=None):
 
 
 def anonymity_threshold_is_locked(network):
-    """A network's k is fixed once anyone has submitted: aggregates are cut into blocks of k,
-    and two cuts of the same answers with different k could be differenced."""
-    return Response.objects.for_network(network).filter(submitted_at__isnull=False).exists()
+    """A network's k is fixed once anyone has submitted (a round, or a poll's or an
+    evaluation's answer): aggregates are cut into blocks of k, and two cuts of the same
+    answers with different k could be differenced."""
+    return (Response.objects.for_network(network).filter(submitted_at__isnull=False).exists()
+            or PollAnswer.objects.for_network(network).exists())
 
 
 def delete_round(round_):

@@ -56,3 +56,21 @@ def access_leader_group_to_follow(request, group_id):
     return get_or_404(
         policies.leader_groups_person_can_follow(request.network, request.roles)
         .select_related("organisation"), group_id)
+
+
+def access_gathering_to_run(request, gathering_id):
+    return get_or_404(
+        policies.gatherings_person_runs(request.network, request.roles)
+        .select_related("cohort_module__cohort", "cohort_module__module"), gathering_id)
+
+
+def access_gathering_to_register(request, gathering_id):
+    return get_or_404(
+        policies.gatherings_person_can_register_for(request.network, request.roles),
+        gathering_id)
+
+
+def access_gathering_registrations(request, gathering_id):
+    return get_or_404(
+        policies.gatherings_with_registrations_for(request.network, request.roles)
+        .select_related("cohort_module__cohort", "cohort_module__module"), gathering_id)

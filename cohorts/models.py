@@ -225,3 +225,64 @@ class CohortModuleResource(Link):
     @classmethod
     def others_in(cls, network_id):
         return Resource.objects.of_network(network_id)
+
+
+class GatheringRegistration(TenantModel):
+    """A leader's answer to "are you coming?" and whether they came (marked at the door by a
+    facilitator). A row made only by marking attendance has no answer (coming is None)."""
+
+    gathering = models.ForeignKey(
+        Gathering, on_delete=models.CASCADE, related_name="registrations")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                               related_name="gathering_registrations")
+    coming = models.BooleanField(_("coming"), null=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    attended = models.BooleanField(_("came"), default=False)
+    attendance_marked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta(TenantModel.Meta):
+        constraints = [models.UniqueConstraint(fields=["gathering", "person"],
+                                               name="one_registration_per_gathering")]
+
+    def __str__(self):
+        return f"{self.person_id} @ {self.gathering_id}"
+
+
+class CohortMessage(TenantModel):
+    """A facilitator's or network admin's message to a cohort's leaders, or to one group of it:
+    emailed once to each (reminders.services.send_cohort_message) and shown on What's next
+    until the leader dismisses it or `shown_until` passes."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="messages")
+    leader_group = models.ForeignKey(
+        "tenancy.LeaderGroup", on_delete=models.CASCADE, null=True, blank=True,
+        related_name="+", verbose_name=_("leader group"))
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    subject = models.CharField(_("subject"), max_length=160)
+    body = models.TextField(_("message"), max_length=5000)
+    sent_at = models.DateTimeField(default=timezone.now)
+    shown_until = models.DateTimeField()
+    recipient_count = models.PositiveIntegerField(default=0)
+
+    class Meta(TenantModel.Meta):
+        ordering = ["-sent_at", "-pk"]
+        constraints = [models.CheckConstraint(
+            condition=models.Q(shown_until__gt=models.F("sent_at")),
+            name="message_shown_after_sent")]
+
+    def __str__(self):
+        return self.subject
+
+
+class MessageDismissal(TenantModel):
+    """A leader put a message away: What's next no longer shows it to them."""
+
+    message = models.ForeignKey(CohortMessage, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                               related_name="+")
+    dismissed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta(TenantModel.Meta):
+        constraints = [models.UniqueConstraint(fields=["message", "person"],
+                                               name="one_dismissal_per_message")]

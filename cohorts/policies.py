@@ -72,3 +72,38 @@ def leader_roles_person_can_manage(network, roles):
     return Role.objects.for_network(network).filter(
         kind=RoleKind.LEADER,
         leader_group__in=leader_groups_person_can_manage(network, roles))
+
+
+def gatherings_person_runs(network, roles):
+    """Gatherings whose registrations the person sees in full, whose attendance they mark at
+    the door, and whose polls, evaluation and messages they run: those of the cohorts they
+    follow (facilitators, the network's admins)."""
+    return Gathering.objects.for_network(network).filter(
+        cohort_module__cohort__in=cohorts_person_can_follow(network, roles))
+
+
+def gatherings_person_can_register_for(network, roles):
+    """Gatherings of cohorts one of the person's leader groups is in."""
+    return Gathering.objects.for_network(network).filter(
+        cohort_module__cohort__in=Cohort.objects.for_network(network)
+        .filter(leader_groups__in=roles.led_group_ids).values("pk"))
+
+
+def gatherings_with_registrations_for(network, roles):
+    """Gatherings whose registrations the person may see: those they run, and for
+    coordinators those of cohorts holding one of their organisation's groups."""
+    coordinated = Cohort.objects.for_network(network).filter(
+        leader_groups__organisation__in=roles.coordinated_organisation_ids).values("pk")
+    return Gathering.objects.for_network(network).filter(
+        Q(pk__in=gatherings_person_runs(network, roles).values("pk"))
+        | Q(cohort_module__cohort__in=coordinated))
+
+
+def registered_groups_person_can_see(network, roles, gathering):
+    """The leader groups of the gathering's cohort whose registrations the person sees: all
+    of them for those who run it, else their coordinated organisations' groups."""
+    groups = LeaderGroup.objects.for_network(network).filter(
+        cohorts=gathering.cohort_module.cohort_id)
+    if gatherings_person_runs(network, roles).filter(pk=gathering.pk).exists():
+        return groups
+    return groups.filter(organisation__in=roles.coordinated_organisation_ids)

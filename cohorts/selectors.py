@@ -10,7 +10,13 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from cohorts import policies
-from cohorts.models import Cohort, CohortModule
+from cohorts.models import (
+    Cohort,
+    CohortMessage,
+    CohortModule,
+    GatheringRegistration,
+    MessageDismissal,
+)
 from cohorts.schedule import current_module
 from tenancy.models import Invitation, Person, Role, RoleKind
 
@@ -130,3 +136,74 @@ def enrolment_plan(network, group, leaders):
         else:
             plan.new.append(leader)
     return plan
+
+
+@dataclass
+class AttendanceRow:
+    person: Person
+    group: object
+    coming: bool | None
+    attended: bool
+
+
+@dataclass
+class Attendance:
+    rows: list
+
+    @property
+    def coming(self):
+        return sum(1 for row in self.rows if row.coming)
+
+    @property
+    def not_coming(self):
+        return sum(1 for row in self.rows if row.coming is False)
+
+    @property
+    def unanswered(self):
+        return sum(1 for row in self.rows if row.coming is None)
+
+    @property
+    def attended(self):
+        return sum(1 for row in self.rows if row.attended)
+
+
+def gathering_attendance(network, gathering, groups):
+    """Every leader of these groups with their answer and whether they came, by group and
+    name (two queries, whatever the number of leaders). A leader in two groups is listed
+    once, under the first."""
+    roles = (Role.objects.for_network(network)
+             .filter(kind=RoleKind.LEADER, leader_group__in=groups, person__is_active=True)
+             .select_related("person", "leader_group__organisation")
+             .order_by("leader_group__name", "person__name", "pk"))
+    registrations = {registration.person_id: registration for registration in
+                     GatheringRegistration.objects.for_network(network)
+                     .filter(gathering=gathering)}
+    rows, seen = [], set()
+    for role in roles:
+        if role.person_id in seen:
+            continue
+        seen.add(role.person_id)
+        registration = registrations.get(role.person_id)
+        rows.append(AttendanceRow(
+            role.person, role.leader_group, registration.coming if registration else None,
+            registration.attended if registration else False))
+    return Attendance(rows)
+
+
+def own_registrations(network, person, gatherings):
+    """{gathering id: coming (True/False)} of the person's answers to these gatherings."""
+    return dict(GatheringRegistration.objects.for_network(network)
+                .filter(person=person, gathering__in=gatherings, coming__isnull=False)
+                .values_list("gathering_id", "coming"))
+
+
+def messages_for_leader(network, person, roles, now=None):
+    """Messages to the person's cohorts or groups still shown and not dismissed (one query)."""
+    now = now or timezone.now()
+    groups = roles.led_group_ids
+    return list(CohortMessage.objects.for_network(network)
+                .filter(cohort__leader_groups__in=groups, shown_until__gt=now)
+                .filter(Q(leader_group__isnull=True) | Q(leader_group__in=groups))
+                .exclude(pk__in=MessageDismissal.objects.for_network(network)
+                         .filter(person=person).values("message_id"))
+                .select_related("sender", "cohort").distinct().order_by("-sent_at", "-pk"))

@@ -13,7 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cohorts import selectors
-from cohorts.models import Cohort, CohortModule, Gathering
+from cohorts.models import (
+    Cohort,
+    CohortModule,
+    Gathering,
+    GatheringRegistration,
+    MessageDismissal,
+)
 from cohorts.schedule import schedule_problems, shift_datetime, suggested_dates
 from config.tasks import enqueue_each_on_commit
 from tenancy import audit
@@ -242,3 +248,30 @@ def _pending_invitations(role, group_id):
     return Invitation.objects.for_network(role.network_id).filter(
         kind=RoleKind.LEADER, leader_group_id=group_id, email__iexact=role.person.email,
         accepted_at__isnull=True, revoked_at__isnull=True)
+
+
+def register_for_gathering(network, gathering, person, coming, now=None):
+    """A leader's "coming" or "not coming"; answering again replaces the answer."""
+    now = now or timezone.now()
+    GatheringRegistration.objects.for_network(network).update_or_create(
+        network=network, gathering=gathering, person=person,
+        defaults={"coming": coming, "answered_at": now})
+
+
+def mark_attendance(network, gathering, person, attended, now=None):
+    """A facilitator marks at the door whether a leader of the cohort came."""
+    now = now or timezone.now()
+    GatheringRegistration.objects.for_network(network).update_or_create(
+        network=network, gathering=gathering, person=person,
+        defaults={"attended": attended, "attendance_marked_at": now})
+
+
+def record_attendance_export(network, gathering, rows, file_format):
+    audit.record(audit.EventKind.ATTENDANCE_EXPORTED, network=network, target=gathering,
+                 rows=rows, format=file_format)
+
+
+def dismiss_message(network, message, person):
+    """The leader has read it: What's next no longer shows it (twice is harmless)."""
+    MessageDismissal.objects.for_network(network).get_or_create(
+        network=network, message=message, person=person)

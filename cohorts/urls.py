@@ -3,7 +3,7 @@ cohort page, the facilitator's home and progress are in modules.urls)."""
 
 from django.urls import path
 
-from cohorts import views
+from cohorts import gathering_views, views
 
 urlpatterns = [
     path("groups/<int:group_id>/", views.leader_group_detail, name="leader_group_detail"),
@@ -17,6 +17,17 @@ urlpatterns = [
          name="cohort_module_edit"),
     path("gatherings/<int:gathering_id>/calendar.ics", views.gathering_ics,
          name="gathering_ics"),
+    path("gatherings/<int:gathering_id>/register/", gathering_views.gathering_register,
+         name="gathering_register"),
+    path("gatherings/<int:gathering_id>/attendance/", gathering_views.gathering_attendance,
+         name="gathering_attendance"),
+    path("gatherings/<int:gathering_id>/attendance.csv",
+         gathering_views.gathering_attendance_export, name="gathering_attendance_csv"),
+    path("gatherings/<int:gathering_id>/attendance.xlsx",
+         gathering_views.gathering_attendance_export, {"file_format": "xlsx"},
+         name="gathering_attendance_xlsx"),
+    path("messages/<int:message_id>/dismiss/", gathering_views.message_dismiss,
+         name="message_dismiss"),
     path("enrolment/groups/", views.network_groups, name="network_groups"),
     path("enrolment/groups/<int:group_id>/", views.leader_import, name="leader_import"),
     path("enrolment/leaders/<int:leader_role_id>/move/", views.leader_move,

@@ -12,6 +12,7 @@ network_patterns = [
     path("", include("assessments.taking.urls")),
     path("", include("assessments.results.urls")),
     path("", include("assessments.reports.urls")),
+    path("", include("assessments.polls.urls")),
     path("", include("cohorts.urls")),
     path("", include("resources.urls")),
     path("", include("modules.urls")),

@@ -18,7 +18,8 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from assessments.models import Answer, DimensionScore, Report, Response
+from assessments.models import Answer, DimensionScore, PollAnswer, Report, Response
+from cohorts.models import GatheringRegistration
 from modules.models import ActivityCompletion, Ambition, GroupTaskRevision, Initiative, Reflection
 from reminders.models import ReminderDelivery, ReminderPreference
 from tenancy.audit import AuditEvent, EventKind
@@ -70,6 +71,29 @@ def collect(person, language):
                 for r in Reflection.objects.filter(person=person)
                 .select_related("network", "cohort", "activity")
                 .order_by("updated_at")
+            ],
+            "gatherings": [
+                {
+                    "network": r.network.name,
+                    "gathering": translated(r.gathering.cohort_module.module.title, language),
+                    "starts_at": _when(r.gathering.starts_at),
+                    "coming": r.coming,
+                    "came": r.attended,
+                }
+                for r in GatheringRegistration.objects.filter(person=person)
+                .select_related("network", "gathering__cohort_module__module")
+                .order_by("gathering__starts_at")
+            ],
+            "poll_answers": [
+                {
+                    "network": a.network.name,
+                    "question": translated(a.poll.question, language),
+                    "answer": a.value,
+                    "answered_at": _when(a.answered_at),
+                }
+                for a in PollAnswer.objects.filter(person=person)
+                .select_related("network", "poll")
+                .order_by("answered_at", "pk")
             ],
             "group_texts": _group_texts(person, language),
             "initiatives": _initiatives(person, language),

@@ -20,8 +20,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from assessments.anonymity.blocks import lock_before_removing
-from assessments.models import Report, Response
-from cohorts.models import CohortFacilitator
+from assessments.models import Poll, PollAnswer, Report, Response
+from cohorts.models import (
+    CohortFacilitator,
+    CohortMessage,
+    GatheringRegistration,
+    MessageDismissal,
+)
 from config.tasks import enqueue_on_commit
 from gdpr import export, selectors
 from gdpr.models import DataExport, ExportStatus, export_file_name
@@ -153,6 +158,11 @@ def _networks_with_data(person):
         Nudge.objects.filter(sent_by=person),
         ReminderDelivery.objects.filter(Q(person=person) | Q(email__iexact=email)),
         CohortFacilitator.objects.filter(person=person),
+        PollAnswer.objects.filter(person=person),
+        GatheringRegistration.objects.filter(person=person),
+        MessageDismissal.objects.filter(person=person),
+        CohortMessage.objects.filter(sender=person),
+        Poll.objects.filter(created_by=person),
     ):
         found.update(queryset.values_list("network_id", flat=True).distinct())
     return list(Network.objects.filter(pk__in=found).order_by("pk"))
@@ -173,7 +183,15 @@ def _erase_in_network(person, network, *, actor, reason):
         "completions": ActivityCompletion.objects.for_network(network)
         .filter(person=person)
         .delete()[0],
+        # A released poll block keeps its counts; only the person's own answer goes.
+        "poll_answers": PollAnswer.objects.for_network(network).filter(person=person).delete()[0],
+        "registrations": GatheringRegistration.objects.for_network(network)
+        .filter(person=person)
+        .delete()[0],
     }
+    MessageDismissal.objects.for_network(network).filter(person=person).delete()
+    CohortMessage.objects.for_network(network).filter(sender=person).update(sender=None)
+    Poll.objects.for_network(network).filter(created_by=person).update(created_by=None)
     GroupTaskAnswer.objects.for_network(network).filter(updated_by=person).update(updated_by=None)
     GroupTaskRevision.objects.for_network(network).filter(changed_by=person).update(changed_by=None)
     Ambition.objects.for_network(network).filter(updated_by=person).update(updated_by=None)

@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from assessments.polls import selectors as poll_selectors
+from cohorts import selectors as cohort_selectors
 from cohorts.access import access_leader_group_to_follow
 from cohorts.schedule import UPCOMING, state_of
 from modules import selectors, services
@@ -43,8 +45,28 @@ def leader_home(request):
         for module in journey.current_modules:
             module.next = module.next_items()
             attach_links(request.network.slug, module, journey.groups, module.next)
+    next_gatherings = [journey.next_gathering for journey in journeys]
+    _attach_own_registrations(request, next_gatherings)
     return render(request, "modules/leader_home.html", {
-        "journeys": journeys, "groups": sorted(groups, key=lambda group: group.name)})
+        "journeys": journeys, "groups": sorted(groups, key=lambda group: group.name),
+        "cohort_messages": cohort_selectors.messages_for_leader(request.network, request.user,
+                                                                request.roles),
+        "polls_now": poll_selectors.leader_polls(
+            request.network, request.user, request.roles,
+            gatherings=[gathering for gathering in next_gatherings if gathering]),
+        "phone_refresh": poll_selectors.PHONE_REFRESH_SECONDS})
+
+
+def _attach_own_registrations(request, gatherings):
+    """Whether the leader said they come (gathering.own_coming), for gatherings not over."""
+    gatherings = [gathering for gathering in gatherings
+                  if gathering is not None and gathering.ends_at > timezone.now()]
+    if not gatherings:
+        return
+    coming = cohort_selectors.own_registrations(request.network, request.user, gatherings)
+    for gathering in gatherings:
+        gathering.own_coming = coming.get(gathering.pk)
+        gathering.registration_open = True
 
 
 def _module_context(request, cohort_module):
@@ -60,6 +82,7 @@ def module_detail(request, cohort_module_id):
     cohort_module = access_cohort_module_as_leader(request, cohort_module_id)
     context = _module_context(request, cohort_module)
     context["own_resources"] = cohort_module.resources.all()
+    _attach_own_registrations(request, [context["gathering"]])
     return render(request, "modules/module_detail.html", context)
 
 

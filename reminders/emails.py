@@ -153,6 +153,12 @@ def content(delivery, target, extra):
             _("This link replaces the one in the first email. It works once and expires on "
               "%(date)s.") % {"date": day(timezone.localtime(target.expires_at).date())}]
         action_url, action_label = extra["accept_url"], _("Accept the invitation")
+    elif kind == ReminderKind.COHORT_MESSAGE:
+        sender = target.sender.name if target.sender else network.name
+        subject = target.subject
+        to = target.leader_group.name if target.leader_group else target.cohort.name
+        paragraphs = [_("A message from %(sender)s to %(to)s:") % {"sender": sender, "to": to},
+                      *(part.strip() for part in target.body.split("\n\n") if part.strip())]
     else:
         coordinator = target.sent_by.name if target.sent_by else target.organisation.name
         if target.round_id:

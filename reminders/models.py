@@ -22,6 +22,7 @@ class ReminderKind(models.TextChoices):
     ROUND_CLOSES = "round_closes", _("An assessment closes soon")
     INVITATION_PENDING = "invitation_pending", _("An invitation not yet accepted")
     COORDINATOR_NUDGE = "coordinator_nudge", _("Reminders from your coordinator")
+    COHORT_MESSAGE = "cohort_message", _("Messages from your facilitators")
 
 
 class TargetType(models.TextChoices):
@@ -30,6 +31,7 @@ class TargetType(models.TextChoices):
     ROUND = "round", _("assessment round")
     INVITATION = "invitation", _("invitation")
     NUDGE = "nudge", _("nudge")
+    MESSAGE = "message", _("message")
 
 
 class DeliveryStatus(models.TextChoices):

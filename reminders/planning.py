@@ -20,7 +20,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from assessments.models import Round
-from cohorts.models import CohortModule, Gathering
+from cohorts.models import CohortMessage, CohortModule, Gathering
 from cohorts.schedule import gathering_of
 from modules.progress import done_by, done_with_phase, prework_is_open
 from programmes.models import PhaseKind
@@ -43,12 +43,14 @@ def local_date(moment):
     return timezone.localtime(moment).date()
 
 
-def cohort_leaders(cohort, *, organisation=None, person_ids=None):
-    """Active leaders of the cohort's groups (of one organisation, if given)."""
+def cohort_leaders(cohort, *, organisation=None, group=None, person_ids=None):
+    """Active leaders of the cohort's groups (of one organisation or group, if given)."""
     roles = Role.objects.for_network(cohort.network_id).filter(
         kind=RoleKind.LEADER, leader_group__in=cohort.leader_groups.all())
     if organisation is not None:
         roles = roles.filter(leader_group__organisation=organisation)
+    if group is not None:
+        roles = roles.filter(leader_group=group)
     people = Person.objects.filter(is_active=True, pk__in=roles.values("person_id"))
     if person_ids is not None:
         people = people.filter(pk__in=person_ids)
@@ -315,9 +317,34 @@ class CoordinatorNudge(Plan):
         return done_with_phase(target.cohort_module, person_ids, PhaseKind.PREWORK)
 
 
+class CohortMessagePlan(Plan):
+    """Not found by the dispatcher: a facilitator or network admin writes these
+    (reminders.services.send_cohort_message); sent while the message is still shown."""
+
+    kind = ReminderKind.COHORT_MESSAGE
+    target_type = TargetType.MESSAGE
+    model = CohortMessage
+    by_the_clock = False
+
+    def load(self, network, target_id):
+        return (CohortMessage.objects.for_network(network)
+                .select_related("cohort", "leader_group", "sender").filter(pk=target_id).first())
+
+    def is_due(self, target, now):
+        return now < target.shown_until
+
+    def recipients(self, target, person_ids=None):
+        return [Recipient(person, person.email) for person in cohort_leaders(
+            target.cohort, group=target.leader_group, person_ids=person_ids)]
+
+    def done_among(self, target, person_ids):
+        return set()
+
+
 PLANS = {plan.kind: plan for plan in (
     PreworkOpens(), PreworkDue(), GatheringTomorrow(), PostworkDue(), RoundOpens(),
-    RoundCloses(), InvitationPending(), CoordinatorNudge())}
+    RoundCloses(), InvitationPending(), CoordinatorNudge(), CohortMessagePlan())}
 
-# The kinds the dispatcher looks for by itself (nudges are made by coordinators).
-DISPATCHED = [plan for plan in PLANS.values() if plan.kind != ReminderKind.COORDINATOR_NUDGE]
+# The kinds the dispatcher looks for by itself (nudges and messages are written by people).
+DISPATCHED = [plan for plan in PLANS.values()
+              if plan.kind not in (ReminderKind.COORDINATOR_NUDGE, ReminderKind.COHORT_MESSAGE)]

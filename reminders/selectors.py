@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Max, Q
 
 from assessments.models import Round
-from cohorts.models import Cohort, CohortModule
+from cohorts.models import Cohort, CohortMessage, CohortModule
 from modules.progress import activities_of, done_by, prework_is_open
 from programmes.models import PhaseKind
 from reminders import clock
@@ -164,4 +164,8 @@ def target_labels(network, entries):
                   .select_related("organisation", "cohort_module__module", "round")):
             thing = translated(n.cohort_module.module.title) if n.cohort_module_id else n.round.name
             labels[(TargetType.NUDGE, n.pk)] = f"{thing} – {n.organisation.name} ({n.sent_on})"
+    if TargetType.MESSAGE in ids:
+        for message in CohortMessage.objects.for_network(network).filter(
+                pk__in=ids[TargetType.MESSAGE]):
+            labels[(TargetType.MESSAGE, message.pk)] = message.subject
     return labels

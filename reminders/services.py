@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments.reports.services import requeue_lost_reports
+from cohorts.models import CohortMessage
 from config.tasks import enqueue_each_on_commit, enqueue_on_commit
 from reminders import clock, conf
 from reminders.emails import build_message
@@ -41,6 +42,7 @@ from reminders.models import (
     TargetType,
 )
 from reminders.planning import DISPATCHED, PLANS, local_date
+from tenancy import audit
 from tenancy.emails import absolute_url
 from tenancy.models import Invitation
 from tenancy.scoping import in_network_of_row, network_scope, platform_wide
@@ -381,3 +383,30 @@ def describe_nudge_refusal(nudge_):
     who = nudge_.sent_by.name if nudge_.sent_by else ""
     return _("They were already reminded of this today at %(time)s%(by)s. You can remind them "
              "again tomorrow.") % {"time": when, "by": f" ({who})" if who else ""}
+
+
+# Messages from facilitators and network admins ---------------------------------------------
+
+def send_cohort_message(network, cohort, *, leader_group, subject, body, days, sender,
+                        now=None):
+    """Store a message to the cohort's leaders (or one group's), email it once to each in
+    their language through the same once-only deliveries as the reminders, and record it."""
+    from reminders.tasks import send_reminder
+
+    now = now or clock.now()
+    plan = PLANS[ReminderKind.COHORT_MESSAGE]
+    with transaction.atomic():
+        message = CohortMessage.objects.create(
+            network=network, cohort=cohort, leader_group=leader_group, sender=sender,
+            subject=subject, body=body, sent_at=now, shown_until=now + timedelta(days=days))
+        record_due(plan, message, plan.recipients(message), now, enqueued_at=now)
+        ids = list(ReminderDelivery.objects.for_network(network)
+                   .filter(kind=plan.kind, target_type=plan.target_type, target_id=message.pk)
+                   .values_list("pk", flat=True))
+        message.recipient_count = len(ids)
+        message.save(update_fields=["recipient_count"])
+        audit.record(audit.EventKind.MESSAGE_SENT, network=network, actor=sender,
+                     target=message, recipients=len(ids), cohort=cohort.name,
+                     group=leader_group.name if leader_group else "")
+        enqueue_each_on_commit(send_reminder, [(pk,) for pk in ids])
+    return message

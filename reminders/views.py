@@ -7,10 +7,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 
+from cohorts.access import access_cohort_to_follow
 from reminders import selectors, services
 from reminders.access import access_cohort_to_oversee
 from reminders.emails import read_unsubscribe_token
-from reminders.forms import ReminderSettingsForm
+from reminders.forms import CohortMessageForm, ReminderSettingsForm
 from reminders.models import DeliveryStatus, ReminderKind
 from tenancy.access import access_organisation_to_manage, network_roles
 from tenancy.models import Person, RoleKind
@@ -85,3 +86,25 @@ def cohort_reminders(request, cohort_id):
     rows, failures = selectors.cohort_reminder_overview(request.network, cohort)
     return render(request, "reminders/cohort_reminders.html", {
         "cohort": cohort, "rows": rows, "failures": failures, "Status": DeliveryStatus})
+
+
+@network_roles(RoleKind.FACILITATOR, RoleKind.NETWORK_ADMIN)
+def cohort_message(request, cohort_id):
+    """Write to the cohort's leaders or one group: email once, and shown on What's next."""
+    cohort = access_cohort_to_follow(request, cohort_id)
+    groups = list(cohort.leader_groups.order_by("name"))
+    form = CohortMessageForm(request.POST or None, groups=groups)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        message = services.send_cohort_message(
+            request.network, cohort, leader_group=data["leader_group"], subject=data["subject"],
+            body=data["body"], days=data["days"], sender=request.user)
+        messages.success(request, ngettext(
+            "The message is sent to %(count)d leader.",
+            "The message is sent to %(count)d leaders.",
+            message.recipient_count) % {"count": message.recipient_count})
+        return redirect("cohort_message", network_slug=request.network.slug, cohort_id=cohort.pk)
+    return render(request, "reminders/cohort_message.html", {
+        "cohort": cohort, "form": form,
+        "sent": cohort.messages.select_related("sender", "leader_group")[:20]},
+        status=400 if form.errors else 200)

@@ -60,6 +60,8 @@ class EventKind(models.TextChoices):
     PERSON_ERASED = "person_erased", _("Personal data erased")
     RETENTION_CHANGED = "retention_changed", _("Retention period changed")
     PRIVACY_NOTICE_CHANGED = "privacy_notice_changed", _("Privacy notice changed")
+    ATTENDANCE_EXPORTED = "attendance_exported", _("Attendance list exported (CSV or Excel)")
+    MESSAGE_SENT = "message_sent", _("Message sent to leaders")
 
 
 class AppendOnlyQuerySet(models.QuerySet):

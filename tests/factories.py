@@ -562,3 +562,33 @@ def make_network_sign_in(network, kind="idporten", *, display_name="ID-porten",
         network=network, kind=kind, display_name=display_name,
         server_url=server_url or f"https://{kind}.test.example/{network.slug}",
         client_id=client_id or f"bro-{network.slug}", secret=secret), secret_changed=True)
+
+
+# --- Running a gathering: polls, evaluation, messages -----------------------------------------
+
+def make_poll(world, gathering=None, *, question="How ready are we?", kind="scale",
+              options=(), opened=True):
+    """A live poll of the world's gathering (world_gathering), open unless told."""
+    from django.utils import timezone
+
+    from assessments.models import Poll
+
+    gathering = gathering or world_gathering(world)
+    return Poll.objects.create(
+        network=world.network, gathering=gathering, purpose="live", kind=kind,
+        question={"en": question}, options=[{"en": option} for option in options],
+        opened_at=timezone.now() if opened else None)
+
+
+def make_cohort_message(world, *, subject="Welcome to the gathering", leader_group=None):
+    """A message to the world's cohort, shown for a week (not emailed: see send_cohort_message)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cohorts.models import CohortMessage
+
+    return CohortMessage.objects.create(
+        network=world.network, cohort=world_cohort(world), leader_group=leader_group,
+        sender=world.facilitator, subject=subject, body="See you at nine.",
+        shown_until=timezone.now() + timedelta(days=7))

@@ -10,8 +10,10 @@ from django.urls import get_resolver
 from tests.factories import (
     build_round,
     journey_activity,
+    make_cohort_message,
     make_initiative,
     make_network_resource,
+    make_poll,
     make_report,
     with_captions,
     world_cohort,
@@ -37,6 +39,8 @@ OBJECTS = {
     "initiative_id": lambda world: make_initiative(world).pk,
     "report_id": lambda world: make_report(world).pk,
     "invitation_id": lambda world: world_invitation(world).pk,
+    "poll_id": lambda world: make_poll(world).pk,
+    "message_id": lambda world: make_cohort_message(world).pk,
 }
 
 

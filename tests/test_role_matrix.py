@@ -80,6 +80,20 @@ ALLOWED = {
     "report_detail": {"leader", "facilitator", "admin"},
     "report_retry": {"leader", "facilitator", "admin"},
     "report_download": {"leader", "facilitator", "admin"},
+    "gathering_register": {"leader"},
+    "gathering_attendance": {"coordinator", "facilitator", "admin"},
+    "gathering_attendance_csv": {"coordinator", "facilitator", "admin"},
+    "gathering_attendance_xlsx": {"coordinator", "facilitator", "admin"},
+    "message_dismiss": {"leader"},
+    "cohort_message": {"facilitator", "admin"},
+    "gathering_room": {"facilitator", "admin"},
+    "evaluation_open": {"facilitator", "admin"},
+    "gathering_evaluation": {"leader"},
+    "poll_open": {"facilitator", "admin"},
+    "poll_close": {"facilitator", "admin"},
+    "poll_screen": {"facilitator", "admin"},
+    "poll_answer": {"leader"},
+    "polls_now": {"leader"},
     "bench_floor": set(),  # only with BENCH_FLOOR on (tests/tenancy/test_bench_floor.py)
 }
 

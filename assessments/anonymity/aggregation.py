@@ -39,7 +39,7 @@ from django.utils import timezone
 
 from assessments.anonymity.blocks import release_pooled_blocks
 from assessments.anonymity.presenter import hidden_value, shown
-from assessments.models import AnswerKind, BlockKind, Dimension, ReleasedScore, Round
+from assessments.models import AnswerKind, BlockKind, Dimension, PollBlock, ReleasedScore, Round
 from tenancy.scoping import platform_wide
 
 # The benchmark's own k: the number of scores and of networks it needs before it shows.
@@ -329,3 +329,20 @@ def national_benchmark(instrument, *, dimensions=None, now=None):
                 cells.append(sums[cell].stats(instrument, BENCHMARK_K))
         rows.append(DimensionResult(dimension, *cells))
     return Aggregate("national", None, rows)
+
+
+def poll_results(network, polls):
+    """{poll id: CellStats or Suppressed} of polls of the network, read from their released
+    blocks only (one query): the counts per value of whole blocks of k, with the mean and
+    spread at the precision shown. A poll with fewer than k released answers is Suppressed."""
+    polls = list(polls)
+    if not polls:
+        return {}
+    sums = {poll.pk: _Sums() for poll in polls}
+    rows = (PollBlock.objects.for_network(network)
+            .filter(poll__in=[poll.pk for poll in polls]).values_list("poll_id", "counts"))
+    for poll_id, counts in rows:
+        for value, count in counts.items():
+            value = int(value)
+            sums[poll_id].add(value, count, value * count, value * value * count)
+    return {poll.pk: sums[poll.pk].stats(poll, network.anonymity_threshold) for poll in polls}

@@ -35,7 +35,7 @@ Python.)
 
 import math
 import zlib
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -43,6 +43,8 @@ from django.utils import timezone
 from assessments.models import (
     BlockKind,
     DimensionScore,
+    PollAnswer,
+    PollBlock,
     ReleasedBlock,
     ReleasedScore,
     Response,
@@ -189,3 +191,32 @@ def release_round(round_, now=None):
         for group_id, organisation_id in list(units):
             release_unit_blocks(round_, group_id, organisation_id)
     release_pooled_blocks(round_, now)
+
+
+# --- polls and gathering evaluations ----------------------------------------------------------
+
+def release_poll_blocks(poll):
+    """Release the blocks of k a poll's waiting answers fill now (at most one per answer):
+    the same rule as a unit of a round, with the whole poll as its one unit. Runs inside the
+    caller's transaction, which holds the poll's row lock (polls/services.py), so ids follow
+    the order the answers were given; an evaluation's items are locked together, so each
+    item's blocks hold the same people. Leftovers below k are never released (nothing to
+    pool them with: the poll is already the whole gathering)."""
+    waiting = list(PollAnswer.objects.for_network(poll.network_id)
+                   .filter(poll=poll, released_block__isnull=True).order_by("pk")
+                   .values_list("pk", "value"))
+    blocks = whole_blocks(waiting, poll.network.anonymity_threshold)
+    if not blocks:
+        return []
+    last = (PollBlock.objects.for_network(poll.network_id).filter(poll=poll)
+            .order_by("-position").values_list("position", flat=True).first() or 0)
+    released = []
+    for index, answers in enumerate(blocks, start=1):
+        counts = Counter(value for _pk, value in answers)
+        block = PollBlock.objects.create(
+            network_id=poll.network_id, poll=poll, position=last + index,
+            respondents=len(answers), counts={str(value): n for value, n in counts.items()})
+        PollAnswer.objects.for_network(poll.network_id).filter(
+            pk__in=[pk for pk, _value in answers]).update(released_block=block)
+        released.append(block)
+    return released
