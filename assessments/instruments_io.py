@@ -12,6 +12,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 
 from assessments.models import Area, Dimension, Instrument, InstrumentKind, Item
@@ -20,7 +21,8 @@ SHIPPED_DIR = Path(__file__).resolve().parent / "instruments"
 SHIPPED_FILES = ["digital_maturity.toml", "capabilities.toml", "competence_wheel.toml"]
 
 FORMAT_VERSION = 1
-LANGUAGES = ("nb", "da", "en")
+# A text may hold languages Bro does not offer yet (one being added); they are kept as written.
+LANGUAGE_CODE_PATTERN = re.compile(r"^[a-z]{2,3}(-[a-z0-9]+)?$")
 ANSWER_KINDS = ("today", "ambition")
 CODE_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 SLUG_MAX, AREA_CODE_MAX, DIMENSION_CODE_MAX, ITEM_CODE_MAX = 50, 50, 50, 40
@@ -48,6 +50,11 @@ class InstrumentFileError(ValueError):
 
 class InstrumentVersionConflict(ValueError):
     """The slug and version are loaded already with other content."""
+
+
+def configured_languages():
+    """The language codes every text must have: the ones Bro's pages are offered in."""
+    return [code for code, _name in settings.LANGUAGES]
 
 
 # ------------------------------------------------------------------------------------------
@@ -225,15 +232,19 @@ class _Checker:
                 self.fail(path + (key,), "is not a field of format 1 (a typing error?)")
 
     def text(self, table, path, key):
-        value = self.get(table, path, key, dict, "a text table with nb, da and en")
-        for language in LANGUAGES:
+        """A text in every language Bro offers (settings.LANGUAGES); more languages may be
+        there too, as long as each is a language code with a non-empty text."""
+        languages = configured_languages()
+        value = self.get(table, path, key, dict,
+                         "a text table with " + ", ".join(languages))
+        for language in languages:
             if language not in value:
                 self.fail(path + (key,), f"the language {language!r} is missing")
-            if not isinstance(value[language], str) or not value[language].strip():
+        for language, text in value.items():
+            if not LANGUAGE_CODE_PATTERN.match(language):
+                self.fail(path + (key, language), "is not a language code (such as nb or en)")
+            if not isinstance(text, str) or not text.strip():
                 self.fail(path + (key, language), "must be a non-empty string")
-        for language in value:
-            if language not in LANGUAGES:
-                self.fail(path + (key, language), "only nb, da and en are allowed")
         return value
 
     def code(self, table, path, limit, seen, what):

@@ -56,6 +56,9 @@ class EventKind(models.TextChoices):
     PERSON_ERASED = "person_erased", _("Personal data erased")
     RETENTION_CHANGED = "retention_changed", _("Retention period changed")
     PRIVACY_NOTICE_CHANGED = "privacy_notice_changed", _("Privacy notice changed")
+    INSTRUMENT_PUBLISHED = "instrument_published", _("Instrument version published")
+    PROGRAMME_CHANGED = "programme_changed", _("Standard programme changed")
+    COHORT_TAILORED = "cohort_tailored", _("Cohort's programme tailored")
 
 
 class AppendOnlyQuerySet(models.QuerySet):
