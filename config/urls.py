@@ -34,6 +34,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("staff/", include("assessments.authoring.urls")),
+    path("staff/", include("programmes.urls")),
     # Public pages of a network, readable without signing in (`slug`, not `network_slug`:
     # the network middleware, which asks for a role, leaves them alone).
     path("n/<slug:slug>/privacy/", tenancy_views.privacy_notice, name="privacy_notice"),
