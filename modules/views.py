@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from cohorts import tailoring
 from cohorts.access import access_leader_group_to_follow
 from cohorts.schedule import UPCOMING, state_of
 from modules import selectors, services
@@ -60,6 +61,8 @@ def module_detail(request, cohort_module_id):
     cohort_module = access_cohort_module_as_leader(request, cohort_module_id)
     context = _module_context(request, cohort_module)
     context["own_resources"] = cohort_module.resources.all()
+    context["contributions"] = tailoring.contributions_of(
+        request.network, [cohort_module.pk]).get(cohort_module.pk, [])
     return render(request, "modules/module_detail.html", context)
 
 

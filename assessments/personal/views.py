@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from assessments.anonymity.aggregation import instrument_dimensions
 from assessments.personal import selectors, services
@@ -62,9 +62,12 @@ def my_development(request):
 
 
 @network_roles(RoleKind.LEADER)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def take_alone(request):
-    """Start (or continue) a personal round of one instrument, then its test pages."""
+    """Start (or continue) a personal round of one instrument, then its test pages (POST; a
+    GET goes to the development page, where the buttons are)."""
+    if request.method != "POST":
+        return redirect("my_development", network_slug=request.network.slug)
     allowed = {
         instrument.slug
         for instrument in selectors.instruments_to_take_alone(
@@ -83,10 +86,11 @@ def take_alone(request):
 
 
 @network_roles(RoleKind.LEADER)
-def personal_results(request, round_id):
+def personal_results(request, personal_round_id):
     """The person's own results in one of their personal rounds."""
     round_ = get_or_404(
-        personal_rounds_of(request.network, request.user).select_related("instrument"), round_id
+        personal_rounds_of(request.network, request.user).select_related("instrument"),
+        personal_round_id,
     )
     instrument = round_.instrument
     own = own_results(request.network, request.user, round_, instrument_dimensions(instrument))

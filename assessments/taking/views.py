@@ -49,7 +49,8 @@ def results_url(request, round_):
     """Where a leader goes after submitting: the round's results page (their own results
     page for a personal round)."""
     if round_.is_personal:
-        return _url(request, "personal_results", round_)
+        return reverse("personal_results", kwargs={"network_slug": request.network.slug,
+                                                   "personal_round_id": round_.pk})
     return _url(request, "assessment_results", round_)
 
 

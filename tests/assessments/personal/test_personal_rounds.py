@@ -88,7 +88,7 @@ class TestTakingItAlone:
             url("assessment_take_step", world.network, round_id=personal.pk, step=1), fields
         )
         done = leader.post(url("assessment_review", world.network, round_id=personal.pk))
-        assert done.url == url("personal_results", world.network, round_id=personal.pk)
+        assert done.url == url("personal_results", world.network, personal_round_id=personal.pk)
         page = leader.get(done.url).content.decode()
         assert "You took this on your own" in page
         development = leader.get(url("my_development", world.network)).content.decode()
@@ -154,7 +154,13 @@ class TestOnlyTheLeaderSeesIt:
         grant_role(staff, world.network, RoleKind.NETWORK_ADMIN)
         grant_role(staff, world.network, RoleKind.LEADER, leader_group=world.group)
         client.force_login(staff)
-        for name in ("personal_results", "assessment_take", "round_results"):
+        assert (
+            client.get(
+                url("personal_results", world.network, personal_round_id=personal.pk)
+            ).status_code
+            == 404
+        )
+        for name in ("assessment_take", "round_results"):
             assert client.get(url(name, world.network, round_id=personal.pk)).status_code == 404
         development = client.get(url("my_development", world.network)).content.decode()
         assert "On your own" not in development
@@ -165,7 +171,9 @@ class TestOnlyTheLeaderSeesIt:
         grant_role(colleague, world.network, RoleKind.LEADER, leader_group=world.group)
         client.force_login(colleague)
         assert (
-            client.get(url("personal_results", world.network, round_id=personal.pk)).status_code
+            client.get(
+                url("personal_results", world.network, personal_round_id=personal.pk)
+            ).status_code
             == 404
         )
         assert (
