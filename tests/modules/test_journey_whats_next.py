@@ -165,7 +165,7 @@ def test_the_module_page_reads_a_fixed_number_of_queries(client, world,
 
 # Sign-in and the network (session, person, the person's roles with their networks), then the page:
 # the leader's cohorts, their modules, phases, activities, completions, open rounds and
-# submitted rounds; the module page reads the cohort module, the leader's groups in the cohort
-# and the network's own resources instead of the cohorts.
+# submitted rounds; the module page reads the cohort module, the leader's groups in the cohort,
+# the network's own resources and the cohort's own speakers and cases instead of the cohorts.
 HOME_QUERIES = 10
-MODULE_QUERIES = 11
+MODULE_QUERIES = 12

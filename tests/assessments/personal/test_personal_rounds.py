@@ -137,8 +137,9 @@ class TestOnlyTheLeaderSeesIt:
         other = world.person(role)
         grant_role(other, world.network, RoleKind.LEADER, leader_group=world.group)
         client.force_login(other)
+        mine = url("personal_results", world.network, personal_round_id=personal.pk)
+        assert client.get(mine).status_code == 404
         for name in (
-            "personal_results",
             "assessment_take",
             "assessment_review",
             "assessment_results",
