@@ -2,6 +2,7 @@
 development; only they see it, and it never enters any aggregate, released block, report,
 export or the benchmark (README, "Personal rounds")."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -275,3 +276,19 @@ class TestTheirDataIsTheirs:
         assert not Round.personal.for_network(world.network).filter(pk=personal.pk).exists()
         assert not Response.objects.for_network(world.network).filter(person=world.leader).exists()
         assert round_results(cohort_round).network.dimensions == before
+
+    def test_a_network_report_reads_no_personal_round(self, world):
+        from assessments.reports.document import report_html
+        from tests.factories import make_report, make_report_results
+
+        results = make_report_results(world)
+        report = make_report(world, kind="network")
+        now = timezone.now()
+
+        def html():  # without the charts' running ids
+            return re.sub(r"chart-\d+", "chart", report_html(report, now=now))
+
+        before = html()
+        for person in (world.leader, results.small_leader):
+            take_alone_and_submit(world.network, person, results.round.instrument, 5)
+        assert html() == before
