@@ -6,7 +6,7 @@ someone else's.
 """
 
 from assessments.models import Response
-from assessments.policies import rounds_person_can_take, rounds_person_runs
+from assessments.policies import rounds_person_can_answer, rounds_person_runs
 from cohorts.models import CohortGroup
 from cohorts.policies import cohorts_person_can_follow
 from tenancy.access import get_or_404
@@ -23,9 +23,10 @@ def access_round_to_schedule(request, round_id):
 
 
 def access_round_to_take(request, round_id):
+    """A round of the person's cohorts, or one of their personal rounds."""
     return get_or_404(
-        rounds_person_can_take(request.network, request.roles).select_related("instrument"),
-        round_id)
+        rounds_person_can_answer(request.network, request.roles, request.user)
+        .select_related("instrument"), round_id)
 
 
 def own_response_to_answer(request, round_id):
@@ -34,7 +35,8 @@ def own_response_to_answer(request, round_id):
     started")."""
     return (Response.objects.for_network(request.network)
             .filter(round_id=round_id, person=request.user,
-                    round__in=rounds_person_can_take(request.network, request.roles))
+                    round__in=rounds_person_can_answer(
+                        request.network, request.roles, request.user))
             .select_related("round__instrument", "leader_group").first())
 
 

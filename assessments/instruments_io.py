@@ -14,6 +14,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 
 from assessments.models import Area, Dimension, Instrument, InstrumentKind, Item
@@ -22,9 +23,10 @@ SHIPPED_DIR = Path(__file__).resolve().parent / "instruments"
 SHIPPED_FILES = ["digital_maturity.toml", "capabilities.toml", "competence_wheel.toml"]
 
 FORMAT_VERSION = 1
-LANGUAGES = ("nb", "nn", "da", "en")
 # A text may lack Nynorsk (a file written before Bro spoke it): it is then shown in Bokmål.
 OPTIONAL_LANGUAGES = ("nn",)
+# A text may hold languages Bro does not offer yet (one being added); they are kept as written.
+LANGUAGE_CODE_PATTERN = re.compile(r"^[a-z]{2,3}(-[a-z0-9]+)?$")
 ANSWER_KINDS = ("today", "ambition")
 CODE_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 SLUG_MAX, AREA_CODE_MAX, DIMENSION_CODE_MAX, ITEM_CODE_MAX = 50, 50, 50, 40
@@ -52,6 +54,11 @@ class InstrumentFileError(ValueError):
 
 class InstrumentVersionConflict(ValueError):
     """The slug and version are loaded already with other content."""
+
+
+def configured_languages():
+    """The language codes every text must have: the ones Bro's pages are offered in."""
+    return [code for code, _name in settings.LANGUAGES]
 
 
 # ------------------------------------------------------------------------------------------
@@ -229,17 +236,22 @@ class _Checker:
                 self.fail(path + (key,), "is not a field of format 1 (a typing error?)")
 
     def text(self, table, path, key):
-        value = self.get(table, path, key, dict, "a text table with nb, da and en (and nn)")
-        for language in LANGUAGES:
+        """A text in every language Bro offers (settings.LANGUAGES; Nynorsk may be missing);
+        more languages may be there too, as long as each is a language code with a non-empty
+        text."""
+        languages = configured_languages()
+        value = self.get(table, path, key, dict,
+                         "a text table with " + ", ".join(languages))
+        for language in languages:
             if language not in value:
                 if language in OPTIONAL_LANGUAGES:
                     continue
                 self.fail(path + (key,), f"the language {language!r} is missing")
-            if not isinstance(value[language], str) or not value[language].strip():
+        for language, text in value.items():
+            if not LANGUAGE_CODE_PATTERN.match(language):
+                self.fail(path + (key, language), "is not a language code (such as nb or en)")
+            if not isinstance(text, str) or not text.strip():
                 self.fail(path + (key, language), "must be a non-empty string")
-        for language in value:
-            if language not in LANGUAGES:
-                self.fail(path + (key, language), "only nb, nn, da and en are allowed")
         return value
 
     def code(self, table, path, limit, seen, what):
@@ -501,8 +513,9 @@ def _only_adds_translations(stored, document):
     (OPTIONAL_LANGUAGES), every stored value unchanged."""
     if isinstance(stored, dict) and isinstance(document, dict):
         added = set(document) - set(stored)
+        offered = set(configured_languages())
         if set(stored) - set(document) or (added and not (
-                added <= set(OPTIONAL_LANGUAGES) and set(document) <= set(LANGUAGES))):
+                added <= set(OPTIONAL_LANGUAGES) and set(document) <= offered)):
             return False
         return all(_only_adds_translations(stored[key], document[key]) for key in stored)
     if isinstance(stored, list) and isinstance(document, list):

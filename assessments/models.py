@@ -9,9 +9,10 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from tenancy.scoping import TenantModel
+from tenancy.scoping import TenantManager, TenantModel
 
 
 class InstrumentKind(models.TextChoices):
@@ -137,10 +138,32 @@ class RoundPurpose(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Round(TenantModel):
-    """A cohort's scheduled run of an instrument; open between its two moments."""
+class CohortRoundManager(TenantManager):
+    """`Round.objects`: a cohort's rounds only. Every aggregate, results page, report, export,
+    reminder and the benchmark starts here, so a personal round is left out by construction."""
 
-    cohort = models.ForeignKey("cohorts.Cohort", on_delete=models.CASCADE, related_name="rounds")
+    def get_queryset(self):
+        return super().get_queryset().filter(owner__isnull=True)
+
+
+class PersonalRoundManager(TenantManager):
+    """`Round.personal`: rounds a leader takes on their own, read only for their owner."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(owner__isnull=False)
+
+
+class Round(TenantModel):
+    """A cohort's scheduled run of an instrument, open between its two moments; or a
+    personal round (owner set, no cohort) that one leader takes on their own to follow their
+    own development. A personal round's answers never enter any aggregate: it is not in
+    `Round.objects`, and no block is ever released for it (anonymity/blocks.py)."""
+
+    cohort = models.ForeignKey("cohorts.Cohort", on_delete=models.CASCADE, related_name="rounds",
+                               null=True, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True,
+        related_name="+", help_text="Set only on a personal round: the one leader taking it.")
     instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="rounds")
     name = models.CharField(_("name"), max_length=160)
     opens_at = models.DateTimeField(_("opens"))
@@ -157,16 +180,34 @@ class Round(TenantModel):
     opening_recorded_at = models.DateTimeField(null=True, blank=True, editable=False)
     closing_recorded_at = models.DateTimeField(null=True, blank=True, editable=False)
 
+    objects = CohortRoundManager()
+    personal = PersonalRoundManager()
+
     class Meta(TenantModel.Meta):
         verbose_name = _("assessment round")
         verbose_name_plural = _("assessment rounds")
+        default_manager_name = "objects"
         ordering = ["opens_at"]
-        constraints = [models.CheckConstraint(
-            condition=models.Q(closes_at__gt=models.F("opens_at")),
-            name="round_closes_after_it_opens")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(closes_at__gt=models.F("opens_at")),
+                                   name="round_closes_after_it_opens"),
+            models.CheckConstraint(
+                condition=models.Q(cohort__isnull=False, owner__isnull=True)
+                | models.Q(cohort__isnull=True, owner__isnull=False),
+                name="round_is_a_cohorts_or_personal"),
+        ]
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_personal(self):
+        return self.owner_id is not None
+
+    @property
+    def label(self):
+        """The round's name; a personal round has none and reads "On your own"."""
+        return self.name or gettext("On your own")
 
     def has_closed(self, now=None):
         return (now or timezone.now()) >= self.closes_at

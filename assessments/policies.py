@@ -31,6 +31,17 @@ def rounds_person_can_take(network, roles):
     return Round.objects.for_network(network).filter(Exists(in_cohort))
 
 
+def personal_rounds_of(network, person):
+    """The rounds a leader takes on their own: theirs only, for every role (README,
+    "Personal rounds"). Nothing else ever reads them but the person's data download."""
+    return Round.personal.for_network(network).filter(owner=person)
+
+
+def rounds_person_can_answer(network, roles, person):
+    """The rounds whose test pages the person may open: their cohorts' and their own."""
+    return rounds_person_can_take(network, roles) | personal_rounds_of(network, person)
+
+
 def rounds_with_group_results_for(network, roles):
     """Rounds whose group aggregates the person may see (DESIGN.md section 3): those of the
     cohorts they follow (cohorts.policies), and for coordinators the cohorts holding their

@@ -128,10 +128,12 @@ def round_times_are_locked(round_, now=None):
 
 
 def anonymity_threshold_is_locked(network):
-    """A network's k is fixed once anyone has submitted (a round, or a poll's or an
-    evaluation's answer): aggregates are cut into blocks of k, and two cuts of the same
-    answers with different k could be differenced."""
-    return (Response.objects.for_network(network).filter(submitted_at__isnull=False).exists()
+    """A network's k is fixed once anyone has submitted in a cohort's round, or answered a
+    poll or an evaluation: aggregates are cut into blocks of k, and two cuts of the same
+    answers with different k could be differenced. Personal rounds are never cut, and must
+    not show through this lock."""
+    return (Response.objects.for_network(network).filter(
+                submitted_at__isnull=False, round__in=Round.objects.for_network(network)).exists()
             or PollAnswer.objects.for_network(network).exists())
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cohorts import selectors
 from cohorts.enrolment import MAX_FILE_BYTES
+from cohorts.models import ContributionKind
 from cohorts.schedule import local_datetime, local_zone, schedule_problems
 from tenancy.models import LeaderGroup, Organisation
 from tenancy.translated import translated
@@ -296,3 +297,15 @@ class MoveLeaderForm(forms.Form):
     def __init__(self, *args, groups, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["leader_group"].queryset = groups
+
+
+class ContributionForm(forms.Form):
+    """The cohort's own speaker or case in one module (cohorts.tailoring)."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=ContributionKind.choices)
+    title = forms.CharField(label=_("Name or title"), max_length=200,
+                            validators=[ProhibitNullCharactersValidator()])
+    description = forms.CharField(label=_("Description"), required=False,
+                                  widget=forms.Textarea(attrs={"rows": 3}),
+                                  validators=[ProhibitNullCharactersValidator()])
+    url = forms.URLField(label=_("Link"), required=False, assume_scheme="https")

@@ -132,6 +132,9 @@ class CohortModule(TenantModel):
     resources = models.ManyToManyField(
         "resources.Resource", through="CohortModuleResource", blank=True, related_name="+",
         verbose_name=_("the network's own resources"))
+    # Once a network admin tailors the module for this cohort, its activities and their order
+    # are the CohortActivity rows (cohorts/tailoring.py); until then, the standard programme's.
+    tailored = models.BooleanField(default=False, editable=False)
 
     class Meta(TenantModel.Meta):
         verbose_name = _("cohort module")
@@ -147,6 +150,46 @@ class CohortModule(TenantModel):
     def is_running(self):
         """In pre-work, on the gathering day or in post-work today (schedule.module_state)."""
         return schedule.state_of(self, timezone.localdate()) in schedule.RUNNING
+
+
+class CohortActivity(TenantModel):
+    """A standard activity a tailored cohort module runs, at its place in its phase."""
+
+    cohort_module = models.ForeignKey(CohortModule, on_delete=models.CASCADE,
+                                      related_name="tailored_activities")
+    activity = models.ForeignKey("programmes.Activity", on_delete=models.CASCADE,
+                                 related_name="+")
+    position = models.PositiveSmallIntegerField()
+
+    class Meta(TenantModel.Meta):
+        ordering = ["cohort_module", "position"]
+        constraints = [models.UniqueConstraint(fields=["cohort_module", "activity"],
+                                               name="unique_cohort_activity")]
+
+
+class ContributionKind(models.TextChoices):
+    SPEAKER = "speaker", _("Speaker")
+    CASE = "case", _("Case")
+
+
+class CohortContribution(TenantModel):
+    """The cohort's own speaker or case in a module, written by the network admin in the
+    cohort's language (a cohort's own resources are CohortModule.resources)."""
+
+    cohort_module = models.ForeignKey(CohortModule, on_delete=models.CASCADE,
+                                      related_name="contributions")
+    kind = models.CharField(_("kind"), max_length=20, choices=ContributionKind.choices)
+    title = models.CharField(_("name or title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    url = models.URLField(_("link"), blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta(TenantModel.Meta):
+        verbose_name = _("the cohort's own speaker or case")
+        ordering = ["cohort_module", "kind", "position", "pk"]
+
+    def __str__(self):
+        return self.title
 
 
 class Gathering(TenantModel):

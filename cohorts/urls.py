@@ -3,7 +3,7 @@ cohort page, the facilitator's home and progress are in modules.urls)."""
 
 from django.urls import path
 
-from cohorts import gathering_views, views
+from cohorts import gathering_views, tailoring_views, views
 
 urlpatterns = [
     path("groups/<int:group_id>/", views.leader_group_detail, name="leader_group_detail"),
@@ -15,6 +15,8 @@ urlpatterns = [
     path("cohorts/<int:cohort_id>/copy/", views.cohort_copy, name="cohort_copy"),
     path("cohorts/modules/<int:cohort_module_id>/", views.cohort_module_edit,
          name="cohort_module_edit"),
+    path("cohorts/modules/<int:cohort_module_id>/tailor/", tailoring_views.cohort_module_tailor,
+         name="cohort_module_tailor"),
     path("gatherings/<int:gathering_id>/calendar.ics", views.gathering_ics,
          name="gathering_ics"),
     path("gatherings/<int:gathering_id>/register/", gathering_views.gathering_register,

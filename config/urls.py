@@ -11,6 +11,7 @@ network_patterns = [
     path("", include("assessments.rounds.urls")),
     path("", include("assessments.taking.urls")),
     path("", include("assessments.results.urls")),
+    path("", include("assessments.personal.urls")),
     path("", include("assessments.reports.urls")),
     path("", include("assessments.polls.urls")),
     path("", include("cohorts.urls")),
@@ -33,6 +34,8 @@ urlpatterns = [
     path("reminders/", include("reminders.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    path("staff/", include("assessments.authoring.urls")),
+    path("staff/", include("programmes.urls")),
     # Public pages of a network, readable without signing in (`slug`, not `network_slug`:
     # the network middleware, which asks for a role, leaves them alone).
     path("n/<slug:slug>/privacy/", tenancy_views.privacy_notice, name="privacy_notice"),

@@ -227,8 +227,9 @@ def _assessments(person, language):
     return [
         {
             "network": r.network.name,
-            "cohort": r.round.cohort.name,
-            "round": r.round.name,
+            "cohort": r.round.cohort.name if r.round.cohort else "",
+            "round": r.round.label,
+            "personal": r.round.is_personal,
             "instrument": translated(r.round.instrument.name, language),
             "group": r.leader_group.name if r.leader_group else "",
             "started_at": _when(r.started_at),

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from assessments.anonymity.blocks import lock_before_removing
 from assessments.models import Poll, PollAnswer, Report, Response
+from assessments.policies import personal_rounds_of
 from cohorts.models import (
     CohortFacilitator,
     CohortMessage,
@@ -179,6 +180,7 @@ def _erase_in_network(person, network, *, actor, reason):
     Response.objects.for_network(network).filter(pk__in=[r.pk for r in responses]).delete()
     counts = {
         "responses": len(responses),
+        "personal_rounds": personal_rounds_of(network, person).delete()[0],
         "reflections": Reflection.objects.for_network(network).filter(person=person).delete()[0],
         "completions": ActivityCompletion.objects.for_network(network)
         .filter(person=person)

@@ -22,6 +22,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from assessments.models import Response
+from cohorts import tailoring
 from cohorts.schedule import GATHERING, PREWORK, gathering_of, local_day, module_state
 from modules.models import ActivityCompletion
 from programmes.models import Activity, ActivityKind
@@ -41,6 +42,18 @@ def activities_of(module_ids, phase_kind):
                      .select_related("phase").order_by("position")):
         activities.setdefault(activity.phase.module_id, []).append(activity)
     return activities
+
+
+def activities_run_by(cohort_modules, phase_kind):
+    """{cohort module id: [activity]} of one phase kind, as each cohort runs it (a tailored
+    cohort module its own choice and order, cohorts.tailoring), in at most two queries."""
+    cohort_modules = list(cohort_modules)
+    if not cohort_modules:
+        return {}
+    standard = activities_of({cm.module_id for cm in cohort_modules}, phase_kind)
+    plans = tailoring.plans_of(cohort_modules[0].network_id, cohort_modules)
+    return {cm.pk: tailoring.arrange(standard.get(cm.module_id, []), plans.get(cm.pk))
+            for cm in cohort_modules}
 
 
 @dataclass(frozen=True)
@@ -100,8 +113,7 @@ def done_by(network, person_ids, cohort_ids, activity_ids=None):
 def done_with_phase(cohort_module, person_ids, phase_kind):
     """Who of these has done every activity of the module's phase (in its cohort)."""
     person_ids = list(person_ids)
-    activities = activities_of([cohort_module.module_id], phase_kind).get(
-        cohort_module.module_id, [])
+    activities = activities_run_by([cohort_module], phase_kind)[cohort_module.pk]
     if not activities:
         return set(person_ids)
     done = done_by(cohort_module.network_id, person_ids, [cohort_module.cohort_id],

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Round
+from cohorts import tailoring
 from cohorts.models import Cohort, CohortGroup, CohortModule
 from cohorts.schedule import FINISHED, GATHERING, POSTWORK, PREWORK, UPCOMING, module_state
 from modules import progress
@@ -138,6 +139,7 @@ def _open_rounds(network, cohort_ids):
 def _journeys(network, person, cohort_groups, cohort_modules, today):
     cohort_ids = list(cohort_groups)
     outline = _outline({cm.module_id for cm in cohort_modules})
+    plans = tailoring.plans_of(network, cohort_modules)
     done = progress.done_by(network, [person.pk], cohort_ids)
     open_rounds = _open_rounds(network, cohort_ids)
     journeys = {}
@@ -151,7 +153,8 @@ def _journeys(network, person, cohort_groups, cohort_modules, today):
         phases = []
         for phase in outline.get(cohort_module.module_id, []):
             items = []
-            for activity in phase.activities_list:
+            for activity in tailoring.arrange(phase.activities_list,
+                                              plans.get(cohort_module.pk)):
                 item = ActivityItem(activity=activity,
                                     done=done(person.pk, cohort_module, activity))
                 if activity.kind == ActivityKind.ASSESSMENT:
@@ -330,7 +333,8 @@ def leaders_progress(network, cohort, groups, cohort_modules):
     columns, in_cohort, rounds_open, done = [], set(), 0, None
     if cohort is not None:
         outline = _outline([cm.module_id for cm in cohort_modules])
-        columns = [Column(cm, phase, phase.activities_list)
+        plans = tailoring.plans_of(network, cohort_modules)
+        columns = [Column(cm, phase, tailoring.arrange(phase.activities_list, plans.get(cm.pk)))
                    for cm in cohort_modules for phase in outline.get(cm.module_id, [])]
         in_cohort = set(cohort.leader_groups.filter(pk__in=group_ids)
                         .values_list("pk", flat=True))

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from assessments.polls import selectors as poll_selectors
 from cohorts import selectors as cohort_selectors
+from cohorts import tailoring
 from cohorts.access import access_leader_group_to_follow
 from cohorts.schedule import UPCOMING, state_of
 from modules import selectors, services
@@ -83,6 +84,8 @@ def module_detail(request, cohort_module_id):
     context = _module_context(request, cohort_module)
     context["own_resources"] = cohort_module.resources.all()
     _attach_own_registrations(request, [context["gathering"]])
+    context["contributions"] = tailoring.contributions_of(
+        request.network, [cohort_module.pk]).get(cohort_module.pk, [])
     return render(request, "modules/module_detail.html", context)
 
 

@@ -6,7 +6,7 @@ from django.db.models import Count, Max, Q
 
 from assessments.models import Round
 from cohorts.models import Cohort, CohortMessage, CohortModule
-from modules.progress import activities_of, done_by, prework_is_open
+from modules.progress import activities_run_by, done_by, prework_is_open
 from programmes.models import PhaseKind
 from reminders import clock
 from reminders.models import DeliveryStatus, Nudge, ReminderDelivery, ReminderKind, TargetType
@@ -48,7 +48,7 @@ def nudge_options(network, organisation, now=None):
     modules = [cm for cm in CohortModule.objects.for_network(network)
                .filter(cohort__in=cohorts, prework_opens_on__lte=local_date(now))
                .select_related("cohort", "module", "gathering") if prework_is_open(cm, now)]
-    activities = activities_of([cm.module_id for cm in modules], PhaseKind.PREWORK)
+    activities = activities_run_by(modules, PhaseKind.PREWORK)
     rounds = [r for r in Round.objects.for_network(network)
               .filter(cohort__in=cohorts, opens_at__lte=now, closes_at__gt=now)
               .select_related("cohort", "instrument") if round_is_open(r, now)]
@@ -71,7 +71,7 @@ def nudge_options(network, organisation, now=None):
     options = []
     for cm in modules:
         leaders = leaders_by_cohort.get(cm.cohort_id, set())
-        needed = activities.get(cm.module_id, [])
+        needed = activities.get(cm.pk, [])
         if not needed:
             continue
         unfinished = [p for p in leaders if not done.all(p, cm, needed)]

@@ -30,6 +30,19 @@ def network_roles(*kinds):
 network_roles.any = network_roles(*RoleKind.values)
 
 
+def platform_staff_only(view):
+    """View decorator for the platform staff's own pages (outside any network): anyone else
+    gets 404, like for a page that does not exist."""
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not (request.user.is_authenticated and request.user.is_active
+                and request.user.is_staff):
+            raise Http404
+        return view(request, *args, **kwargs)
+    wrapped.platform_staff_only = True
+    return wrapped
+
+
 def get_or_404(queryset, pk):
     """The object with this id inside an already scoped queryset; 404 for missing and forbidden."""
     try:

@@ -62,6 +62,9 @@ class EventKind(models.TextChoices):
     PRIVACY_NOTICE_CHANGED = "privacy_notice_changed", _("Privacy notice changed")
     ATTENDANCE_EXPORTED = "attendance_exported", _("Attendance list exported (CSV or Excel)")
     MESSAGE_SENT = "message_sent", _("Message sent to leaders")
+    INSTRUMENT_PUBLISHED = "instrument_published", _("Instrument version published")
+    PROGRAMME_CHANGED = "programme_changed", _("Standard programme changed")
+    COHORT_TAILORED = "cohort_tailored", _("Cohort's programme tailored")
 
 
 class AppendOnlyQuerySet(models.QuerySet):

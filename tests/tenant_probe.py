@@ -7,6 +7,7 @@ tenant probe fail, so a new view cannot escape it unnoticed.
 
 from django.urls import get_resolver
 
+from assessments.personal.services import start_personal_round
 from tests.factories import (
     build_round,
     journey_activity,
@@ -28,6 +29,8 @@ OBJECTS = {
     "group_id": lambda world: world.group.pk,
     "step": lambda world: 1,  # the page of the leader's test (1 = first dimension)
     "round_id": lambda world: build_round(world).pk,
+    "personal_round_id": lambda world: start_personal_round(
+        world.network, world.leader, build_round(world).instrument.slug).pk,
     "cohort_id": lambda world: world_cohort(world).pk,
     "cohort_module_id": lambda world: world_cohort_module(world).pk,
     "gathering_id": lambda world: world_gathering(world).pk,

@@ -8,7 +8,13 @@ import pytest
 from django.urls import reverse
 
 from tenancy.services import create_invitation
-from tests.factories import make_cohort, make_network_sign_in, make_person, with_mfa
+from tests.factories import (
+    make_cohort,
+    make_network_sign_in,
+    make_person,
+    with_mfa,
+    world_cohort_module,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -114,6 +120,12 @@ PAGES = {
     "facilitate": (signed_in("facilitator"), lambda w: reverse("facilitator_home",
                                                                args=[slug(w)])),
     "leader": (signed_in("leader"), lambda w: reverse("leader_home", args=[slug(w)])),
+    "your development": (signed_in("leader"), lambda w: reverse("my_development",
+                                                                args=[slug(w)])),
+    "tailor a module": (signed_in("admin"), lambda w: reverse(
+        "cohort_module_tailor", args=[slug(w), world_cohort_module(w).pk])),
+    "instruments (staff)": (staff_with_app, lambda w: reverse("staff_instruments")),
+    "programmes (staff)": (staff_with_app, lambda w: reverse("staff_programmes")),
     "platform admin": (staff_with_app, lambda w: "/admin/"),
 }
 

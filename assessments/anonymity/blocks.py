@@ -127,7 +127,10 @@ def _waiting(round_):
 
 def release_unit_blocks(round_, group_id, organisation_id):
     """Release the blocks one unit can fill now (at most one at a submit). Runs inside the
-    caller's transaction; once the round's leftovers were pooled, nothing more is released."""
+    caller's transaction; once the round's leftovers were pooled, nothing more is released.
+    A personal round releases nothing, ever: its one leader's answers are theirs alone."""
+    if round_.is_personal:
+        return []
     _lock("SELECT pg_advisory_xact_lock_shared(%s)", _ROUND_LOCK_BASE + round_.pk)
     if Round.objects.for_network(round_.network_id).filter(
             pk=round_.pk, pooled_at__isnull=False).exists():
@@ -163,9 +166,10 @@ def lock_before_removing(response):
 
 def release_pooled_blocks(round_, now=None):
     """The closing job: once the round has closed, pool everyone still waiting and release
-    their whole blocks. Idempotent and race-safe; a no-op (no query) once done."""
+    their whole blocks. Idempotent and race-safe; a no-op (no query) once done, and for a
+    personal round."""
     now = now or timezone.now()
-    if round_.pooled_at is not None or now < round_.closes_at:
+    if round_.is_personal or round_.pooled_at is not None or now < round_.closes_at:
         return
     with transaction.atomic():
         _lock("SELECT pg_advisory_xact_lock(%s)", _ROUND_LOCK_BASE + round_.pk)

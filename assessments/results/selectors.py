@@ -115,10 +115,11 @@ def _scores_by_dimension(network, response):
 
 
 def _earlier_response(network, person, round):
-    """The person's latest submitted response to an earlier round of the same instrument
-    (any version)."""
+    """The person's latest submitted response to an earlier cohort round of the same
+    instrument (any version); personal rounds are compared on the development page."""
     return (Response.objects.for_network(network)
             .filter(person=person, submitted_at__isnull=False,
+                    round__in=Round.objects.for_network(network),
                     round__instrument__slug=round.instrument.slug,
                     round__opens_at__lt=round.opens_at)
             .select_related("round").order_by("-round__opens_at").first())

@@ -26,7 +26,7 @@ GATHERING_REFRESH_SECONDS = 5
 GATHERING_LIVE_CACHE_SECONDS = 60
 
 
-def _profile_charts(instrument, rows, title):
+def profile_charts(instrument, rows, title):
     """The radar (or wheel) and the bar chart of one set of today/ambition rows, where
     rows are (dimension, today, ambition)."""
     scale_max = instrument.scale_max
@@ -61,14 +61,14 @@ def assessment_results(request, round_id):
     context = {"page": page, "round": round, "instrument": instrument,
                "has_levels": instrument.has_levels}
     if page.own.response is not None:
-        context["own_charts"] = _profile_charts(
+        context["own_charts"] = profile_charts(
             instrument, [(row.dimension, row.today, row.ambition) for row in page.own.rows],
             _("Your results"))
     if page.group.shown:
-        context["group_charts"] = _profile_charts(
+        context["group_charts"] = profile_charts(
             instrument, _aggregate_rows(page.group), _("Your leader group"))[-1:]
     if page.network.shown:
-        context["network_charts"] = _profile_charts(
+        context["network_charts"] = profile_charts(
             instrument, _aggregate_rows(page.network), request.network.name)[-1:]
     return render(request, "assessments/results/leader.html", context)
 
@@ -124,7 +124,7 @@ def round_results(request, round_id):
         for label, name in ((_("Download the results (Excel)"), "round_results_xlsx"),
                             (_("Download the results (CSV)"), "round_results_csv"))]
     if page.network.aggregate.shown:
-        context["network_charts"] = _profile_charts(
+        context["network_charts"] = profile_charts(
             instrument, _aggregate_rows(page.network.aggregate), request.network.name)
     return render(request, "assessments/results/group.html", context)
 

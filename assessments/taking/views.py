@@ -18,9 +18,9 @@ from assessments.access import (
     groups_to_answer_for,
     organisation_answered_for,
     own_response_to_answer,
-    rounds_person_can_take,
 )
 from assessments.models import Response
+from assessments.policies import rounds_person_can_take
 from assessments.taking import services
 from assessments.taking.selectors import (
     own_response,
@@ -46,7 +46,11 @@ def _url(request, name, round_, **kwargs):
 
 
 def results_url(request, round_):
-    """Where a leader goes after submitting: the round's results page."""
+    """Where a leader goes after submitting: the round's results page (their own results
+    page for a personal round)."""
+    if round_.is_personal:
+        return reverse("personal_results", kwargs={"network_slug": request.network.slug,
+                                                   "personal_round_id": round_.pk})
     return _url(request, "assessment_results", round_)
 
 
@@ -81,11 +85,13 @@ def take_intro(request, round_id):
     response = own_response(round_, request.user)
     now = timezone.now()
     state = _state(round_, response, now)
-    groups = groups_to_answer_for(request, round_)
+    groups = [] if round_.is_personal else groups_to_answer_for(request, round_)
     if request.method == "POST":
         if state != "open":
             return redirect(_url(request, "assessment_take", round_))
-        if response is None:
+        if response is None and round_.is_personal:  # for no group: it counts nowhere
+            response = services.start_response(round_, request.user, None)
+        elif response is None:
             chosen = next((g for g in groups if str(g.pk) == request.POST.get("group")),
                           groups[0])
             response = services.start_response(
