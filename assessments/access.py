@@ -7,9 +7,7 @@ someone else's.
 
 from functools import lru_cache
 
-from django.db import connection
-
-from assessments.models import Instrument, Response, Round
+from assessments.models import Instrument, Response
 from assessments.policies import (
     rounds_led_groups_can_take,
     rounds_person_can_take,
@@ -18,6 +16,7 @@ from assessments.policies import (
 from cohorts.models import CohortGroup
 from cohorts.policies import cohorts_person_can_follow
 from tenancy.access import get_or_404
+from tenancy.rows import instances
 
 
 def access_cohort_to_schedule(request, cohort_id):
@@ -48,18 +47,14 @@ def own_response_to_answer(request, round_id):
     if not led_group_ids:
         return None
     policy_sql, policy_params = _takeable_rounds_sql(request.network.pk, led_group_ids)
-    with connection.cursor() as cursor:
-        cursor.execute(_OWN_RESPONSE_SQL.format(takeable=policy_sql),
-                       [request.network.pk, round_id, request.user.pk, *policy_params])
-        row = cursor.fetchone()
-    if row is None:
+    found = instances(
+        Response, "found.network_id = %s AND found.round_id = %s AND found.person_id = %s"
+        f" AND found.round_id IN ({policy_sql})",
+        [request.network.pk, round_id, request.user.pk, *policy_params], related=("round",))
+    if not found:
         return None
-    response_end = len(_RESPONSE_FIELDS)
-    round_end = response_end + len(_ROUND_FIELDS)
-    response = Response.from_db(connection.alias, _RESPONSE_FIELDS, row[:response_end])
-    round_ = Round.from_db(connection.alias, _ROUND_FIELDS, row[response_end:round_end])
-    round_.instrument = _published_instrument(round_.instrument_id, row[round_end])
-    response.round = round_
+    response = found[0]
+    response.round.instrument = _published_instrument(response.round.instrument_id)
     return response
 
 
@@ -71,27 +66,10 @@ def _takeable_rounds_sql(network_id, led_group_ids):
 
 
 @lru_cache(maxsize=64)
-def _published_instrument(instrument_id, published_at):
-    """Keyed by the moment of publishing too, so a reused id never meets an old version."""
-    return Instrument.objects.get(pk=instrument_id, published_at=published_at)
-
-
-def _columns(model, alias):
-    quote = connection.ops.quote_name
-    return [f"{alias}.{quote(field.column)}" for field in model._meta.concrete_fields]
-
-
-_RESPONSE_FIELDS = [field.attname for field in Response._meta.concrete_fields]
-_ROUND_FIELDS = [field.attname for field in Round._meta.concrete_fields]
-_OWN_RESPONSE_SQL = (
-    "SELECT {columns}, instrument.published_at FROM {response} response"
-    " JOIN {round} round_ ON round_.id = response.round_id"
-    " JOIN {instrument} instrument ON instrument.id = round_.instrument_id"
-    " WHERE response.network_id = %s AND response.round_id = %s AND response.person_id = %s"
-    " AND response.round_id IN ({{takeable}})"
-).format(columns=", ".join(_columns(Response, "response") + _columns(Round, "round_")),
-         response=Response._meta.db_table, round=Round._meta.db_table,
-         instrument=Instrument._meta.db_table)
+def _published_instrument(instrument_id):
+    """A published instrument version is never changed or deleted (instruments_io; no page
+    deletes one, and its rounds protect it), so its id is key enough."""
+    return Instrument.objects.get(pk=instrument_id)
 
 
 def groups_to_answer_for(request, round_):
