@@ -26,8 +26,14 @@ def rounds_person_runs(network, roles):
 def rounds_person_can_take(network, roles):
     """Rounds of the cohorts that one of the person's leader groups is in (also the rounds
     whose own results they read)."""
+    return rounds_led_groups_can_take(network, roles.led_group_ids)
+
+
+def rounds_led_groups_can_take(network, led_group_ids):
+    """The rule of rounds_person_can_take, from the ids alone: the same arguments give the
+    same SQL, so the autosave compiles it once per process (assessments.access)."""
     in_cohort = CohortGroup.objects.for_network(network).filter(
-        cohort_id=OuterRef("cohort_id"), leadergroup_id__in=roles.led_group_ids)
+        cohort_id=OuterRef("cohort_id"), leadergroup_id__in=led_group_ids)
     return Round.objects.for_network(network).filter(Exists(in_cohort))
 
 
@@ -39,7 +45,14 @@ def personal_rounds_of(network, person):
 
 def rounds_person_can_answer(network, roles, person):
     """The rounds whose test pages the person may open: their cohorts' and their own."""
-    return rounds_person_can_take(network, roles) | personal_rounds_of(network, person)
+    return rounds_of_groups_and_person_to_answer(network, roles.led_group_ids, person)
+
+
+def rounds_of_groups_and_person_to_answer(network, led_group_ids, person):
+    """The rule of rounds_person_can_answer from ids alone: the same arguments give the same
+    SQL, so the autosave compiles it once per process (assessments.access)."""
+    return (rounds_led_groups_can_take(network, led_group_ids)
+            | personal_rounds_of(network, person))
 
 
 def rounds_with_group_results_for(network, roles):

@@ -102,6 +102,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # 503 instead of working on it; 0 turns it off (tenancy.middleware.QueueTimeoutMiddleware).
 REQUEST_QUEUE_TIMEOUT = float(env("REQUEST_QUEUE_TIMEOUT", "30"))
 
+# Database sessions, read a little faster (tenancy/session_store.py).
+SESSION_ENGINE = "tenancy.session_store"
 AUTH_USER_MODEL = "tenancy.Person"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",

@@ -363,6 +363,18 @@ def test_staff_and_a_leader_outside_the_cohort_get_404(client, world, started, r
             assert client.get(url(name, round_, **kwargs)).status_code == 404, (person, name)
 
 
+def test_a_started_test_cannot_be_changed_once_the_group_has_left_the_cohort(
+        leader, world, started, items, round_):
+    """The autosave's own query keeps the rule of who may take a round: a response that
+    exists is not enough."""
+    save = url("assessment_answer_save", round_)
+    assert leader.post(save, {field(items["vis-1"], "today"): "2"}, **HTMX).status_code == 200
+    round_.cohort.leader_groups.remove(world.group)
+    assert leader.post(save, {field(items["vis-1"], "today"): "3"}, **HTMX).status_code == 404
+    assert leader.get(url("assessment_take_step", round_, step=1)).status_code == 404
+    assert answers_of(started) == {("vis-1", "today"): 2}
+
+
 def test_another_leader_of_the_group_sees_only_their_own_answers(client, world, started,
                                                                 items, round_):
     services.save_answers(started, [(items["vis-1"], "today", 2)])
@@ -392,7 +404,8 @@ def test_the_take_pages_query_count_does_not_grow(client, world, started, items,
     client.force_login(world.leader)
     pages = [url("assessment_take", round_), url("assessment_take_step", round_, step=1),
              url("assessment_review", round_)]
-    client.get(pages[0])  # the first visit records the network as the last one used
+    for page in pages:  # the first visit records the network as the last one used, and a
+        client.get(page)  # process reads the instrument once
     small = [_queries(client, page) for page in pages]
 
     services.save_answers(started, [(item, kind, 1) for item in items.values()

@@ -1,0 +1,78 @@
+"""Rows read on every request, built into model instances without the ORM's per-query work.
+
+Compiling a queryset costs more CPU than PostgreSQL spends answering these small look-ups
+(issue 11: the session, the person's roles, the autosave's response). `instances` writes the
+SQL of a look-up once per process and builds the instances with Model.from_db, as the ORM
+would. The condition is the caller's and must name the network where the model has one
+(tenancy.scoping): these reads go around the tenant query checks.
+"""
+
+from functools import lru_cache
+
+from django.db import connection
+
+
+def instances(model, where, params, related=()):
+    """The rows of `model` matching `where` (SQL on the alias `found`), each with the objects
+    of the foreign keys named in `related` attached (LEFT JOINs: a NULL key gives None)."""
+    sql, parts, conversions = _select(model, where, tuple(related))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    built_rows = []
+    for row in rows:
+        row = list(row)
+        for position, converters, column in conversions:
+            for convert in converters:
+                row[position] = convert(row[position], column, connection)
+        start = 0
+        built = []
+        for part_model, attnames, key_position in parts:
+            values = row[start:start + len(attnames)]
+            start += len(attnames)
+            null = key_position is not None and values[key_position] is None
+            built.append(None if null else part_model.from_db(connection.alias, attnames, values))
+        instance = built[0]
+        for name, related_instance in zip(related, built[1:], strict=True):
+            setattr(instance, name, related_instance)
+        built_rows.append(instance)
+    return built_rows
+
+
+@lru_cache(maxsize=256)
+def _select(model, where, related):
+    """For instances(): the SQL; [(model, attnames, position of the primary key or None)];
+    and the columns whose values the database backend and the field convert, as the ORM's
+    compiler does (JSON text, SQLite's dates and booleans)."""
+    quote = connection.ops.quote_name
+    columns, joins = [], []
+    parts = [(model, *_part(model, "found", columns, primary_key_checked=False))]
+    for number, name in enumerate(related):
+        field = model._meta.get_field(name)
+        target, alias = field.related_model, f"related_{number}"
+        parts.append((target, *_part(target, alias, columns, primary_key_checked=True)))
+        joins.append(f" LEFT JOIN {quote(target._meta.db_table)} {alias}"
+                     f" ON {alias}.{quote(target._meta.pk.column)} = found.{quote(field.column)}")
+    sql = (f"SELECT {', '.join(columns)} FROM {quote(model._meta.db_table)} found"
+           f"{''.join(joins)} WHERE {where}")
+    conversions = []
+    for position, column in enumerate(column for part in parts
+                                      for column in _columns_of(part[0])):
+        converters = (connection.ops.get_db_converters(column)
+                      + column.get_db_converters(connection))
+        if converters:
+            conversions.append((position, converters, column))
+    return sql, parts, conversions
+
+
+def _columns_of(model):
+    return [field.get_col(model._meta.db_table) for field in model._meta.concrete_fields]
+
+
+def _part(model, alias, columns, primary_key_checked):
+    quote = connection.ops.quote_name
+    fields = model._meta.concrete_fields
+    columns.extend(f"{alias}.{quote(field.column)}" for field in fields)
+    attnames = [field.attname for field in fields]
+    key_position = attnames.index(model._meta.pk.attname) if primary_key_checked else None
+    return attnames, key_position
