@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0007_report_queued_at'),
+        ("assessments", "0007_report_queued_at"),
     ]
 
     operations = [

@@ -10,8 +10,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cohorts', '0005_link_network_required'),
-        ('tenancy', '0009_gathering_event_kinds'),
+        ("cohorts", "0005_link_network_required"),
+        ('tenancy', '0011_gathering_event_kinds'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -10,9 +10,9 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0007_report_queued_at'),
+        ("assessments", "0009_round_opening_closing_recorded"),
         ('cohorts', '0006_gathering_registrations_messages'),
-        ('tenancy', '0009_gathering_event_kinds'),
+        ('tenancy', '0011_gathering_event_kinds'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

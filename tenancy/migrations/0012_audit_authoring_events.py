@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tenancy', '0008_audit_event_kinds'),
+        ("tenancy", "0011_gathering_event_kinds"),
     ]
 
     operations = [

@@ -8,9 +8,9 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cohorts', '0005_link_network_required'),
+        ("cohorts", "0006_gathering_registrations_messages"),
         ('programmes', '0002_initial'),
-        ('tenancy', '0009_audit_authoring_events'),
+        ('tenancy', '0012_audit_authoring_events'),
     ]
 
     operations = [

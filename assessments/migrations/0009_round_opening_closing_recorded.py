@@ -16,7 +16,7 @@ def past_moments_count_as_recorded(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0007_report_queued_at'),
+        ("assessments", "0008_alter_report_language"),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0007_report_queued_at'),
+        ("assessments", "0010_polls"),
         ('cohorts', '0005_link_network_required'),
         ('tenancy', '0008_audit_event_kinds'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
