@@ -137,12 +137,21 @@ class RoundPurpose(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+# The name of a round nobody named: said in the language of whoever reads it (issue 15).
+NAMES_BY_PURPOSE = {
+    RoundPurpose.START: _("Assessment at the start"),
+    RoundPurpose.GATHERING: _("Assessment at the gathering"),
+    RoundPurpose.END: _("Assessment at the end"),
+}
+
+
 class Round(TenantModel):
     """A cohort's scheduled run of an instrument; open between its two moments."""
 
     cohort = models.ForeignKey("cohorts.Cohort", on_delete=models.CASCADE, related_name="rounds")
     instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="rounds")
-    name = models.CharField(_("name"), max_length=160)
+    # Empty for the name that says when (NAMES_BY_PURPOSE), in each reader's language.
+    custom_name = models.CharField(_("name"), max_length=160, blank=True)
     opens_at = models.DateTimeField(_("opens"))
     closes_at = models.DateTimeField(_("closes"))
     purpose = models.CharField(_("when in the programme"), max_length=20,
@@ -163,6 +172,16 @@ class Round(TenantModel):
 
     def __str__(self):
         return self.name
+
+    @property
+    def name(self):
+        """The name pages, emails and PDFs show: the one given, else the one that says when,
+        in the active language."""
+        return self.custom_name or str(NAMES_BY_PURPOSE.get(self.purpose) or _("Assessment"))
+
+    @name.setter
+    def name(self, value):
+        self.custom_name = value
 
     def has_closed(self, now=None):
         return (now or timezone.now()) >= self.closes_at

@@ -78,7 +78,7 @@ def update_round(round_, *, name, opens_at, closes_at, purpose, gathering=None, 
     round_.name, round_.opens_at, round_.closes_at = name, opens_at, closes_at
     round_.purpose, round_.gathering = purpose, gathering
     with transaction.atomic():
-        round_.save(update_fields=["name", "opens_at", "closes_at", "purpose", "gathering"])
+        round_.save(update_fields=["custom_name", "opens_at", "closes_at", "purpose", "gathering"])
         after = _times(round_)
         changed = {f"{field}_was": before[field]
                    for field in after if after[field] != before[field]}
