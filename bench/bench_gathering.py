@@ -128,7 +128,7 @@ def prepare(leaders, projectors, own_server):
         instrument = Instrument.objects.filter(slug=INSTRUMENT).order_by("-version").first()
         cohort = Cohort.objects.for_network(network).get()
         Round.objects.for_network(network).filter(
-            name__in=(BENCH_ROUND, CALIBRATION_ROUND)).delete()
+            custom_name__in=(BENCH_ROUND, CALIBRATION_ROUND)).delete()
         now = timezone.now()
         rounds = {name: Round.objects.create(
             network=network, cohort=cohort, instrument=instrument, name=name,

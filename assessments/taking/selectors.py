@@ -144,7 +144,7 @@ class Question:
     field: str
     label: dict
     chosen: object = None  # the Step chosen, if any
-    answered_at: object = None  # when the chosen answer was saved
+    saved_at: int = 0  # when the chosen answer was saved (Unix time), for static/js/drafts.js
 
     @property
     def short_label(self):
@@ -200,8 +200,9 @@ def page_items(instrument, dimension, response):
         questions, chosen_values = [], []
         for kind in instrument.answer_kinds:
             chosen, answered_at = given.get((item.pk, kind), (None, None))
-            questions.append(Question(kind=kind, field=field_name(item.pk, kind),
-                                      label=kind_labels.get(kind, {}), answered_at=answered_at))
+            questions.append(Question(
+                kind=kind, field=field_name(item.pk, kind), label=kind_labels.get(kind, {}),
+                saved_at=int(answered_at.timestamp()) if answered_at else 0))
             chosen_values.append(chosen)
         steps = []
         for value, label in scale:
