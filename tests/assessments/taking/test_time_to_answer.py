@@ -77,12 +77,18 @@ def test_the_module_page_and_the_introduction_state_the_same_time(client, world,
     world.leader.language = "en"
     world.leader.save(update_fields=["language"])
     cohort_module = make_journey(world)  # its assessment activity is digital maturity
-    round_ = build_round(world, instrument=shipped["digital-maturity"],
-                         cohort=cohort_module.cohort)
+    round_ = build_round(world, instrument=shipped["digital-maturity"], cohort=cohort_module.cohort)
     client.force_login(world.leader)
-    module_page = client.get(reverse("module_detail", kwargs={
-        "network_slug": world.network.slug, "cohort_module_id": cohort_module.pk})).content.decode()
-    intro = client.get(reverse("assessment_take", kwargs={
-        "network_slug": world.network.slug, "round_id": round_.pk})).content.decode()
+    module_page = client.get(
+        reverse(
+            "module_detail",
+            kwargs={"network_slug": world.network.slug, "cohort_module_id": cohort_module.pk},
+        )
+    ).content.decode()
+    intro = client.get(
+        reverse(
+            "assessment_take", kwargs={"network_slug": world.network.slug, "round_id": round_.pk}
+        )
+    ).content.decode()
     assert "<span>15 min</span>" in module_page  # not the activity's own 20
     assert "It takes about 15 minutes." in intro
