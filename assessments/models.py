@@ -151,7 +151,7 @@ class Round(TenantModel):
     cohort = models.ForeignKey("cohorts.Cohort", on_delete=models.CASCADE, related_name="rounds")
     instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="rounds")
     # Empty for the name that says when (NAMES_BY_PURPOSE), in each reader's language.
-    custom_name = models.CharField(_("name"), max_length=160, blank=True)
+    custom_name = models.CharField(_("name"), max_length=160, blank=True, db_column="name")
     opens_at = models.DateTimeField(_("opens"))
     closes_at = models.DateTimeField(_("closes"))
     purpose = models.CharField(_("when in the programme"), max_length=20,

@@ -25,11 +25,18 @@ class Migration(migrations.Migration):
     dependencies = [("assessments", "0008_descriptions_without_duration")]
 
     operations = [
-        migrations.RenameField("round", "name", "custom_name"),
-        migrations.AlterField(
-            model_name="round",
-            name="custom_name",
-            field=models.CharField(blank=True, max_length=160, verbose_name="name"),
+        # The column stays "name": only the model's field is renamed.
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.RenameField("round", "name", "custom_name"),
+                migrations.AlterField(
+                    model_name="round",
+                    name="custom_name",
+                    field=models.CharField(
+                        blank=True, db_column="name", max_length=160, verbose_name="name"
+                    ),
+                ),
+            ]
         ),
         migrations.RunPython(forget_filled_in_names, migrations.RunPython.noop),
     ]
