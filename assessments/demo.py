@@ -4,12 +4,12 @@ Every running demo cohort gets an open start round of digital maturity and one o
 capabilities, answered and submitted through the services (so scores are computed) by most of
 its leaders: some groups reach the anonymity threshold, some stay below it so suppression
 shows. The demo sign-in leaders have not answered, so they can take the test themselves.
-Rounds are found by cohort, instrument and name, answers by person: seeding twice changes
-nothing.
+Rounds have the name that says when (in each reader's language) and are found by cohort,
+instrument and purpose, answers by person: seeding twice changes nothing.
 """
 
 import random
-from datetime import timedelta
+from datetime import time, timedelta
 
 from django.db.models import F
 from django.utils import timezone
@@ -18,12 +18,13 @@ from assessments import services
 from assessments.instruments_io import load_shipped_instruments
 from assessments.models import Item, Response, Round, RoundPurpose
 from assessments.taking import services as answering
+from cohorts.schedule import local_datetime
 from tenancy.models import Role, RoleKind
 
-ROUND_NAMES = {"nb": "Kartlegging ved oppstart", "da": "Kortlægning ved opstart",
-               "en": "Assessment at the start"}
 INSTRUMENTS = ["digital-maturity", "capabilities"]
+# Opened at 08:00 ten days ago, closing at 23:59 in twenty days.
 OPENED_DAYS_AGO, CLOSES_IN_DAYS = 10, 20
+OPENS_AT, CLOSES_AT = time(8, 0), time(23, 59)
 # Where a group's answers lie today (on the instrument's scale) and how far its ambition
 # reaches beyond; each leader then spreads around the group.
 TODAY_RANGE = {"digital-maturity": (1.6, 2.9), "capabilities": (2.4, 3.6)}
@@ -40,22 +41,22 @@ def seed(demo):
     cohorts = getattr(demo, "cohorts", {})
     sign_in_emails = {email.lower() for role, email, _mfa in demo.sign_ins
                       if role.startswith("leader")}
-    now = timezone.now()
+    today = timezone.localdate()
+    opens_at = local_datetime(today - timedelta(days=OPENED_DAYS_AGO), OPENS_AT)
+    closes_at = local_datetime(today + timedelta(days=CLOSES_IN_DAYS), CLOSES_AT)
     demo.rounds = getattr(demo, "rounds", [])
     for network in demo.networks:
         cohort = cohorts.get(network.slug)
         if cohort is None:
             continue
-        name = ROUND_NAMES.get(network.default_language, ROUND_NAMES["en"])
         for slug in INSTRUMENTS:
             instrument = instruments[slug]
             round_ = Round.objects.for_network(network).filter(
-                cohort=cohort, instrument__slug=slug, name=name).first()
+                cohort=cohort, instrument__slug=slug, purpose=RoundPurpose.START).first()
             if round_ is None:
                 round_ = services.schedule_round(
-                    cohort, instrument=instrument, name=name, purpose=RoundPurpose.START,
-                    opens_at=now - timedelta(days=OPENED_DAYS_AGO),
-                    closes_at=now + timedelta(days=CLOSES_IN_DAYS))
+                    cohort, instrument=instrument, name="", purpose=RoundPurpose.START,
+                    opens_at=opens_at, closes_at=closes_at)
             demo.rounds.append(round_)
             _answer(round_, cohort, sign_in_emails)
 

@@ -138,6 +138,14 @@ class RoundPurpose(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+# The name of a round nobody named: said in the language of whoever reads it (issue 15).
+NAMES_BY_PURPOSE = {
+    RoundPurpose.START: _("Assessment at the start"),
+    RoundPurpose.GATHERING: _("Assessment at the gathering"),
+    RoundPurpose.END: _("Assessment at the end"),
+}
+
+
 class CohortRoundManager(TenantManager):
     """`Round.objects`: a cohort's rounds only. Every aggregate, results page, report, export,
     reminder and the benchmark starts here, so a personal round is left out by construction."""
@@ -165,7 +173,8 @@ class Round(TenantModel):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True,
         related_name="+", help_text="Set only on a personal round: the one leader taking it.")
     instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="rounds")
-    name = models.CharField(_("name"), max_length=160)
+    # Empty for the name that says when (NAMES_BY_PURPOSE), in each reader's language.
+    custom_name = models.CharField(_("name"), max_length=160, blank=True, db_column="name")
     opens_at = models.DateTimeField(_("opens"))
     closes_at = models.DateTimeField(_("closes"))
     purpose = models.CharField(_("when in the programme"), max_length=20,
@@ -205,9 +214,18 @@ class Round(TenantModel):
         return self.owner_id is not None
 
     @property
-    def label(self):
-        """The round's name; a personal round has none and reads "On your own"."""
-        return self.name or gettext("On your own")
+    def name(self):
+        """The name pages, emails and PDFs show: the one given, else "On your own" for a
+        personal round or the one that says when, in the active language."""
+        if self.custom_name:
+            return self.custom_name
+        if self.is_personal:
+            return gettext("On your own")
+        return str(NAMES_BY_PURPOSE.get(self.purpose) or _("Assessment"))
+
+    @name.setter
+    def name(self, value):
+        self.custom_name = value
 
     def has_closed(self, now=None):
         return (now or timezone.now()) >= self.closes_at

@@ -81,7 +81,7 @@ def update_round(round_, *, name, opens_at, closes_at, purpose, gathering=None, 
     if round_.opens_at > (now or timezone.now()):  # moved back into the future: it opens again
         round_.opening_recorded_at = None
     with transaction.atomic():
-        round_.save(update_fields=["name", "opens_at", "closes_at", "purpose", "gathering",
+        round_.save(update_fields=["custom_name", "opens_at", "closes_at", "purpose", "gathering",
                                    "opening_recorded_at"])
         after = _times(round_)
         changed = {f"{field}_was": before[field]

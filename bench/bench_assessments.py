@@ -106,9 +106,9 @@ def measure(leaders, repeat):
 
     network = Network.objects.get(slug="scale-01")
     start = Round.objects.for_network(network).select_related("instrument", "network").get(
-        name="Start")
+        custom_name="Start")
     gathering = Round.objects.for_network(network).select_related(
-        "instrument", "network").get(name="Gathering")
+        "instrument", "network").get(custom_name="Gathering")
     answered = Response.objects.for_network(network).filter(round=gathering).select_related(
         "person", "leader_group__organisation").order_by("pk").first()
     facilitator = Role.objects.for_network(network).get(kind=RoleKind.FACILITATOR).person

@@ -128,7 +128,7 @@ def prepare(leaders, projectors, own_server):
         instrument = Instrument.objects.filter(slug=INSTRUMENT).order_by("-version").first()
         cohort = Cohort.objects.for_network(network).get()
         Round.objects.for_network(network).filter(
-            name__in=(BENCH_ROUND, CALIBRATION_ROUND)).delete()
+            custom_name__in=(BENCH_ROUND, CALIBRATION_ROUND)).delete()
         now = timezone.now()
         rounds = {name: Round.objects.create(
             network=network, cohort=cohort, instrument=instrument, name=name,
@@ -391,13 +391,14 @@ def csrf_of_htmx(html):
 
 
 def questions_of(html):
-    """[(save address, field, [option values])] of a part, in the page's order."""
-    found = []
-    for save, field in re.findall(r'<fieldset class="take-question" hx-post="([^"]+)" '
-                                  r'hx-trigger="change" hx-params="([^"]+)"', html):
-        options = re.findall(rf'name="{re.escape(field)}" value="([^"]+)"', html)
-        found.append((save, field, options))
-    return found
+    """[(save address, field, [option values])] of a part, in the page's order: each radio
+    button posts its own question (the steps are shown once, today and ambition side by side)."""
+    saves = {}
+    for field, save in re.findall(r'<input type="radio" [^>]*?name="([^"]+)"[^>]*? '
+                                  r'hx-post="([^"]+)"', html):
+        saves.setdefault(field, save)
+    return [(save, field, re.findall(rf'name="{re.escape(field)}" value="([^"]+)"', html))
+            for field, save in saves.items()]
 
 
 def choose(person_id, field, options):

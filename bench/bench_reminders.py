@@ -155,7 +155,7 @@ def add_reminder_data(now):
             + [Gathering(network_id=cm.network_id, cohort_module=cm, starts_at=at(1, 9),
                          ends_at=at(1, 16), place="Rådhuset",
                          online_url="https://meet.example/bro") for cm in current])
-        Round.objects.filter(network__slug__startswith=SLUG_PREFIX, name="Gathering").update(
+        Round.objects.filter(network__slug__startswith=SLUG_PREFIX, custom_name="Gathering").update(
             opens_at=now - timedelta(hours=3), closes_at=now + timedelta(hours=5))
 
         cohort_of = {cohort.network_id: cohort.pk for cohort in cohorts}

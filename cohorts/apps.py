@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class CohortsConfig(AppConfig):
     name = "cohorts"
     verbose_name = _("Cohorts")
+
+    def ready(self):
+        from cohorts import receivers  # noqa: F401 (connects the receivers)

@@ -15,6 +15,7 @@ from tenancy.models import Organisation
 
 PROGRAMME_SLUG = "kompetanseloft"
 PAST_NETWORK = "digi-agder"
+GATHERING_WEEKDAYS = (1, 2, 3)  # Tuesday to Thursday
 
 COHORTS = {
     "digi-agder": {
@@ -120,20 +121,27 @@ def _make_cohort(network, programme, spec, name, first_gathering_on):
     return cohort
 
 
+def first_gathering_day(day):
+    """The first Tuesday, Wednesday or Thursday from `day`: when a network gathers its leaders.
+    Modules follow 13 weeks apart and last year's cohort 52 weeks before, on the same weekday."""
+    while day.weekday() not in GATHERING_WEEKDAYS:
+        day += timedelta(days=1)
+    return day
+
+
 def seed(demo):
     programme = _programme()
     if programme is None:
         return
     demo.cohorts = getattr(demo, "cohorts", {})
-    today = timezone.localdate()
+    first_gathering_on = first_gathering_day(timezone.localdate() + timedelta(days=10))
     for network in demo.networks:
         spec = COHORTS.get(network.slug)
         if spec is None:
             continue
         cohort = Cohort.objects.for_network(network).filter(name=spec["name"]).first()
         if cohort is None:
-            cohort = _make_cohort(network, programme, spec, spec["name"],
-                                  today + timedelta(days=10))
+            cohort = _make_cohort(network, programme, spec, spec["name"], first_gathering_on)
             cohort.leader_groups.set(
                 [group for group in demo.leader_groups if group.network_id == network.pk])
             cohort.facilitators.set(demo.facilitators.get(network.slug, []))
@@ -141,5 +149,5 @@ def seed(demo):
         if network.slug == PAST_NETWORK and not Cohort.objects.for_network(network).filter(
                 name=spec["past_name"]).exists():
             past = _make_cohort(network, programme, spec, spec["past_name"],
-                                today + timedelta(days=10) - timedelta(weeks=52))
+                                first_gathering_on - timedelta(weeks=52))
             past.facilitators.set(demo.facilitators.get(network.slug, []))

@@ -14,6 +14,7 @@ from cohorts.models import (
     Cohort,
     CohortMessage,
     CohortModule,
+    Gathering,
     GatheringRegistration,
     MessageDismissal,
 )
@@ -27,6 +28,23 @@ def network_cohorts(network):
                       group_count=Count("leader_groups", distinct=True),
                       organisation_count=Count("organisations", distinct=True))
             .order_by("-starts_on", "name"))
+
+
+def invitation_cohort(invitation):
+    """(cohort, its next gathering or None) an invitation is for: the latest cohort of the
+    invited group, else of the organisation, else of the network; (None, None) without one."""
+    cohorts = Cohort.objects.for_network(invitation.network_id).select_related("programme")
+    if invitation.leader_group_id:
+        cohorts = cohorts.filter(leader_groups=invitation.leader_group_id)
+    elif invitation.organisation_id:
+        cohorts = cohorts.filter(organisations=invitation.organisation_id)
+    cohort = cohorts.order_by("-starts_on", "-pk").first()
+    if cohort is None:
+        return None, None
+    gathering = (Gathering.objects.for_network(invitation.network_id)
+                 .filter(cohort_module__cohort=cohort, ends_at__gte=timezone.now())
+                 .order_by("starts_at").first())
+    return cohort, gathering
 
 
 def cohort_schedule(cohort):

@@ -228,7 +228,7 @@ def _assessments(person, language):
         {
             "network": r.network.name,
             "cohort": r.round.cohort.name if r.round.cohort else "",
-            "round": r.round.label,
+            "round": r.round.name,
             "personal": r.round.is_personal,
             "instrument": translated(r.round.instrument.name, language),
             "group": r.leader_group.name if r.leader_group else "",

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Round
+from assessments.taking.selectors import minutes_to_answer
 from cohorts import tailoring
 from cohorts.models import Cohort, CohortGroup, CohortModule
 from cohorts.schedule import FINISHED, GATHERING, POSTWORK, PREWORK, UPCOMING, module_state
@@ -29,6 +30,7 @@ class ActivityItem:
     activity: Activity
     done: bool = False
     open_round: object = None  # the open assessment round, for assessment activities
+    minutes: int = 0  # for an assessment what its introduction says (minutes_to_answer)
 
     @property
     def completed_by_hand(self):
@@ -125,15 +127,19 @@ def _outline(module_ids):
     return outline
 
 
-def _open_rounds(network, cohort_ids):
-    """The open round per (cohort, instrument slug), for the assessment activities' links."""
+def _rounds(network, cohort_ids):
+    """The open round per (cohort, instrument slug), for the assessment activities' links, and
+    the instrument each activity is answered with (of the open round, else the latest)."""
     now = timezone.now()
-    open_rounds = {}
-    for round_ in (Round.objects.for_network(network)
-                   .filter(cohort__in=cohort_ids, opens_at__lte=now, closes_at__gt=now)
+    open_rounds, instruments = {}, {}
+    for round_ in (Round.objects.for_network(network).filter(cohort__in=cohort_ids)
                    .select_related("instrument").order_by("closes_at")):
-        open_rounds.setdefault((round_.cohort_id, round_.instrument.slug), round_)
-    return open_rounds
+        key = (round_.cohort_id, round_.instrument.slug)
+        if round_.opens_at <= now < round_.closes_at:
+            open_rounds.setdefault(key, round_)
+        instruments[key] = round_.instrument
+    instruments.update({key: round_.instrument for key, round_ in open_rounds.items()})
+    return open_rounds, instruments
 
 
 def _journeys(network, person, cohort_groups, cohort_modules, today):
@@ -141,7 +147,7 @@ def _journeys(network, person, cohort_groups, cohort_modules, today):
     outline = _outline({cm.module_id for cm in cohort_modules})
     plans = tailoring.plans_of(network, cohort_modules)
     done = progress.done_by(network, [person.pk], cohort_ids)
-    open_rounds = _open_rounds(network, cohort_ids)
+    open_rounds, instruments = _rounds(network, cohort_ids)
     journeys = {}
     for cohort_id, (cohort, group_ids) in cohort_groups.items():
         journeys[cohort_id] = CohortJourney(cohort=cohort, group_ids=group_ids)
@@ -155,11 +161,13 @@ def _journeys(network, person, cohort_groups, cohort_modules, today):
             items = []
             for activity in tailoring.arrange(phase.activities_list,
                                               plans.get(cohort_module.pk)):
-                item = ActivityItem(activity=activity,
+                item = ActivityItem(activity=activity, minutes=activity.duration_minutes,
                                     done=done(person.pk, cohort_module, activity))
                 if activity.kind == ActivityKind.ASSESSMENT:
-                    item.open_round = open_rounds.get(
-                        (cohort_module.cohort_id, activity.instrument_slug))
+                    key = (cohort_module.cohort_id, activity.instrument_slug)
+                    item.open_round = open_rounds.get(key)
+                    if key in instruments:
+                        item.minutes = minutes_to_answer(instruments[key])
                 items.append(item)
             phases.append(PhaseItem(phase=phase, items=items, current=phase.kind == current_kind))
         journeys[cohort_module.cohort_id].modules.append(ModuleJourney(

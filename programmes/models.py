@@ -1,6 +1,8 @@
 """Programme templates: a programme holds modules, each module three phases, each phase
 ordered activities. Templates are shared by every network; cohorts run them."""
 
+import re
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -36,6 +38,18 @@ class Programme(models.Model):
 
     def __str__(self):
         return self.name.get("en") or self.slug
+
+    @property
+    def summary(self):
+        """What the programme is in one or two sentences, per language, for an invitation:
+        the first two sentences of the description's first paragraph."""
+        return {language: first_sentences(text, 2)
+                for language, text in self.description.items()}
+
+
+def first_sentences(text, count):
+    paragraph = " ".join(text.strip().split("\n\n")[0].split())
+    return " ".join(re.split(r"(?<=[.!?])\s+", paragraph)[:count])
 
 
 class Module(models.Model):

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from cohorts.ics import Event, calendar
 from reminders.models import ReminderKind
 from reminders.planning import gathering_of
-from tenancy.emails import absolute_url
+from tenancy.emails import absolute_url, role_in_sentence, sender
 from tenancy.languages import person_language
 from tenancy.translated import translated
 
@@ -147,9 +147,14 @@ def content(delivery, target, extra):
                             "on %(closes)s.") % {"round": target.name, "closes": closes}]
     elif kind == ReminderKind.INVITATION_PENDING:
         subject = _("Reminder: your invitation to %(network)s") % {"network": network.name}
+        role = role_in_sentence(target.kind)
+        inviter = target.invited_by.name if target.invited_by else ""
         paragraphs = [
+            _("%(inviter)s invited you to %(network)s in Bro as %(role)s, and you have not yet "
+              "accepted.") % {"inviter": inviter, "network": network.name, "role": role}
+            if inviter else
             _("You were invited to %(network)s in Bro as %(role)s and have not yet accepted.")
-            % {"network": network.name, "role": target.get_kind_display()},
+            % {"network": network.name, "role": role},
             _("This link replaces the one in the first email. It works once and expires on "
               "%(date)s.") % {"date": day(timezone.localtime(target.expires_at).date())}]
         action_url, action_label = extra["accept_url"], _("Accept the invitation")
@@ -199,6 +204,7 @@ def build_message(delivery, target, extra=None):
         html = render_to_string("emails/reminder_body.html", context)
     message = ReminderEmail(
         subject=" ".join(subject.split()), body=text, to=[delivery.email],
+        from_email=sender(delivery.network),
         headers={
             "List-Unsubscribe": f"<{unsubscribe_url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",

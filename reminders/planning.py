@@ -263,7 +263,7 @@ class InvitationPending(Plan):
         ).exclude(Exists(already_reminded))
 
     def load(self, network, target_id):
-        return (Invitation.objects.for_network(network).select_related("network")
+        return (Invitation.objects.for_network(network).select_related("network", "invited_by")
                 .filter(pk=target_id).first())
 
     def is_due(self, target, now):

@@ -3,14 +3,19 @@
 Every row is found by a natural key before it is created, so seeding twice changes nothing.
 """
 
+from pathlib import Path
+
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
+from django.conf import settings
+from django.core.files import File
 
 from tenancy.models import LeaderGroup, Network, Organisation, Person, RoleKind
 from tenancy.services import grant_role
 
 DEMO_PASSWORD = "bro-demo-2026"
+LOGOS_DIR = Path(settings.BASE_DIR) / "static" / "demo" / "logos"
 # A fixed TOTP secret for demo admins, so `manage.py demo_totp` can print their current code.
 DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
@@ -143,6 +148,15 @@ def _ensure_totp(person):
         TOTP.activate(person, DEMO_TOTP_SECRET)
 
 
+def _give_logo(network):
+    """The network's own small logo (static/demo/logos), unless it has one already."""
+    path = LOGOS_DIR / f"{network.slug}.svg"
+    if network.logo or not path.exists():
+        return
+    with path.open("rb") as logo:
+        network.logo.save(path.name, File(logo), save=True)
+
+
 def seed(demo):
     staff = Person.objects.filter(email__iexact="platform@bro.example").first()
     if staff is None:
@@ -158,6 +172,7 @@ def seed(demo):
         network, _created = Network.objects.get_or_create(slug=spec["slug"], defaults={
             "name": spec["name"], "country": spec["country"],
             "default_language": spec["default_language"]})
+        _give_logo(network)
         demo.networks.append(network)
         people_by_name = {}
         for org_name, groups in spec["organisations"].items():

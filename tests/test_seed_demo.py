@@ -89,3 +89,30 @@ def test_demo_people_can_use_the_demo_password(client, demo):
         "login": "camilla.egeland@digi-agder.example", "password": "bro-demo-2026"},
         follow=True)
     assert landing.resolver_match.url_name == "leader_home"
+
+
+def test_the_demo_looks_like_a_real_programme(demo):
+    """Gatherings on Tuesday to Thursday from 09:00 to 15:30, rounds opening at 08:00, a logo
+    for each network, and round names in the reader's language (issue 15)."""
+    from django.utils import timezone, translation
+
+    from assessments.models import Round
+    from cohorts.models import Gathering
+
+    gatherings = Gathering.unscoped.filter(network__slug__in=["digi-agder", "digi-syddanmark"])
+    assert gatherings.exists()
+    for gathering in gatherings:
+        starts, ends = (timezone.localtime(moment) for moment in
+                        (gathering.starts_at, gathering.ends_at))
+        assert starts.isoweekday() in (2, 3, 4), starts
+        assert (f"{starts:%H:%M}", f"{ends:%H:%M}") == ("09:00", "15:30")
+    rounds = Round.unscoped.all()
+    assert rounds.exists()
+    for round_ in rounds:
+        assert f"{timezone.localtime(round_.opens_at):%H:%M}" == "08:00"
+        assert round_.custom_name == ""
+        with translation.override("en"):
+            assert round_.name == "Assessment at the start"
+    for network in Network.objects.all():
+        assert network.logo.name.endswith(".svg")
+    assert ".venv/bin/python manage.py demo_totp" in demo

@@ -25,7 +25,7 @@ from tenancy.translated import translated
 
 def _moment_label(moment):
     when = date_format(moment.response.submitted_at, "DATE_FORMAT")
-    return f"{when} · {moment.round.label}"
+    return f"{when} · {moment.round.name}"
 
 
 def _track_chart(track):

@@ -14,9 +14,15 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from assessments import policies, services
-from assessments.anonymity.presenter import format_count, hidden_reason, hidden_value
+from assessments.anonymity.presenter import (
+    format_count,
+    hidden_reason,
+    hidden_value,
+    number_format,
+)
 from assessments.models import InstrumentKind
 from assessments.results import charts, selectors
+from assessments.scoring import level_of
 from tenancy.access import get_or_404, network_roles
 from tenancy.models import RoleKind
 from tenancy.spreadsheet import CSV, spreadsheet_response
@@ -49,6 +55,17 @@ def _aggregate_rows(aggregate):
     return [(row.dimension, row.today, row.ambition) for row in aggregate.dimensions]
 
 
+def _generation_rule(instrument, average):
+    """The leader's own numbers for the sentence that explains the generation rule
+    (scoring.level_of); None without levels or an average. The average shows two decimals,
+    so 2.96 does not read as 3.0 next to generation 2."""
+    if not instrument.has_levels or average is None:
+        return None
+    generation = level_of(average)
+    return {"average": number_format(average, digits=2), "generation": generation,
+            "next": generation + 1 if generation < instrument.scale_max else None}
+
+
 @network_roles(RoleKind.LEADER)
 def assessment_results(request, round_id):
     """The leader's own results in a round, with their group's and the network's aggregates
@@ -59,7 +76,8 @@ def assessment_results(request, round_id):
     page = selectors.leader_page(request.network, request.roles, request.user, round)
     instrument = round.instrument
     context = {"page": page, "round": round, "instrument": instrument,
-               "has_levels": instrument.has_levels}
+               "has_levels": instrument.has_levels,
+               "generation_rule": _generation_rule(instrument, page.own.overall_today)}
     if page.own.response is not None:
         context["own_charts"] = profile_charts(
             instrument, [(row.dimension, row.today, row.ambition) for row in page.own.rows],

@@ -4,23 +4,18 @@ from the cohort's schedule."""
 from datetime import datetime, time, timedelta
 
 from django import forms
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from assessments import services
-from assessments.models import Instrument, RoundPurpose
+from assessments.models import NAMES_BY_PURPOSE, Instrument, RoundPurpose
 from cohorts.models import Gathering
 from tenancy.translated import translated
 
 COMPETENCE_WHEEL = "competence-wheel"
 START_DAYS_OPEN = 21
 END_DAYS_OPEN = 14
-DEFAULT_NAMES = {
-    RoundPurpose.START: gettext_lazy("Assessment at the start"),
-    RoundPurpose.GATHERING: gettext_lazy("Assessment at the gathering"),
-    RoundPurpose.END: gettext_lazy("Assessment at the end"),
-}
 
 
 def instruments_for(cohort):
@@ -58,7 +53,8 @@ class RoundForm(forms.Form):
                                "runs unless you give other times."))
     name = forms.CharField(
         label=gettext_lazy("Name"), max_length=160, required=False,
-        help_text=gettext_lazy("Shown to the leaders. Leave empty for a name that says when."))
+        help_text=gettext_lazy("Shown to the leaders. Leave empty for a name that says when, "
+                               "in each person's language."))
     opens_at = forms.DateTimeField(
         label=gettext_lazy("Opens"), required=False, widget=DateTimeInput(),
         help_text=gettext_lazy("Leave empty to take it from the cohort's schedule."))
@@ -106,12 +102,8 @@ class RoundForm(forms.Form):
             self.add_error("closes_at", _("The round must close after it opens."))
         if self.round_ is not None and data["opens_at"] and data["closes_at"]:
             self._check_time_changes(data)
-        if not data.get("name"):
-            if purpose in DEFAULT_NAMES:
-                with translation.override(self.cohort.network.default_language):
-                    data["name"] = str(DEFAULT_NAMES[purpose])
-            else:
-                self.add_error("name", _("Give the round a name."))
+        if not data.get("name") and purpose not in NAMES_BY_PURPOSE:
+            self.add_error("name", _("Give the round a name."))
         return data
 
     def _check_time_changes(self, data):

@@ -54,7 +54,7 @@ def round_edit(request, round_id):
             messages.error(request, _("Leaders have started answering this round, so it "
                                       "cannot be removed. Close it instead."))
         return back
-    initial = {"name": round_.name, "purpose": round_.purpose, "gathering": round_.gathering,
+    initial = {"name": round_.custom_name, "purpose": round_.purpose, "gathering": round_.gathering,
                "opens_at": timezone.localtime(round_.opens_at),
                "closes_at": timezone.localtime(round_.closes_at)}
     form = RoundForm(request.POST or None, cohort=cohort, round_=round_, initial=initial)

@@ -4,13 +4,14 @@ Every read here starts from the leader's own response; the number of queries of 
 fixed, whatever the number of items, answers or leaders.
 """
 
+import math
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from django.db.models import Count
 
-from assessments.models import Instrument, Item, Response
+from assessments.models import AnswerKind, Instrument, Item, Response
 
 DONT_KNOW = "dk"
 
@@ -99,6 +100,22 @@ def _layout(instrument_id, published_at):
         dimension_of_item={item.pk: item.dimension_id for item in items})
 
 
+# How long reading and answering one item takes: longer when the item has its own step
+# descriptions (generations) than on a shared agree-disagree scale.
+SECONDS_PER_ITEM_WITH_OWN_STEPS = 45
+SECONDS_PER_ITEM_ON_SHARED_SCALE = 20
+
+
+def minutes_to_answer(instrument):
+    """About how many minutes the whole test takes, in steps of five: the one figure both the
+    module page and the test's introduction state (issue 15)."""
+    seconds = sum(SECONDS_PER_ITEM_WITH_OWN_STEPS if item.options
+                  else SECONDS_PER_ITEM_ON_SHARED_SCALE
+                  for items in layout_of(instrument).items_of_dimension.values()
+                  for item in items)
+    return max(5, math.ceil(seconds / 300) * 5)
+
+
 def progress_of(instrument, response):
     """Questions and answers per dimension, in one query (none without a response)."""
     answered = []
@@ -120,34 +137,49 @@ def progress_from(instrument, answered_item_ids):
 
 
 @dataclass
-class Option:
-    value: str
-    label: dict
-    checked: bool = False
-    id: str = ""
-
-
-@dataclass
 class Question:
+    """One of the questions asked for every item (today, ambition): one radio group."""
+
     kind: str
     field: str
     label: dict
-    options: list = field(default_factory=list)
-    answered_at: object = None  # when the chosen answer was saved
+    chosen: object = None  # the Step chosen, if any
+    saved_at: int = 0  # when the chosen answer was saved (Unix time), for static/js/drafts.js
 
     @property
-    def chosen(self):
-        return next((option for option in self.options if option.checked), None)
+    def short_label(self):
+        """"Today" or "Ambition": a column heading short enough for a phone."""
+        return AnswerKind(self.kind).label
+
+
+@dataclass
+class Choice:
+    """One radio button: one question answered with one step."""
+
+    question: Question
+    id: str
+    checked: bool
+
+
+@dataclass
+class Step:
+    """One step of an item's scale, shown once with a choice for each question (issue 15)."""
+
+    value: str
+    label: dict
+    id: str  # of the step's description, which names each of its radio buttons
+    choices: list = field(default_factory=list)
 
 
 @dataclass
 class ItemView:
     item: object
     questions: list
+    steps: list
 
 
 def page_items(instrument, dimension, response):
-    """The items of one dimension with their questions, options and the leader's answers."""
+    """The items of one dimension with their steps, questions and the leader's answers."""
     items = layout_of(instrument).items_of_dimension[dimension.pk]
     given = {}
     if response is not None:
@@ -156,25 +188,32 @@ def page_items(instrument, dimension, response):
                  .filter(item__in=items)
                  .values_list("item_id", "kind", "value", "dont_know", "answered_at")}
     scale_labels = instrument.scale_labels
+    kind_labels = instrument.answer_kind_labels
     views = []
     for item in items:
         labels = ({option["value"]: option["label"] for option in item.options}
                   if item.options else scale_labels)
-        choices = [(str(value), labels.get(value, {}))
-                   for value in range(instrument.scale_min, instrument.scale_max + 1)]
+        scale = [(str(value), labels.get(value, {}))
+                 for value in range(instrument.scale_min, instrument.scale_max + 1)]
         if instrument.allow_dont_know:
-            choices.append((DONT_KNOW, instrument.dont_know_label))
-        questions = []
+            scale.append((DONT_KNOW, instrument.dont_know_label))
+        questions, chosen_values = [], []
         for kind in instrument.answer_kinds:
-            name = field_name(item.pk, kind)
             chosen, answered_at = given.get((item.pk, kind), (None, None))
             questions.append(Question(
-                kind=kind, field=name, label=instrument.answer_kind_labels.get(kind, {}),
-                options=[Option(value=value, label=label, id=f"{name}-{value}",
-                                checked=chosen == value)
-                         for value, label in choices],
-                answered_at=answered_at))
-        views.append(ItemView(item=item, questions=questions))
+                kind=kind, field=field_name(item.pk, kind), label=kind_labels.get(kind, {}),
+                saved_at=int(answered_at.timestamp()) if answered_at else 0))
+            chosen_values.append(chosen)
+        steps = []
+        for value, label in scale:
+            step = Step(value=value, label=label, id=f"step-{item.pk}-{value}")
+            for question, chosen in zip(questions, chosen_values, strict=True):
+                step.choices.append(Choice(question=question, id=f"{question.field}-{value}",
+                                           checked=chosen == value))
+                if chosen == value:
+                    question.chosen = step
+            steps.append(step)
+        views.append(ItemView(item=item, questions=questions, steps=steps))
     return views
 
 

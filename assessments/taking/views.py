@@ -19,10 +19,11 @@ from assessments.access import (
     organisation_answered_for,
     own_response_to_answer,
 )
-from assessments.models import Response
+from assessments.models import AnswerKind, Response
 from assessments.policies import rounds_person_can_take
 from assessments.taking import services
 from assessments.taking.selectors import (
+    minutes_to_answer,
     own_response,
     page_items,
     parse_answer_fields,
@@ -106,6 +107,7 @@ def take_intro(request, round_id):
         "resume_url": _resume_url(request, round_, progress),
         "results_url": results_url(request, round_) if state == "submitted" else "",
         "threshold": request.network.anonymity_threshold,
+        "minutes": minutes_to_answer(round_.instrument),
     })
 
 
@@ -149,6 +151,10 @@ def take_step(request, round_id, step):
         "round": round_, "instrument": instrument, "response": response, "state": state,
         "progress": progress, "current": current,
         "items": page_items(instrument, current.dimension, response),
+        "kind_labels": [(AnswerKind(kind).label, instrument.answer_kind_labels.get(kind, {}))
+                        for kind in instrument.answer_kinds],
+        # read before each step's number: "Today, generation 3: …"
+        "step_word": _("generation") if instrument.has_levels else "",
         "previous_step": step - 1 if step > 1 else None,
         "is_last": step == len(progress.dimensions),
     })

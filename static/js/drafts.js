@@ -19,17 +19,30 @@
   function fieldOf(element) { return element && element.closest ? element.closest("[data-draft]") : null; }
   function keyOf(field) { return PREFIX + location.pathname + ":" + field.getAttribute("data-draft"); }
 
+  // A field is a text box, an element holding one group of radio buttons, or a radio button
+  // standing for its whole group (the test's table of steps, where a group spans the rows).
+  function radiosOf(field) {
+    if (field.matches("input[type=radio]")) {
+      return Array.prototype.filter.call(field.form.elements, function (element) {
+        return element.type === "radio" && element.name === field.name;
+      });
+    }
+    return Array.prototype.slice.call(field.querySelectorAll("input[type=radio]"));
+  }
+
+  function chosenOf(field) {
+    return radiosOf(field).filter(function (radio) { return radio.checked; })[0] || null;
+  }
+
   function valueOf(field) {
-    if (field.matches("textarea, input")) { return field.value; }
-    var chosen = field.querySelector("input:checked");
+    if (field.matches("textarea, input:not([type=radio])")) { return field.value; }
+    var chosen = chosenOf(field);
     return chosen ? chosen.value : "";
   }
 
   function putBack(field, value) {
-    if (field.matches("textarea, input")) { field.value = value; return; }
-    field.querySelectorAll("input[type=radio]").forEach(function (radio) {
-      radio.checked = radio.value === value;
-    });
+    if (field.matches("textarea, input:not([type=radio])")) { field.value = value; return; }
+    radiosOf(field).forEach(function (radio) { radio.checked = radio.value === value; });
   }
 
   function read(key) {
@@ -87,8 +100,11 @@
   });
 
   function restore() {
+    var seen = {};
     document.querySelectorAll("[data-draft]").forEach(function (field) {
       var key = keyOf(field);
+      if (seen[key]) { return; }  // the other radio buttons of a group already restored
+      seen[key] = true;
       var draft = read(key);
       if (!draft) { return; }
       var savedAt = Number(field.getAttribute("data-draft-saved-at") || 0);
@@ -98,6 +114,8 @@
         return;
       }
       putBack(field, draft.value);
+      // a radio button sends its group: the one now chosen
+      if (field.matches("input[type=radio]")) { field = chosenOf(field) || field; }
       showMessage(field, "draft-restored");
       if (window.htmx) { window.htmx.trigger(field, "change"); }
     });

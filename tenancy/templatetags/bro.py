@@ -1,7 +1,7 @@
 from django import template
 from django.urls import reverse
 
-from tenancy import selectors
+from tenancy import emails, selectors
 from tenancy.middleware import allow_form_action
 from tenancy.translated import translated
 
@@ -12,6 +12,12 @@ register = template.Library()
 def tr(value):
     """{{ activity.title|tr }}: the text in the active language (see tenancy.translated)."""
     return translated(value)
+
+
+@register.filter
+def role_in_sentence(kind):
+    """{{ invitation.kind|role_in_sentence }}: "network admin", in lower case mid-sentence."""
+    return emails.role_in_sentence(kind)
 
 
 @register.simple_tag(takes_context=True)

@@ -56,13 +56,16 @@ def tab_to_next_choice(person):
 
 
 def choose_with_keyboard(person, value):
-    """In the focused group, where nothing is chosen yet: Space picks the first option, the
-    arrow key moves to (and picks) the next one."""
+    """In the focused group, where nothing is chosen yet: Space picks the step Tab landed on
+    (the row of the answer just given, in the ambition column), the arrow keys move to (and
+    pick) the one wanted."""
     keyboard = person.page.keyboard
-    if value == 1:
-        keyboard.press("Space")
-    for _ in range(value - 1):
-        keyboard.press("ArrowRight")
+    keyboard.press("Space")
+    for _ in range(10):
+        focused = person.focused()
+        if focused["value"] == str(value):
+            break
+        keyboard.press("ArrowDown" if int(focused["value"]) < value else "ArrowUp")
     focused = person.focused()
     assert focused["checked"] and focused["value"] == str(value), focused
 

@@ -113,23 +113,25 @@ def test_an_answer_chosen_after_the_session_ended_is_saved_after_signing_in_agai
     expect(page).to_have_url(re.compile(r"/take/1/$"))
     camilla.check()
     url = page.url
-    radios = page.locator("fieldset.take-question")
-    radios.nth(0).locator("input[type=radio]").nth(1).check()
+    item = page.locator("fieldset.take-item").nth(0)
+    today, ambition = (
+        item.locator(f"input[type=radio][name$='-{kind}']") for kind in ("today", "ambition")
+    )
+    ambition_status = item.locator(".take-status").nth(1).get_by_role("status")
+    today.nth(1).check()
     camilla.wait_for_saves()
 
     end_the_session(camilla)
-    radios.nth(1).locator("input[type=radio]").nth(3).check()
+    ambition.nth(3).check()
     camilla.wait_for_saves()
-    expect(radios.nth(1).get_by_role("status")).to_contain_text(camilla.t("sign in again"))
+    expect(ambition_status).to_contain_text(camilla.t("sign in again"))
     camilla.check()
     with platform_wide():
         assert Answer.objects.filter(response__person=leader).count() == 1
 
     sign_in_again(camilla, url)
-    expect(radios.nth(1).locator("input[type=radio]").nth(3)).to_be_checked()
-    expect(radios.nth(1).get_by_role("status")).to_contain_text(
-        camilla.t("Saved at %(time)s", time="")
-    )
+    expect(ambition.nth(3)).to_be_checked()
+    expect(ambition_status).to_contain_text(camilla.t("Saved at %(time)s", time=""))
     with platform_wide():
         assert sorted(
             Answer.objects.filter(response__person=leader).values_list("value", flat=True)

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core import mail
+from django.utils import translation
 
 from modules.models import Ambition, Initiative
 from reminders import services
@@ -187,6 +188,11 @@ def test_an_invitation_not_accepted_is_reminded_once_with_a_new_link(world, disp
     assert sent_to() == ["new.leader@test.example"]
     [reminder] = mail.outbox
     assert reminder.extra_headers["Content-Language"] == "da"
+    assert reminder.from_email == f"{world.network.name} via Bro <bro@localhost>"
+    with translation.override("da"):
+        role = str(RoleKind.LEADER.label)
+    assert f" {role.lower()}" in reminder.body and f" {role}" not in reminder.body  # mid-sentence
+    assert world.coordinator.name in reminder.body  # who invited
     new_token = reminder.body.split("/invitations/")[1].split("/")[0]
     assert find_invitation(first_token) is None  # the old link stops working
     assert find_invitation(new_token).pk == invitation.pk

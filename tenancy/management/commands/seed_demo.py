@@ -36,6 +36,6 @@ class Command(BaseCommand):
         self.stdout.write(f"Every demo person can use a one-time code sent by email (printed in "
                           f"this console) or the password {DEMO_PASSWORD!r}.")
         self.stdout.write("Network admins and platform staff need a TOTP code: "
-                          "python manage.py demo_totp")
+                          ".venv/bin/python manage.py demo_totp")
         for role, email, mfa in demo.sign_ins:
             self.stdout.write(f"  {role:<55} {email}{'  (+ TOTP)' if mfa else ''}")

@@ -94,6 +94,9 @@ def test_generations_show_the_level_per_area_and_overall(client, world):
     assert "<strong>generation 3</strong>" in page
     assert "<strong>generation 4</strong>" in page
     assert "<td>generation 2</td>" in page  # services today: floor(2.75)
+    # the rule in the leader's own numbers, the average at two decimals (3.13, not 3.1)
+    assert ("Your average today is 3.13, so today you are in generation 3: generation 4 "
+            "counts once your average reaches 4.") in page
 
 
 def test_the_change_since_the_leaders_earlier_round_matches_codes(client, world):

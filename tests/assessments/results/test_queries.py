@@ -53,7 +53,7 @@ def small(world):
 def big(world):
     """The same, with seven more groups (in seven organisations) answering both rounds."""
     round = small(world)
-    earlier = round.cohort.rounds.get(name="Earlier")
+    earlier = round.cohort.rounds.get(custom_name="Earlier")
     groups = [make_group(world.network, make_organisation(world.network)) for _ in range(6)]
     groups.append(make_group(world.network, world.organisation))
     fill(world, round, groups, 7)

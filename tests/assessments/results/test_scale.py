@@ -18,10 +18,10 @@ def test_a_small_scale_dataset_has_the_promised_shape_and_true_scores():
     assert Role.unscoped.filter(network__in=networks, kind="leader").count() == 40
     assert LeaderGroup.unscoped.filter(network__in=networks).count() == 6  # 20 = 7 + 7 + 6
     rounds = Round.unscoped.filter(network__in=networks)
-    assert sorted(rounds.values_list("name", flat=True)) == ["Gathering"] * 2 + ["Start"] * 2
-    start = Response.unscoped.filter(round__name="Start", network__in=networks)
+    assert sorted(rounds.values_list("custom_name", flat=True)) == ["Gathering"] * 2 + ["Start"] * 2
+    start = Response.unscoped.filter(round__custom_name="Start", network__in=networks)
     assert start.count() == 40 and not start.filter(submitted_at__isnull=True).exists()
-    assert 30 <= Response.unscoped.filter(round__name="Gathering").count() <= 40
+    assert 30 <= Response.unscoped.filter(round__custom_name="Gathering").count() <= 40
 
     # every answer of a response: all items, today and ambition; ambition never below today
     response = start.first()

@@ -51,7 +51,11 @@ def test_admins_and_the_cohorts_facilitators_schedule_a_start_round(client, worl
         "instrument": instruments["digital-maturity"].pk, "purpose": RoundPurpose.START})
     assert reply.status_code == 302
     round_ = Round.objects.for_network(world.network).get()
-    assert round_.name  # the preset's name, in the network's language
+    # the name that says when, in each reader's language (issue 15)
+    assert round_.custom_name == ""
+    for language in ("nb", "da", "en"):
+        with translation.override(language):
+            assert round_.name == gettext("Assessment at the start")
     assert round_.opens_at == datetime(2027, 1, 11, 8, 0, tzinfo=OSLO)
     assert round_.closes_at == datetime(2027, 2, 1, 8, 0, tzinfo=OSLO)
     assert (round_.cohort, round_.instrument.slug, round_.purpose) == (
@@ -128,7 +132,7 @@ def test_a_gathering_round_takes_the_gatherings_times(client, world, cohort, ins
 
     client.post(rounds_url(cohort), {"instrument": instruments["capabilities"].pk,
                                      "purpose": "end", "name": "Slutt"})
-    end = Round.objects.for_network(world.network).get(name="Slutt")
+    end = Round.objects.for_network(world.network).get(custom_name="Slutt")
     assert end.closes_at == datetime(2027, 4, 30, 23, 59, tzinfo=OSLO)
     assert end.opens_at == end.closes_at - timedelta(days=14)
 

@@ -1,6 +1,7 @@
 """The leader's test: start, save as you go (htmx and plain form), resume, review, submit once,
 closed rounds, and nobody reaching anyone else's answers."""
 
+import re
 import threading
 from datetime import timedelta
 
@@ -101,17 +102,24 @@ def test_a_leader_in_two_groups_of_the_cohort_chooses_the_group(leader, world, r
 # --- the page of a dimension -----------------------------------------------------------------
 
 
-def test_each_question_is_a_labelled_radio_group_with_dont_know(leader, started, items, round_):
+def test_each_step_is_described_once_with_a_labelled_choice_for_today_and_ambition(
+        leader, started, items, round_):
     html = leader.get(url("assessment_take_step", round_, step=1)).content.decode()
     vis = items["vis-1"]
-    assert html.count("<fieldset") == 4  # two items × today and ambition
-    assert "<legend>I dag" in html or "<legend>Today" in html
-    for value in ("1", "2", "dk"):
-        assert f'id="{field(vis, "today")}-{value}"' in html
-        assert f'<label for="{field(vis, "today")}-{value}">' in html
-    assert f'hx-post="{url("assessment_answer_save", round_)}"' in html
-    assert f'hx-params="{field(vis, "today")}"' in html
-    assert 'aria-live="polite"' in html
+    assert html.count("<fieldset") == 2  # one per item, named by the item's text
+    assert html.count("Disagree") == 2 and html.count("Agree") == 2  # each step once per item
+    for kind in ("today", "ambition"):
+        name = field(vis, kind)
+        assert f'<th scope="col" id="{name}-head">{kind.title()}' in html
+        for value in ("1", "2", "dk"):
+            # read as "Today, 2: Agree": the column heading, then the step
+            assert (f'id="{name}-{value}" name="{name}" value="{value}" '
+                    f'aria-labelledby="{name}-head step-{vis.pk}-{value}"') in html
+        assert f'hx-params="{name}" hx-target="#status-{name}"' in html
+        assert f'<span id="status-{name}" role="status" aria-live="polite">' in html
+    assert html.count(f'hx-post="{url("assessment_answer_save", round_)}"') == 12
+    assert "<dt>Today</dt><dd>Today</dd>" in html
+    assert "<dt>Ambition</dt><dd>In two years</dd>" in html
     assert "<progress" in html and "0 of 6" in html
     assert "Part 1 of 2" in html
 
@@ -174,7 +182,7 @@ def test_the_saved_answers_are_checked_when_the_page_comes_back(leader, started,
                 {field(items["vis-2"], "ambition"): "1"}, **HTMX)
     html = leader.get(url("assessment_take_step", round_, step=1)).content.decode()
     name = field(items["vis-2"], "ambition")
-    assert f'id="{name}-1" name="{name}" value="1" checked' in html
+    assert re.search(rf'id="{name}-1" name="{name}" value="1"[^>]* checked>', html)
     assert html.count(" checked") == 1
 
 
