@@ -45,6 +45,17 @@ def leaders_of_groups(network, groups):
             .select_related("person", "leader_group").order_by("person__name"))
 
 
+def with_invitation_state(roles, invitations):
+    """The roles, each with `invited` set when the person has not accepted their invitation to
+    the role's group yet (so pages can tell invited people from active ones)."""
+    pending = {(invitation.email.lower(), invitation.leader_group_id)
+               for invitation in invitations}
+    roles = list(roles)
+    for role in roles:
+        role.invited = (role.person.email.lower(), role.leader_group_id) in pending
+    return roles
+
+
 def entra_sign_ins(networks=None):
     """(network, provider id) for each network whose Microsoft Entra ID app exists.
 

@@ -1,4 +1,6 @@
-"""Pages inside one network: /n/<network_slug>/… (the middleware resolves the slug)."""
+"""Pages inside one network: /n/<network_slug>/… (the middleware resolves the slug).
+manage/ and organisations/<id>/ are tenancy's pages too, served with their dashboards by
+modules.dashboard_views (modules/urls.py)."""
 
 from django.urls import path
 
@@ -6,14 +8,11 @@ from tenancy import views
 
 urlpatterns = [
     path("", views.network_home, name="network_home"),
-    path("manage/", views.manage_dashboard, name="manage_dashboard"),
     path("manage/sign-in/", views.sign_in_settings, name="sign_in_settings"),
     path("manage/settings/", views.network_settings, name="network_settings"),
     path("manage/audit/", views.audit_trail, name="audit_trail"),
     path("manage/statements/", views.network_statements, name="network_statements"),
     path("manage/audit/csv/", views.audit_trail_csv, name="audit_trail_csv"),
     path("coordinate/", views.coordinator_home, name="coordinator_home"),
-    path("organisations/<int:organisation_id>/", views.organisation_detail,
-         name="organisation_detail"),
     path("bench/floor/", views.bench_floor, name="bench_floor"),
 ]
