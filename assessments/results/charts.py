@@ -444,7 +444,7 @@ def comparison_chart(rows, *, title, scale_max, first_column, font_size=16, hidd
         else:
             # A long name takes two lines rather than being cut short (the gathering screen).
             y = top + index * row_height + row_height / 2
-            lines = _wrap(row.label, max(4, int((label_width - 20) / (font_size * 0.68))))
+            lines = _wrap(row.label, max(4, int((label_width - 20) / (font_size * 0.66))))
             first_y = y + font_size / 3 - (len(lines) - 1) * font_size * 0.55
             tspans = "".join(
                 _el("tspan", escape(line), x=f"{label_width - 12:.1f}",
