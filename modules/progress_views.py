@@ -12,6 +12,7 @@ from cohorts import policies
 from cohorts import selectors as cohort_selectors
 from cohorts.access import access_cohort_to_follow, access_group_to_see_progress
 from modules import dashboards, selectors, services
+from tenancy import selectors as tenancy_selectors
 from tenancy.access import access_organisation_to_manage, network_roles
 from tenancy.models import RoleKind
 from tenancy.policies import leader_groups_person_can_manage
@@ -92,9 +93,14 @@ def _progress_context(request, cohorts, groups, *, all_modules=False):
     current = _choose(schedule, request.GET.get("module"),
                       cohort_selectors.current_cohort_module(schedule) if schedule else None)
     modules = schedule if all_modules else [current] if current else []
+    progress = selectors.leaders_progress(request.network, cohort, groups, modules)
+    invited = tenancy_selectors.invited_to_groups(request.network, groups)
+    for block in progress.groups:
+        for row in block.rows:
+            row.invited = (row.person.email.lower(), block.group.pk) in invited
     return {
         "cohorts": cohorts, "cohort": cohort, "schedule": schedule, "current": current,
-        "progress": selectors.leaders_progress(request.network, cohort, groups, modules),
+        "progress": progress,
     }
 
 

@@ -97,6 +97,9 @@ class TestCoordinator:
         assert "<progress" in page and "% done" in page
         assert "1 has not accepted the invitation yet" in page
         assert page.count("Invited, not yet accepted") == 1
+        progress = client.get(url(world, "organisation_progress",
+                                  organisation_id=world.organisation.pk)).content.decode()
+        assert progress.count("Invited, not yet accepted") == 1
 
     def test_the_page_takes_the_same_queries_for_more_groups_and_leaders(
             self, client, world, other_world):
