@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
 
+from modules import dashboard_views
 from tenancy import health
 from tenancy import views as tenancy_views
 
@@ -26,11 +27,14 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("", tenancy_views.home, name="home"),
     path("networks/", tenancy_views.network_choice, name="network_choice"),
+    path("staff/", dashboard_views.staff_overview, name="staff_overview"),
+    path("staff/components/", dashboard_views.design_components, name="design_components"),
     path("profile/", tenancy_views.profile, name="profile"),
     path("profile/", include("gdpr.urls")),
     path("language/", tenancy_views.set_language, name="set_language"),
     path("invitations/<str:token>/", tenancy_views.accept_invitation, name="accept_invitation"),
     path("logos/<slug:slug>/", tenancy_views.network_logo, name="network_logo"),
+    path("themes/<slug:slug>.css", tenancy_views.network_theme, name="network_theme"),
     path("reminders/", include("reminders.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

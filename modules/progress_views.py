@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from cohorts import policies
 from cohorts import selectors as cohort_selectors
 from cohorts.access import access_cohort_to_follow, access_group_to_see_progress
-from modules import selectors, services
+from modules import dashboards, selectors, services
+from tenancy import selectors as tenancy_selectors
 from tenancy.access import access_organisation_to_manage, network_roles
 from tenancy.models import RoleKind
 from tenancy.policies import leader_groups_person_can_manage
@@ -56,16 +57,20 @@ def cohort_detail(request, cohort_id):
 
 @network_roles(RoleKind.FACILITATOR)
 def facilitator_home(request):
-    """The cohorts a facilitator runs: gatherings with agendas, and each group's completion
-    per phase of the module running now."""
+    """The cohorts a facilitator runs, led by the next gathering with one click each to its
+    rounds, gathering screen, results and reports; then each cohort's gatherings with agendas,
+    and each group's completion per phase of the module running now."""
+    facilitated = list(request.roles.facilitated_cohorts
+                       .select_related("programme").order_by("-starts_on"))
     cohorts = []
-    for cohort in request.roles.facilitated_cohorts \
-            .select_related("programme").order_by("-starts_on"):
+    for cohort in facilitated:
         schedule = cohort_selectors.cohort_schedule(cohort)
         current, overview = _group_overview(request, cohort, schedule)
         cohorts.append({"cohort": cohort, "schedule": schedule, "current": current,
                         "overview": overview})
-    return render(request, "modules/progress/facilitator_home.html", {"cohorts": cohorts})
+    return render(request, "modules/progress/facilitator_home.html", {
+        "cohorts": cohorts,
+        "next_gathering": dashboards.next_gathering(request.network, facilitated)})
 
 
 # --- Progress -----------------------------------------------------------------------------
@@ -88,9 +93,14 @@ def _progress_context(request, cohorts, groups, *, all_modules=False):
     current = _choose(schedule, request.GET.get("module"),
                       cohort_selectors.current_cohort_module(schedule) if schedule else None)
     modules = schedule if all_modules else [current] if current else []
+    progress = selectors.leaders_progress(request.network, cohort, groups, modules)
+    invited = tenancy_selectors.invited_to_groups(request.network, groups)
+    for block in progress.groups:
+        for row in block.rows:
+            row.invited = (row.person.email.lower(), block.group.pk) in invited
     return {
         "cohorts": cohorts, "cohort": cohort, "schedule": schedule, "current": current,
-        "progress": selectors.leaders_progress(request.network, cohort, groups, modules),
+        "progress": progress,
     }
 
 

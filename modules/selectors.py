@@ -287,6 +287,7 @@ class LeaderRow:
     role: Role
     cells: list
     assessments_submitted: int
+    invited: bool = False  # has not accepted the invitation yet (set by the progress pages)
 
     @property
     def person(self):

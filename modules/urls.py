@@ -1,8 +1,11 @@
 from django.urls import path
 
-from modules import progress_views, views
+from modules import dashboard_views, progress_views, views
 
 urlpatterns = [
+    path("manage/", dashboard_views.network_admin_dashboard, name="manage_dashboard"),
+    path("organisations/<int:organisation_id>/", dashboard_views.organisation_dashboard,
+         name="organisation_detail"),
     path("me/", views.leader_home, name="leader_home"),
     path("modules/<int:cohort_module_id>/", views.module_detail, name="module_detail"),
     path("modules/<int:cohort_module_id>/activities/<int:activity_id>/done/",

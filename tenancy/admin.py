@@ -30,8 +30,8 @@ admin.site.site_header = admin.site.site_title = "Bro platform admin"
 class NetworkAdminForm(forms.ModelForm):
     class Meta:
         model = Network
-        fields = ["name", "slug", "country", "default_language", "logo", "anonymity_threshold",
-                  "entra_provider_id"]
+        fields = ["name", "slug", "country", "default_language", "logo", "accent_colour",
+                  "anonymity_threshold", "entra_provider_id"]
 
 
 @admin.register(Network)

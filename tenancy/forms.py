@@ -8,6 +8,7 @@ from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 
 from tenancy.audit import EventKind
+from tenancy.branding import validate_accent_colour
 from tenancy.models import LeaderGroup, Network, NetworkSignIn, Organisation, Person, RoleKind
 
 NUL_NOT_ALLOWED = _(
@@ -69,6 +70,26 @@ class NetworkSettingsForm(forms.Form):
 
     retention_months = Network._meta.get_field("retention_months").formfield(
         min_value=Network.MIN_RETENTION_MONTHS, max_value=Network.MAX_RETENTION_MONTHS)
+    accent_colour = forms.CharField(
+        label=_("Accent colour"), required=False, max_length=7,
+        validators=[validate_accent_colour],
+        widget=forms.TextInput(attrs={"type": "color"}),
+        help_text=Network._meta.get_field("accent_colour").help_text)
+    logo = forms.ImageField(
+        label=_("Logo"), required=False,
+        help_text=_("A PNG, JPEG or WebP image, shown next to the network's name; at most "
+                    "1 MB."))
+    remove_logo = forms.BooleanField(label=_("Remove the logo"), required=False)
+
+    MAX_LOGO_BYTES = 1024 * 1024
+
+    def clean_logo(self):
+        logo = self.cleaned_data["logo"]
+        if logo and logo.size > self.MAX_LOGO_BYTES:
+            raise forms.ValidationError(_("The logo is larger than 1 MB."))
+        if logo and logo.image.format not in ("PNG", "JPEG", "WEBP"):
+            raise forms.ValidationError(_("Upload the logo as PNG, JPEG or WebP."))
+        return logo
 
 
 class OrganisationForm(forms.ModelForm):

@@ -9,6 +9,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tenancy.branding import validate_accent_colour
 from tenancy.scoping import TenantModel
 
 
@@ -38,6 +39,10 @@ class Network(models.Model):
     default_language = models.CharField(
         _("default language"), max_length=5, choices=settings.LANGUAGES)
     logo = models.ImageField(_("logo"), upload_to="network-logos/", blank=True)
+    accent_colour = models.CharField(
+        _("accent colour"), max_length=7, blank=True, validators=[validate_accent_colour],
+        help_text=_("The network's own colour for the top of every page, e.g. #0b4f8a; the "
+                    "text on it is black or white, whichever reads better."))
     anonymity_threshold = models.PositiveSmallIntegerField(
         _("anonymity threshold (k)"), default=5,
         validators=[MinValueValidator(MIN_ANONYMITY_THRESHOLD)],

@@ -46,6 +46,26 @@ def leaders_of_groups(network, groups):
             .select_related("person", "leader_group").order_by("person__name"))
 
 
+def invited_to_groups(network, groups):
+    """{(email in lower case, group id)} of leaders invited to `groups` who have not accepted
+    yet, to mark them in lists of a group's leaders."""
+    return {(email.lower(), group_id) for email, group_id in
+            Invitation.objects.for_network(network)
+            .filter(accepted_at__isnull=True, leader_group__in=groups)
+            .values_list("email", "leader_group_id")}
+
+
+def with_invitation_state(roles, invitations):
+    """The roles, each with `invited` set when the person has not accepted their invitation to
+    the role's group yet (so pages can tell invited people from active ones)."""
+    pending = {(invitation.email.lower(), invitation.leader_group_id)
+               for invitation in invitations}
+    roles = list(roles)
+    for role in roles:
+        role.invited = (role.person.email.lower(), role.leader_group_id) in pending
+    return roles
+
+
 def entra_sign_ins(networks=None):
     """(network, provider id) for each network whose Microsoft Entra ID app exists.
 

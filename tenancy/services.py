@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tenancy import audit, policies, privacy
+from tenancy.branding import DEFAULT_ACCENT
 from tenancy.models import (
     Invitation,
     LeaderGroup,
@@ -316,16 +317,32 @@ def remove_network_sign_in(network, kind, *, actor=None):
 
 
 @transaction.atomic
-def update_network_settings(network, *, retention_months):
+@transaction.atomic
+def update_network_settings(network, *, retention_months, accent_colour=None, logo=None,
+                            remove_logo=False):
     """The network admin's settings; a changed retention period is recorded, since it
-    decides when people's data is erased."""
+    decides when people's data is erased. The accent colour and logo are the network's look
+    (tenancy.branding); None leaves them as they are."""
+    changed = []
+    if accent_colour and not network.accent_colour and accent_colour.lower() == DEFAULT_ACCENT:
+        accent_colour = None  # the colour field's starting value: Bro's own, nothing chosen
+    if accent_colour is not None and accent_colour.lower() != network.accent_colour:
+        network.accent_colour = accent_colour.lower()
+        changed.append("accent_colour")
+    if logo:
+        network.logo.save(logo.name, logo, save=False)
+        changed.append("logo")
+    elif remove_logo and network.logo:
+        network.logo.delete(save=False)
+        changed.append("logo")
     previous = network.retention_months
-    if previous == retention_months:
-        return
-    network.retention_months = retention_months
-    network.save(update_fields=["retention_months"])
-    audit.record(audit.EventKind.RETENTION_CHANGED, network=network, target=network,
-                 previous=previous, months=retention_months)
+    if previous != retention_months:
+        network.retention_months = retention_months
+        changed.append("retention_months")
+        audit.record(audit.EventKind.RETENTION_CHANGED, network=network, target=network,
+                     previous=previous, months=retention_months)
+    if changed:
+        network.save(update_fields=changed)
 
 
 # The fields of the network's statements page whose change changes the privacy notice.

@@ -1,4 +1,6 @@
-"""Pages inside one network: /n/<network_slug>/… (the middleware resolves the slug)."""
+"""Pages inside one network: /n/<network_slug>/… (the middleware resolves the slug).
+manage/ and organisations/<id>/ are tenancy's pages too, served with their dashboards by
+modules.dashboard_views (modules/urls.py)."""
 
 from django.urls import path
 
@@ -6,7 +8,6 @@ from tenancy import views
 
 urlpatterns = [
     path("", views.network_home, name="network_home"),
-    path("manage/", views.manage_dashboard, name="manage_dashboard"),
     path("manage/sign-in/", views.sign_in_settings, name="sign_in_settings"),
     path("manage/settings/", views.network_settings, name="network_settings"),
     path("manage/audit/", views.audit_trail, name="audit_trail"),
@@ -15,7 +16,5 @@ urlpatterns = [
     path("invitations/<int:invitation_id>/revoke/", views.revoke_invitation,
          name="revoke_invitation"),
     path("coordinate/", views.coordinator_home, name="coordinator_home"),
-    path("organisations/<int:organisation_id>/", views.organisation_detail,
-         name="organisation_detail"),
     path("bench/floor/", views.bench_floor, name="bench_floor"),
 ]

@@ -14,7 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tenancy import policies, privacy, selectors, services
+from tenancy import branding, policies, privacy, selectors, services
 from tenancy.access import (
     access_invitation_to_revoke,
     access_organisation_to_manage,
@@ -55,7 +55,7 @@ def home(request):
         last = networks[0]
     if last is not None:
         return redirect("network_home", network_slug=last.slug)
-    return redirect("network_choice")
+    return redirect("staff_overview" if request.user.is_staff else "network_choice")
 
 
 @login_required
@@ -67,8 +67,8 @@ def network_choice(request):
 def network_home(request):
     """Sends a person to the page their role in this network needs."""
     role = selectors.landing_role(request.roles)
-    if role is None:  # platform staff without a role in this network
-        return redirect("admin:index")
+    if role is None:  # platform staff without a role in this network: their overview
+        return redirect("staff_overview")
     return redirect(ROLE_HOMES[role], network_slug=request.network.slug)
 
 
@@ -95,6 +95,16 @@ def network_logo(request, slug):
     response = FileResponse(logo)
     response["Cache-Control"] = "public, max-age=3600"
     response["Content-Security-Policy"] = "default-src 'none'"
+    return response
+
+
+def network_theme(request, slug):
+    """The network's accent colour as a stylesheet (tenancy.branding): the strict CSP allows
+    no style attributes. Pages link it with the colour as its version, so it may be cached."""
+    network = get_object_or_404(Network, slug=slug)
+    css = branding.theme_css(network.accent_colour) if network.accent_colour else ""
+    response = HttpResponse(css, content_type="text/css; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
     return response
 
 
@@ -170,7 +180,10 @@ def accept_invitation(request, token):
 
 
 @network_roles(RoleKind.NETWORK_ADMIN)
-def manage_dashboard(request):
+def manage_dashboard(request, template_name="tenancy/manage_dashboard.html", extra_context=None):
+    """The network admin's page: organisations, people, invitations, the network's settings.
+    A higher app serves it (modules.dashboard_views) with what needs the admin now on top, in
+    a template that fills the `manage_extra` block: tenancy cannot read cohorts or rounds."""
     network = request.network
     # Both forms have a "name": prefixes keep their ids (and so their labels) apart.
     organisation_form = OrganisationForm(network=network, prefix="organisation")
@@ -193,12 +206,13 @@ def manage_dashboard(request):
             messages.success(request, _("The invitation to %(email)s is on its way.")
                              % {"email": data["email"]})
             return redirect("manage_dashboard", network_slug=network.slug)
-    return render(request, "tenancy/manage_dashboard.html", {
+    return render(request, template_name, {
         "organisations": policies.organisations_person_can_manage(network, request.roles),
         "people": selectors.network_people(network),
         "invitations": selectors.pending_invitations(network),
         "organisation_form": organisation_form,
         "invitation_form": invitation_form,
+        **(extra_context or {}),
     })
 
 
@@ -226,11 +240,13 @@ def revoke_invitation(request, invitation_id):
 
 @network_roles(RoleKind.NETWORK_ADMIN)
 def network_settings(request):
-    """The network's own settings: for now how long personal data is kept (README, "Your
-    data (GDPR)")."""
+    """The network's own settings: how long personal data is kept (README, "Your data
+    (GDPR)"), and its look: accent colour and logo (README, "Design language")."""
     network = request.network
-    form = NetworkSettingsForm(request.POST or None,
-                               initial={"retention_months": network.retention_months})
+    form = NetworkSettingsForm(
+        request.POST or None, request.FILES or None,
+        initial={"retention_months": network.retention_months,
+                 "accent_colour": network.accent_colour or branding.DEFAULT_ACCENT})
     if request.method == "POST" and form.is_valid():
         services.update_network_settings(network, **form.cleaned_data)
         messages.success(request, _("The network's settings are saved."))
@@ -249,8 +265,12 @@ def coordinator_home(request):
 
 
 @network_roles(RoleKind.COORDINATOR, RoleKind.NETWORK_ADMIN)
-def organisation_detail(request, organisation_id):
-    """An organisation's leader groups and leaders; where groups are made and leaders invited."""
+def organisation_detail(request, organisation_id, template_name="tenancy/organisation_detail.html",
+                        extra_context=None):
+    """An organisation's leader groups and leaders; where groups are made and leaders invited.
+    Leaders who have not accepted their invitation yet are marked as invited. A higher app
+    serves it with the groups' progress on top (`organisation_extra`, modules.dashboard_views);
+    `extra_context` may be a function of the organisation and its pending invitations."""
     organisation = access_organisation_to_manage(request, organisation_id)
     network = request.network
     groups = organisation.leader_groups.all()
@@ -277,13 +297,18 @@ def organisation_detail(request, organisation_id):
             messages.success(request, _("The invitation to %(email)s is on its way.")
                              % {"email": data["email"]})
             return redirect(request.path)
-    return render(request, "tenancy/organisation_detail.html", {
+    invitations = list(selectors.pending_invitations(network, organisations=[organisation]))
+    if callable(extra_context):
+        extra_context = extra_context(organisation, invitations)
+    return render(request, template_name, {
         "organisation": organisation,
         "groups": groups,
-        "leaders": selectors.leaders_of_groups(network, groups),
-        "invitations": selectors.pending_invitations(network, organisations=[organisation]),
+        "leaders": selectors.with_invitation_state(
+            selectors.leaders_of_groups(network, groups), invitations),
+        "invitations": invitations,
         "group_form": group_form,
         "invite_form": invite_form,
+        **(extra_context or {}),
     })
 
 

@@ -91,9 +91,22 @@ def format_count(cell):
 
 
 def group_labels(groups):
-    """Group names, led by the organisation's where two groups share a name (so a label
-    shortened at its end still tells them apart). `groups` need their organisation."""
+    """Group names, led by the organisation's where two groups share a name, and numbered
+    where even that is shared (two "Ledergruppen" of one municipality): every label on a
+    page tells its group apart. `groups` need their organisation."""
     names = [group.name for group in groups]
+    labels = [f"{group.organisation.name}: {group.name}"
+              if names.count(group.name) > 1 and group.organisation else group.name
+              for group in groups]
+    shared = {label for label in labels if labels.count(label) > 1}
+    seen = {}
+    numbered = []
+    for label in labels:
+        if label in shared:
+            seen[label] = seen.get(label, 0) + 1
+            label = f"{label} ({seen[label]})"
+        numbered.append(label)
+    return numbered
     return [f"{group.organisation.name}: {group.name}"
             if names.count(group.name) > 1 and group.organisation else group.name
             for group in groups]

@@ -15,6 +15,7 @@ decimal of a pixel. A parser of the SVG recovers the shown value and nothing fin
 import html
 import itertools
 import math
+import re
 from dataclasses import dataclass, field
 
 from django.utils.safestring import mark_safe
@@ -105,7 +106,10 @@ def _wrap(label, width):
     if len(lines) > 2:
         lines = [lines[0], " ".join(lines[1:])]
         if len(lines[1]) > width:
-            lines[1] = lines[1][: width - 1] + "…"
+            # A number that tells two same-named groups apart, "(2)", stays at the end.
+            suffix = re.search(r" \(\d+\)$", lines[1])
+            keep = suffix.group(0) if suffix else ""
+            lines[1] = lines[1][: width - 1 - len(keep)].rstrip() + "…" + keep
     return lines
 
 
@@ -420,7 +424,7 @@ def comparison_chart(rows, *, title, scale_max, first_column, font_size=16, hidd
     label_width = 8 if stacked else int(380 * scale)
     right = int(112 * scale)
     line_height = int(22 * scale)
-    row_height = int((50 if stacked else 40) * scale)
+    row_height = int((50 if stacked else 52) * scale)
     top = int(44 * scale)
     height = top + row_height * len(rows) + int(34 * scale)
     plot = width - label_width - right
@@ -438,10 +442,16 @@ def comparison_chart(rows, *, title, scale_max, first_column, font_size=16, hidd
             body.append(_text(label_width, label_y, _fit(row.label, width - 16, font_size),
                               font_weight="600"))
         else:
+            # A long name takes two lines rather than being cut short (the gathering screen).
             y = top + index * row_height + row_height / 2
-            body.append(_text(label_width - 12, y + font_size / 3,
-                              _fit(row.label, label_width - 20, font_size), text_anchor="end",
-                              font_weight="600"))
+            lines = _wrap(row.label, max(4, int((label_width - 20) / (font_size * 0.66))))
+            first_y = y + font_size / 3 - (len(lines) - 1) * font_size * 0.55
+            tspans = "".join(
+                _el("tspan", escape(line), x=f"{label_width - 12:.1f}",
+                    dy=f"{font_size * 1.1:.1f}" if number else None)
+                for number, line in enumerate(lines))
+            body.append(_el("text", tspans, x=f"{label_width - 12:.1f}", y=f"{first_y:.1f}",
+                            text_anchor="end", font_weight="600"))
         today, ambition = number(row.today), number(row.ambition)
         if today is None and ambition is None:
             body.append(_text(label_width + 6, y + font_size / 3,

@@ -1,5 +1,7 @@
 from django import template
+from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.html import format_html
 
 from tenancy import emails, selectors
 from tenancy.middleware import allow_form_action
@@ -63,3 +65,19 @@ def must_use_mfa(person):
     from tenancy.services import person_must_use_mfa
 
     return person.is_authenticated and person_must_use_mfa(person)
+
+
+ICONS = frozenset({
+    "arrow-right", "calendar", "chart", "check", "clock", "cohort", "file", "fullscreen",
+    "globe", "home", "mail", "rounds", "screen", "users", "alert", "settings"})
+
+
+@register.simple_tag
+def icon(name):
+    """{% icon "calendar" %}: a symbol of static/icons/icons.svg, decorative only (the text
+    beside it says what it means, so screen readers skip the icon)."""
+    if name not in ICONS:
+        raise ValueError(f"No icon {name!r} in static/icons/icons.svg")
+    return format_html(
+        '<svg class="icon" aria-hidden="true" focusable="false"><use href="{}#{}"></use></svg>',
+        static("icons/icons.svg"), name)

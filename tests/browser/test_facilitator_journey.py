@@ -67,7 +67,6 @@ def test_the_group_result_appears_on_the_gathering_screen_when_the_kth_leader_su
     expect(chart).not_to_contain_text(not_yet)
     expect(group_row).to_contain_text(re.compile(r"\d"))
     ingrid.check()
-    ingrid.screenshot("gathering-screen", full_page=False)
 
     # The network's report of the cohort, as a PDF.
     ingrid.link("Leave the screen").click()

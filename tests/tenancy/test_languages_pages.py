@@ -71,12 +71,16 @@ class TestThePicker:
         assert pick(client, "en", "https://evil.example/").headers["Location"] == "/"
         assert pick(client, "xx").headers["Location"] == "/"
 
-    def test_the_picker_names_each_language_in_itself(self, client, db):
+    def test_the_picker_names_each_language_in_itself_one_button_each(self, client, db):
+        """No select and "Change" button: each language is a button of its own, so one
+        press changes it, with or without JavaScript."""
         html = client.get("/").content.decode()
-        assert '<option value="nb" lang="nb">Norsk (bokmål)</option>' in html
-        assert '<option value="nn" lang="nn">Norsk nynorsk</option>' in html
-        assert '<option value="da" lang="da">Dansk</option>' in html
-        assert re.search(r'<option value="en" lang="en" selected>English</option>', html)
+        button = '<button type="submit" name="language" value="{}" lang="{}"{}>{}</button>'
+        assert button.format("nb", "nb", "", "Norsk (bokmål)") in html
+        assert button.format("nn", "nn", "", "Norsk nynorsk") in html
+        assert button.format("da", "da", "", "Dansk") in html
+        assert button.format("en", "en", ' aria-current="true"', "English") in html
+        assert "<select" not in html
 
 
 class TestWhichLanguage:

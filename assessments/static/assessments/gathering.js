@@ -11,3 +11,20 @@ document.addEventListener("keydown", (event) => {
     window.location.assign(link.href);
   }
 });
+
+// Full screen for the room (the Fullscreen API): the button shows only where the browser
+// offers it; without JavaScript the page is already large and the browser's own F11 works.
+const fullscreenButton = document.querySelector("[data-fullscreen]");
+if (fullscreenButton && document.fullscreenEnabled) {
+  fullscreenButton.hidden = false;
+  fullscreenButton.addEventListener("click", () => {
+    if (document.fullscreenElement) {
+      document.exitFullscreen();
+    } else {
+      document.documentElement.requestFullscreen();
+    }
+  });
+  document.addEventListener("fullscreenchange", () => {
+    fullscreenButton.setAttribute("aria-pressed", document.fullscreenElement ? "true" : "false");
+  });
+}

@@ -127,3 +127,31 @@ def test_a_closed_round_shows_its_pooled_blocks_on_the_next_poll(client, world):
     round.closes_at = timezone.now() - timedelta(minutes=1)
     round.save(update_fields=["closes_at"])
     assert "2.0 → 4.0" in live(client, world, round, d=1)  # pooled: the network's five
+
+
+def test_a_full_screen_button_comes_with_javascript_only(client, world):
+    round = build_round(world)
+    client.force_login(world.facilitator)
+    page = client.get(screen(world, round)).content.decode()
+    assert 'data-fullscreen aria-pressed="false" hidden>' in page  # gathering.js shows it
+
+
+def test_long_and_shared_group_names_are_written_whole_and_told_apart(client, world):
+    """"Kristiansand kommune: Kommunedire…" twice told the room nothing: a long name takes
+    two lines, and two groups of one name in one organisation are numbered."""
+    from tests.factories import make_organisation
+
+    round = build_round(world)
+    kristiansand = make_organisation(world.network, "Kristiansand kommune")
+    grimstad = make_organisation(world.network, "Grimstad kommune")
+    for organisation in (kristiansand, kristiansand, grimstad):
+        round.cohort.leader_groups.add(
+            make_group(world.network, organisation, "Kommunedirektørens ledergruppe"))
+    client.force_login(world.facilitator)
+    page = client.get(screen(world, round, d=1)).content.decode()
+    chart = page[page.index("<svg xmlns"):]
+    assert "…" not in chart[:chart.index("</svg>")]
+    assert ">Kristiansand kommune:</tspan>" in chart
+    assert ">Grimstad kommune:</tspan>" in chart
+    assert ">Kommunedirektørens ledergruppe (1)</tspan>" in chart
+    assert ">Kommunedirektørens ledergruppe (2)</tspan>" in chart
