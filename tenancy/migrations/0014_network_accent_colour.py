@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tenancy', '0008_audit_event_kinds'),
+        ("tenancy", "0013_audit_event_kinds_merged"),
     ]
 
     operations = [

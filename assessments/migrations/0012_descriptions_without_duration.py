@@ -43,6 +43,6 @@ def without_duration(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("assessments", "0007_report_queued_at")]
+    dependencies = [("assessments", "0011_personal_rounds")]
 
     operations = [migrations.RunPython(without_duration, migrations.RunPython.noop)]

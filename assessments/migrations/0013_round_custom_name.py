@@ -22,7 +22,7 @@ def forget_filled_in_names(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("assessments", "0008_descriptions_without_duration")]
+    dependencies = [("assessments", "0012_descriptions_without_duration")]
 
     operations = [
         # The column stays "name": only the model's field is renamed.
