@@ -17,6 +17,7 @@ from assessments import policies, services
 from assessments.anonymity.presenter import format_count, hidden_reason, hidden_value
 from assessments.models import InstrumentKind
 from assessments.results import charts, selectors
+from assessments.results.recommendations import recommendations_for_gaps
 from tenancy.access import get_or_404, network_roles
 from tenancy.models import RoleKind
 from tenancy.spreadsheet import CSV, spreadsheet_response
@@ -64,6 +65,10 @@ def assessment_results(request, round_id):
         context["own_charts"] = _profile_charts(
             instrument, [(row.dimension, row.today, row.ambition) for row in page.own.rows],
             _("Your results"))
+    context["own_recommendations"] = recommendations_for_gaps(
+        request.network, instrument, [(row.dimension, row.gap) for row in page.own.rows])
+    context["group_recommendations"] = recommendations_for_gaps(
+        request.network, instrument, [(row.dimension, row.gap) for row in page.group.dimensions])
     if page.group.shown:
         context["group_charts"] = _profile_charts(
             instrument, _aggregate_rows(page.group), _("Your leader group"))[-1:]
