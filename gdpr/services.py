@@ -28,6 +28,7 @@ from gdpr.models import DataExport, ExportStatus, export_file_name
 from modules.models import (
     ActivityCompletion,
     Ambition,
+    GroupPair,
     GroupTaskAnswer,
     GroupTaskRevision,
     Initiative,
@@ -180,6 +181,7 @@ def _erase_in_network(person, network, *, actor, reason):
     Ambition.objects.for_network(network).filter(updated_by=person).update(updated_by=None)
     Initiative.objects.for_network(network).filter(owner=person).update(owner=None)
     InitiativeUpdate.objects.for_network(network).filter(author=person).update(author=None)
+    GroupPair.objects.for_network(network).filter(confirmed_by=person).update(confirmed_by=None)
     Report.objects.for_network(network).filter(requested_by=person).update(requested_by=None)
     Nudge.objects.for_network(network).filter(sent_by=person).update(sent_by=None)
     ReminderDelivery.objects.for_network(network).filter(

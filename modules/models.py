@@ -170,3 +170,34 @@ class InitiativeUpdate(TenantModel):
 
     def __str__(self):
         return f"update {self.pk} of {self.initiative_id}"
+
+
+class GroupPair(TenantModel):
+    """Two leader groups of different organisations paired for a gathering, as the
+    facilitator confirmed it. The reason is kept as what each group may learn from the other
+    (a dimension, from released anonymous numbers only: modules/pairing.py) and whether they
+    are of a similar size, and is written in words for whoever reads it."""
+
+    gathering = models.ForeignKey("cohorts.Gathering", on_delete=models.CASCADE,
+                                  related_name="+")
+    first = models.ForeignKey("tenancy.LeaderGroup", on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey("tenancy.LeaderGroup", on_delete=models.CASCADE,
+                               related_name="+")
+    # the dimension in which the first group has its largest gap and the second stands strong
+    first_learns = models.ForeignKey("assessments.Dimension", on_delete=models.SET_NULL,
+                                     null=True, related_name="+")
+    second_learns = models.ForeignKey("assessments.Dimension", on_delete=models.SET_NULL,
+                                      null=True, related_name="+")
+    similar_size = models.BooleanField(default=False)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                     null=True, related_name="+")
+    confirmed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta(TenantModel.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["gathering", "first"], name="paired_once_first"),
+            models.UniqueConstraint(fields=["gathering", "second"], name="paired_once_second"),
+        ]
+
+    def __str__(self):
+        return f"pair {self.first_id}–{self.second_id}"

@@ -24,6 +24,8 @@ urlpatterns = [
          name="initiative_delete"),
     path("initiatives/shared/", views.shared_initiatives, name="shared_initiatives"),
     path("initiatives/<int:initiative_id>/", views.initiative_detail, name="initiative_detail"),
+    path("gatherings/<int:gathering_id>/pairs/", views.gathering_pairs,
+         name="gathering_pairs"),
     path("groups/<int:group_id>/gaps/", views.group_gaps, name="group_gaps"),
     path("groups/<int:group_id>/initiatives/review/", views.initiatives_review,
          name="initiatives_review"),

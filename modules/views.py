@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 from assessments.results.recommendations import recommendations_for_gaps
 from cohorts.access import access_leader_group_to_follow
 from cohorts.schedule import UPCOMING, state_of
-from modules import selectors, services
+from modules import pairing, selectors, services
 from modules.access import (
     access_activity_in,
     access_cohort_module_as_leader,
+    access_gathering_to_run,
     access_group_cohort_module,
     access_initiative_to_edit,
     access_initiative_to_follow,
@@ -32,6 +33,7 @@ from modules.forms import (
 )
 from modules.gaps import GroupGaps
 from modules.links import attach_links
+from modules.models import GroupPair
 from programmes.models import ActivityKind
 from resources.models import Theme
 from tenancy.access import network_roles
@@ -207,7 +209,8 @@ def group_work(request, group_id):
     GroupGaps(request.network, group).attach_trends(
         [initiative for entry in work for initiative in entry["initiatives"]])
     return render(request, "modules/group_work.html", {
-        "group": group, "work": work, "can_edit": is_member})
+        "group": group, "work": work, "can_edit": is_member,
+        "pairs": pairing.pairs_of_group(request.network, group)})
 
 
 @network_roles.any
@@ -334,3 +337,31 @@ def shared_initiatives(request):
     return render(request, "modules/shared_initiatives.html", {
         "page": page, "themes": Theme.choices, "theme": theme, "dimensions": dimensions,
         "dimension": dimension, "query": urlencode({"module": theme, "dimension": dimension})})
+
+
+@network_roles(RoleKind.FACILITATOR, RoleKind.NETWORK_ADMIN)
+def gathering_pairs(request, gathering_id):
+    """The facilitator pairs leader groups of different organisations for a gathering:
+    suggestions from released anonymous numbers (modules/pairing.py), adjusted and
+    confirmed here; the groups then see who they are paired with, and why, in words."""
+    gathering = access_gathering_to_run(request, gathering_id)
+    cohort = gathering.cohort_module.cohort
+    groups = list(cohort.leader_groups.select_related("organisation").order_by("name", "pk"))
+    if request.method == "POST":
+        chosen = pairing.chosen_pairs(
+            groups, {group.pk: request.POST.get(f"partner-{group.pk}", "") for group in groups})
+        pairing.confirm(request.network, gathering, cohort, groups, chosen, request.user)
+        messages.success(request, _("The pairs are confirmed."))
+        return redirect(request.path)
+    confirmed = list(GroupPair.objects.for_network(request.network).filter(gathering=gathering)
+                     .select_related("first__organisation", "second__organisation",
+                                     "first_learns", "second_learns"))
+    suggestions = pairing.suggest(request.network, cohort, groups)
+    shown = confirmed or suggestions
+    partners = {}
+    for pair in shown:
+        partners[pair.first.pk], partners[pair.second.pk] = pair.second.pk, pair.first.pk
+    return render(request, "modules/gathering_pairs.html", {
+        "gathering": gathering, "cohort": cohort, "confirmed": confirmed,
+        "suggestions": suggestions, "groups": groups,
+        "rows": [(group, partners.get(group.pk)) for group in groups]})

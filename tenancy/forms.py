@@ -71,10 +71,19 @@ class NetworkSettingsForm(forms.Form):
         min_value=Network.MIN_RETENTION_MONTHS, max_value=Network.MAX_RETENTION_MONTHS)
 
 
+class OrganisationAttributesForm(forms.ModelForm):
+    """What kind of organisation and how many inhabitants: used to pair leader groups of
+    similar organisations at gatherings."""
+
+    class Meta:
+        model = Organisation
+        fields = ["kind", "size_band"]
+
+
 class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
-        fields = ["name", "org_number"]
+        fields = ["name", "org_number", "kind", "size_band"]
 
     def __init__(self, *args, network, **kwargs):
         super().__init__(*args, **kwargs)

@@ -34,20 +34,22 @@ def largest_gaps(gaps, limit=LARGEST_GAPS):
     return sorted(shown, key=lambda pair: (-pair[1], pair[0].position))[:limit]
 
 
-def recommendations_for_gaps(network, instrument, gaps):
-    """[Recommendation] for the largest gaps that have tagged resources (one query)."""
-    largest = largest_gaps(gaps)
-    if not largest:
-        return []
-    tags = {dimension_tag(instrument, dimension): dimension for dimension, _gap in largest}
-    matches = Q()
-    for tag in tags:
-        matches |= Q(dimension_tags__icontains=f'"{tag}"')
+def recommendations_for_gaps(network, instrument, *gap_lists):
+    """[Recommendation] per list of (dimension, gap) for its largest gaps that have tagged
+    resources; one query for all the lists. With one list, its recommendations alone."""
+    largest = [largest_gaps(gaps) for gaps in gap_lists]
+    tags = {dimension_tag(instrument, dimension) for pairs in largest for dimension, _gap in pairs}
     by_tag = {tag: [] for tag in tags}
-    for resource in Resource.objects.shared_or_of_network(network).filter(matches).order_by(
-            "network_id", "slug"):
-        for tag in resource.dimension_tags:
-            if tag in by_tag:
-                by_tag[tag].append(resource)
-    return [Recommendation(dimension, gap, by_tag[dimension_tag(instrument, dimension)])
-            for dimension, gap in largest if by_tag[dimension_tag(instrument, dimension)]]
+    if tags:
+        matches = Q()
+        for tag in sorted(tags):
+            matches |= Q(dimension_tags__icontains=f'"{tag}"')
+        for resource in Resource.objects.shared_or_of_network(network).filter(matches).order_by(
+                "network_id", "slug"):
+            for tag in resource.dimension_tags:
+                if tag in by_tag:
+                    by_tag[tag].append(resource)
+    found = [[Recommendation(dimension, gap, by_tag[dimension_tag(instrument, dimension)])
+              for dimension, gap in pairs if by_tag[dimension_tag(instrument, dimension)]]
+             for pairs in largest]
+    return found[0] if len(found) == 1 else found

@@ -65,10 +65,10 @@ def assessment_results(request, round_id):
         context["own_charts"] = _profile_charts(
             instrument, [(row.dimension, row.today, row.ambition) for row in page.own.rows],
             _("Your results"))
-    context["own_recommendations"] = recommendations_for_gaps(
-        request.network, instrument, [(row.dimension, row.gap) for row in page.own.rows])
-    context["group_recommendations"] = recommendations_for_gaps(
-        request.network, instrument, [(row.dimension, row.gap) for row in page.group.dimensions])
+    context["own_recommendations"], context["group_recommendations"] = (
+        recommendations_for_gaps(
+            request.network, instrument, [(row.dimension, row.gap) for row in page.own.rows],
+            [(row.dimension, row.gap) for row in page.group.dimensions]))
     if page.group.shown:
         context["group_charts"] = _profile_charts(
             instrument, _aggregate_rows(page.group), _("Your leader group"))[-1:]
