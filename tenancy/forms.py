@@ -8,7 +8,15 @@ from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 
 from tenancy.audit import EventKind
-from tenancy.models import LeaderGroup, Network, NetworkSignIn, Organisation, Person, RoleKind
+from tenancy.models import (
+    LeaderGroup,
+    Network,
+    NetworkSignIn,
+    Organisation,
+    OrganisationKind,
+    Person,
+    RoleKind,
+)
 
 NUL_NOT_ALLOWED = _(
     "The text contains a NUL character, an invisible control character that is not allowed "
@@ -88,6 +96,10 @@ class OrganisationForm(forms.ModelForm):
     def __init__(self, *args, network, **kwargs):
         super().__init__(*args, **kwargs)
         self.network = network
+        self.fields["kind"].required = False  # a municipality unless said otherwise
+
+    def clean_kind(self):
+        return self.cleaned_data["kind"] or OrganisationKind.MUNICIPALITY
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()

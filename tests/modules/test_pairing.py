@@ -160,3 +160,19 @@ def test_only_the_people_who_run_the_cohort_pair(client, world, setting):
         assert client.get(pairs_url).status_code == 404
     client.force_login(world.admin)
     assert client.get(pairs_url).status_code == 200
+
+
+def test_a_network_admin_sets_the_kind_and_population_of_an_organisation(client, world):
+    page = reverse("organisation_detail", kwargs={"network_slug": world.network.slug,
+                                                  "organisation_id": world.organisation.pk})
+    change = {"attributes": "1", "attributes-kind": "county", "attributes-size_band": "city"}
+    client.force_login(world.coordinator)
+    assert "Kind and size of the organisation" not in client.get(page).content.decode()
+    client.post(page, change)
+    world.organisation.refresh_from_db()
+    assert (world.organisation.kind, world.organisation.size_band) == ("municipality", "")
+    client.force_login(world.admin)
+    assert "Kind and size of the organisation" in client.get(page).content.decode()
+    assert client.post(page, change).status_code == 302
+    world.organisation.refresh_from_db()
+    assert (world.organisation.kind, world.organisation.size_band) == ("county", "city")
