@@ -261,3 +261,39 @@ def test_the_gaps_page_reads_a_fixed_number_of_queries(client, world, instrument
 # dimensions, the initiatives with owners, dimensions and updates (3), the resources for
 # each round's largest gaps
 GAPS_QUERIES = 13
+
+
+@pytest.mark.parametrize("name", ["group_work", "initiatives_review"])
+def test_the_group_pages_do_not_grow_with_the_initiatives(client, world, instrument, name,
+                                                          django_assert_max_num_queries):
+    before = closed_round(world, instrument, "Start", days_ago=20)
+    after = closed_round(world, instrument, "End", days_ago=1)
+    answer(before, world.group, 5, (2, 4), 25)
+    answer(after, world.group, 5, (3, 4), 6)
+    initiative_on_vision(world, instrument)
+    client.force_login(world.leader)
+    page = url(world, name, group_id=world.group.pk)
+    client.get(page)
+    with django_assert_max_num_queries(GROUP_PAGE_QUERIES) as first:
+        client.get(page)
+    for number in range(5):
+        extra = make_initiative(world, title=f"More {number}", owner=world.leader)
+        extra.dimensions.set(instrument.dimensions.all())
+        InitiativeUpdate.objects.create(network=world.network, initiative=extra,
+                                        author=world.leader, status="started", text="Begun")
+    with django_assert_max_num_queries(len(first)):
+        assert "More 4" in client.get(page).content.decode()
+
+
+# sign-in (3), the page's own (the group's cohorts' modules, ambitions, pairs), the group's
+# rounds with each round's released sums, the initiatives with owners, dimensions, updates
+GROUP_PAGE_QUERIES = 16
+
+
+def test_the_standard_programme_reviews_the_initiatives_in_every_post_work(db):
+    from programmes.loader import load_programme
+
+    programme = load_programme().programme
+    for module in programme.modules.all():
+        kinds = list(module.phases.get(kind="postwork").activities.values_list("kind", flat=True))
+        assert kinds[-1] == ActivityKind.INITIATIVE_REVIEW, module.slug
