@@ -297,3 +297,15 @@ def test_the_standard_programme_reviews_the_initiatives_in_every_post_work(db):
     for module in programme.modules.all():
         kinds = list(module.phases.get(kind="postwork").activities.values_list("kind", flat=True))
         assert kinds[-1] == ActivityKind.INITIATIVE_REVIEW, module.slug
+
+
+def test_erasure_takes_the_person_off_initiatives_but_keeps_the_groups_updates(world):
+    from gdpr.services import erase_person
+
+    initiative = make_initiative(world, owner=world.leader)
+    InitiativeUpdate.objects.create(network=world.network, initiative=initiative,
+                                    author=world.leader, status="started", text="Begun")
+    erase_person(world.leader)
+    initiative.refresh_from_db()
+    update = initiative.updates.get()
+    assert initiative.owner is None and update.author is None and update.text == "Begun"
