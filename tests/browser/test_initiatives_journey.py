@@ -12,10 +12,17 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from modules.models import Initiative
-from tenancy.models import RoleKind
+from tenancy.models import Organisation, RoleKind
 from tenancy.services import grant_role
+from tests.browser.people import PHONE
 from tests.browser.worlds import ANONYMITY_THRESHOLD, running_cohort
-from tests.factories import build_round, build_submission, make_person
+from tests.factories import (
+    build_round,
+    build_submission,
+    make_group,
+    make_organisation,
+    make_person,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -87,5 +94,36 @@ def test_a_leader_group_follows_up_its_initiatives_and_sees_the_gap_narrow(peopl
     row = page.get_by_role("row").filter(has_text="Services to citizens")
     expect(row).to_contain_text(TITLE)
     expect(row).to_contain_text(camilla.t("The gap narrowed"))
+    camilla.check()
+    people.assert_every_page_checked()
+
+
+def test_a_facilitator_pairs_two_municipalities_and_the_group_reads_why(people):
+    world = running_cohort()
+    arendal = make_organisation(world.network, "Arendal kommune")
+    other = make_group(world.network, arendal, "Rådmannens ledergruppe")
+    world.cohort.leader_groups.add(other)
+    Organisation.objects.for_network(world.network).update(size_band="large")
+    ingrid = people.open("Ingrid")
+    page = ingrid.page
+    ingrid.sign_in(world.facilitator.email)
+    ingrid.check()
+    page.get_by_role("link", name=world.cohort.name).click()
+    ingrid.check()
+    pair_link = ingrid.t("Pair the leader groups: %(module)s", module="")
+    page.get_by_role("link", name=re.compile(f"^{re.escape(pair_link)}")).first.click()
+    expect(page.get_by_text(ingrid.t("Their organisations are of a similar size."))).to_be_visible()
+    ingrid.check()
+    ingrid.button("Confirm the pairs").click()
+    expect(page.get_by_text(ingrid.t("The pairs are confirmed."))).to_be_visible()
+    ingrid.check()
+
+    leader = make_person("Camilla Egeland", EMAIL, language="en")
+    grant_role(leader, world.network, RoleKind.LEADER, leader_group=world.group)
+    camilla = people.open("Camilla", viewport=PHONE)
+    camilla.sign_in(EMAIL)
+    camilla.check()
+    camilla.page.get_by_role("link", name=world.group.name).first.click()
+    expect(camilla.page.get_by_text(re.compile(f"paired with {other.name}"))).to_be_visible()
     camilla.check()
     people.assert_every_page_checked()
