@@ -8,6 +8,7 @@ class AssessmentsConfig(AppConfig):
     verbose_name = _("Assessments")
 
     def ready(self):
+        from assessments import receivers  # noqa: F401 (connects the receivers)
         from assessments.services import refuse_changing_a_locked_threshold
         from tenancy.models import Network
 

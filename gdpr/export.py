@@ -283,13 +283,18 @@ def _initiatives(person, language):
             "title": i.title,
             "description": i.description,
             "horizon": i.get_horizon_display(),
-            "owner": i.owner,
+            "owner": i.owner.name if i.owner else "",
+            "due_on": i.due_on.isoformat() if i.due_on else "",
             "status": i.get_status_display(),
+            "updates": [{"written_at": _when(u.written_at), "status": u.get_status_display(),
+                         "text": u.text, "by_you": u.author_id == person.pk}
+                        for u in i.updates.all()],
             "created_at": _when(i.created_at),
             "updated_at": _when(i.updated_at),
         }
         for i in Initiative.objects.filter(leader_group_id__in=groups)
-        .select_related("network", "leader_group", "module")
+        .select_related("network", "leader_group", "module", "owner")
+        .prefetch_related("updates")
         .order_by("created_at")
     ]
 

@@ -34,9 +34,11 @@ from gdpr.models import DataExport, ExportStatus, export_file_name
 from modules.models import (
     ActivityCompletion,
     Ambition,
+    GroupPair,
     GroupTaskAnswer,
     GroupTaskRevision,
     Initiative,
+    InitiativeUpdate,
     Reflection,
 )
 from reminders.models import Nudge, ReminderDelivery, ReminderPreference
@@ -197,8 +199,9 @@ def _erase_in_network(person, network, *, actor, reason):
     GroupTaskAnswer.objects.for_network(network).filter(updated_by=person).update(updated_by=None)
     GroupTaskRevision.objects.for_network(network).filter(changed_by=person).update(changed_by=None)
     Ambition.objects.for_network(network).filter(updated_by=person).update(updated_by=None)
-    if person.name:
-        Initiative.objects.for_network(network).filter(owner__iexact=person.name).update(owner="")
+    Initiative.objects.for_network(network).filter(owner=person).update(owner=None)
+    InitiativeUpdate.objects.for_network(network).filter(author=person).update(author=None)
+    GroupPair.objects.for_network(network).filter(confirmed_by=person).update(confirmed_by=None)
     Report.objects.for_network(network).filter(requested_by=person).update(requested_by=None)
     Nudge.objects.for_network(network).filter(sent_by=person).update(sent_by=None)
     ReminderDelivery.objects.for_network(network).filter(

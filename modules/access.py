@@ -7,7 +7,8 @@ facilitators, admins) read a group's shared work through cohorts.access, never a
 
 from django.http import Http404
 
-from cohorts.models import CohortModule
+from cohorts.models import CohortModule, Gathering
+from cohorts.policies import cohorts_person_can_follow, leader_groups_person_can_follow
 from modules.models import Initiative
 from programmes.models import Activity
 from tenancy.access import get_or_404
@@ -52,3 +53,22 @@ def access_initiative_to_edit(request, initiative_id):
                    .filter(leader_group__in=request.roles.led_group_ids)
                    .select_related("leader_group", "module", "cohort"))
     return get_or_404(initiatives, initiative_id)
+
+
+def access_initiative_to_follow(request, initiative_id):
+    """An initiative of a group the person may follow (its leaders, its coordinator, the
+    facilitators and admins of its cohorts)."""
+    initiatives = (Initiative.objects.for_network(request.network)
+                   .filter(leader_group__in=leader_groups_person_can_follow(
+                       request.network, request.roles))
+                   .select_related("leader_group__organisation", "module", "cohort", "owner"))
+    return get_or_404(initiatives, initiative_id)
+
+
+def access_gathering_to_run(request, gathering_id):
+    """A gathering of a cohort the person runs (its facilitators, the network's admins)."""
+    gatherings = (Gathering.objects.for_network(request.network)
+                  .filter(cohort_module__cohort__in=cohorts_person_can_follow(
+                      request.network, request.roles))
+                  .select_related("cohort_module__cohort", "cohort_module__module"))
+    return get_or_404(gatherings, gathering_id)

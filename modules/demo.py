@@ -8,12 +8,15 @@ initiatives, one of them shared with the network. Every row is found before it i
 seeding twice changes nothing.
 """
 
+from assessments.models import Dimension
 from modules.models import (
     ActivityCompletion,
     Ambition,
     GroupTaskAnswer,
     GroupTaskRevision,
     Initiative,
+    InitiativeStatus,
+    InitiativeUpdate,
     Reflection,
 )
 from programmes.models import ActivityKind
@@ -51,23 +54,31 @@ AMBITIONS = {
     "da": ("Inden to år skal borgere med flere sager møde én kommune: ét forløb, én "
            "kontaktperson og data, der følger borgeren – generation 3 i social og sundhed."),
 }
+UPDATES = {
+    "nb": "Teamet er satt sammen og har første møte neste uke.",
+    "da": "Teamet er sat sammen og holder første møde i næste uge.",
+}
+# (title, horizon, status, shared, the capability whose gap it addresses, description)
 INITIATIVES = {
     "nb": [
         ("Tverrfaglig utviklingsteam for hverdagsrehabilitering", "short", "started", True,
-         "Kommunalsjef helse og levekår",
+         "capabilities:cross-functional-collaboration",
          "Et autonomt team med fagfolk, IKT og en innbyggerrepresentant som får mandat til å "
          "teste nye løsninger i seks måneder."),
-        ("Teknologiradar for ledergruppen", "short", "planned", False, "IKT-leder",
+        ("Teknologiradar for ledergruppen", "short", "planned", False,
+         "capabilities:technological-foresight",
          "Ledergruppen går gjennom en felles teknologiradar to ganger i året."),
-        ("Felles datagrunnlag for oppvekst og helse", "long", "planned", False, "HR-sjef",
+        ("Felles datagrunnlag for oppvekst og helse", "long", "planned", False,
+         "capabilities:data-driven-decisions",
          "Utrede hvilke data tjenestene kan dele, og hva som kreves juridisk og teknisk."),
     ],
     "da": [
         ("Tværfagligt udviklingsteam for hjemmeplejen", "short", "started", True,
-         "Direktør for senior og social",
+         "capabilities:cross-functional-collaboration",
          "Et selvstyrende team med fagfolk, IT og en borgerrepræsentant, der tester nye "
          "løsninger i seks måneder."),
-        ("Teknologiradar i chefgruppen", "short", "planned", False, "IT-chef",
+        ("Teknologiradar i chefgruppen", "short", "planned", False,
+         "capabilities:technological-foresight",
          "Chefgruppen gennemgår en fælles teknologiradar to gange om året."),
     ],
 }
@@ -107,12 +118,19 @@ def _group_decisions(network, cohort_module, group, writer, language):
         network=network, cohort=cohort_module.cohort, leader_group=group,
         module=cohort_module.module,
         defaults={"text": AMBITIONS[language], "updated_by": writer})
-    for title, horizon, status, shared, owner, description in INITIATIVES[language]:
-        Initiative.objects.for_network(network).get_or_create(
+    for title, horizon, status, shared, tag, description in INITIATIVES[language]:
+        initiative, created = Initiative.objects.for_network(network).get_or_create(
             network=network, cohort=cohort_module.cohort, leader_group=group,
             module=cohort_module.module, title=title,
             defaults={"horizon": horizon, "status": status, "shared_with_network": shared,
-                      "owner": owner, "description": description})
+                      "owner": writer, "description": description})
+        if created:
+            slug, _sep, code = tag.partition(":")
+            initiative.dimensions.set(Dimension.objects.filter(instrument__slug=slug, code=code))
+            if status == InitiativeStatus.STARTED:
+                InitiativeUpdate.objects.create(network=network, initiative=initiative,
+                                                author=writer, status=status,
+                                                text=UPDATES[language])
 
 
 def seed(demo):

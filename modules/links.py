@@ -39,6 +39,8 @@ def activity_links(network_slug, cohort_module, item, groups):
                          cohort_module_id=cohort_module.pk)
     if kind == ActivityKind.INITIATIVES:
         return per_group("group_work", _("Plan the initiatives"))
+    if kind == ActivityKind.INITIATIVE_REVIEW:
+        return per_group("initiatives_review", _("Review the open initiatives"))
     if kind == ActivityKind.ASSESSMENT:
         if item.open_round is None:
             return []

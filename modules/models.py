@@ -114,7 +114,11 @@ class InitiativeStatus(models.TextChoices):
 
 
 class Initiative(TenantModel):
-    """An initiative a leader group decides in post-work; it carries on after the module."""
+    """An initiative a leader group decides in post-work; it carries on after the module.
+
+    It names the dimensions (or capabilities) of the group's instruments whose gap it is meant
+    to close, so the group sees, round after round, whether that gap narrowed (from released
+    anonymous numbers only, modules/gaps.py)."""
 
     cohort = models.ForeignKey("cohorts.Cohort", on_delete=models.CASCADE, related_name="+")
     leader_group = models.ForeignKey(
@@ -123,7 +127,13 @@ class Initiative(TenantModel):
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     horizon = models.CharField(_("horizon"), max_length=10, choices=Horizon.choices)
-    owner = models.CharField(_("owner"), max_length=160, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("owner"))
+    due_on = models.DateField(_("due date"), null=True, blank=True)
+    dimensions = models.ManyToManyField(
+        "assessments.Dimension", blank=True, related_name="+",
+        verbose_name=_("dimensions or capabilities"))
     status = models.CharField(_("status"), max_length=10, choices=InitiativeStatus.choices,
                               default=InitiativeStatus.PLANNED)
     shared_with_network = models.BooleanField(_("share with the network"), default=False)
@@ -137,3 +147,57 @@ class Initiative(TenantModel):
 
     def __str__(self):
         return self.title
+
+    @property
+    def is_open(self):
+        return self.status in (InitiativeStatus.PLANNED, InitiativeStatus.STARTED)
+
+
+class InitiativeUpdate(TenantModel):
+    """A short dated note on how an initiative goes, with the status it set. Append-only:
+    services.add_initiative_update writes them, nothing changes or deletes one (but the
+    initiative's own deletion)."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="updates")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    status = models.CharField(_("status"), max_length=10, choices=InitiativeStatus.choices)
+    text = models.CharField(_("update"), max_length=500, blank=True)
+    written_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta(TenantModel.Meta):
+        ordering = ["-written_at", "-pk"]
+
+    def __str__(self):
+        return f"update {self.pk} of {self.initiative_id}"
+
+
+class GroupPair(TenantModel):
+    """Two leader groups of different organisations paired for a gathering, as the
+    facilitator confirmed it. The reason is kept as what each group may learn from the other
+    (a dimension, from released anonymous numbers only: modules/pairing.py) and whether they
+    are of a similar size, and is written in words for whoever reads it."""
+
+    gathering = models.ForeignKey("cohorts.Gathering", on_delete=models.CASCADE,
+                                  related_name="+")
+    first = models.ForeignKey("tenancy.LeaderGroup", on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey("tenancy.LeaderGroup", on_delete=models.CASCADE,
+                               related_name="+")
+    # the dimension in which the first group has its largest gap and the second stands strong
+    first_learns = models.ForeignKey("assessments.Dimension", on_delete=models.SET_NULL,
+                                     null=True, related_name="+")
+    second_learns = models.ForeignKey("assessments.Dimension", on_delete=models.SET_NULL,
+                                      null=True, related_name="+")
+    similar_size = models.BooleanField(default=False)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                     null=True, related_name="+")
+    confirmed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta(TenantModel.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["gathering", "first"], name="paired_once_first"),
+            models.UniqueConstraint(fields=["gathering", "second"], name="paired_once_second"),
+        ]
+
+    def __str__(self):
+        return f"pair {self.first_id}–{self.second_id}"

@@ -10,15 +10,23 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from assessments.models import Round
+from assessments.models import Dimension, Instrument, Round
 from assessments.taking.selectors import minutes_to_answer
 from cohorts import tailoring
 from cohorts.models import Cohort, CohortGroup, CohortModule
 from cohorts.schedule import FINISHED, GATHERING, POSTWORK, PREWORK, UPCOMING, module_state
 from modules import progress
-from modules.models import Ambition, GroupTaskAnswer, Initiative, Reflection
+from modules.models import (
+    Ambition,
+    GroupTaskAnswer,
+    Initiative,
+    InitiativeStatus,
+    InitiativeUpdate,
+    Reflection,
+)
 from programmes.models import Activity, ActivityKind, Phase, PhaseKind
 from tenancy.models import LeaderGroup, Role, RoleKind
+from tenancy.translated import translated
 
 NEXT_ACTIVITIES = 5
 STATE_LABELS = {UPCOMING: _("Coming up"), PREWORK: _("Pre-work"), GATHERING: _("Gathering day"),
@@ -241,8 +249,7 @@ def group_work(network, group):
                  Ambition.objects.for_network(network).filter(leader_group=group)
                  .select_related("updated_by")}
     initiatives = {}
-    for initiative in (Initiative.objects.for_network(network).filter(leader_group=group)
-                       .order_by("horizon", "-updated_at")):
+    for initiative in group_initiatives(network, group).order_by("horizon", "-updated_at"):
         initiatives.setdefault((initiative.cohort_id, initiative.module_id), []).append(
             initiative)
     return [{"cohort_module": cm, "ambition": ambitions.get((cm.cohort_id, cm.module_id)),
@@ -250,10 +257,75 @@ def group_work(network, group):
             for cm in cohort_modules]
 
 
-def shared_initiatives(network):
-    """Initiatives that groups chose to share with the whole network, for inspiration."""
-    return (Initiative.objects.for_network(network).filter(shared_with_network=True)
-            .select_related("leader_group__organisation", "module").order_by("-updated_at"))
+def group_initiatives(network, group):
+    """The group's initiatives with their owner, dimensions (and their instruments) and
+    updates, in a fixed number of queries."""
+    return (Initiative.objects.for_network(network).filter(leader_group=group)
+            .select_related("owner", "module", "cohort")
+            .prefetch_related(_DIMENSIONS, Prefetch(
+                "updates", queryset=InitiativeUpdate.objects.for_network(network)
+                .select_related("author"))))
+
+
+_DIMENSIONS = Prefetch("dimensions", queryset=Dimension.objects.select_related("instrument")
+                       .order_by("instrument__slug", "position"))
+
+
+def open_initiatives(network, group):
+    return group_initiatives(network, group).filter(
+        status__in=[InitiativeStatus.PLANNED, InitiativeStatus.STARTED]).order_by(
+        "due_on", "created_at")
+
+
+def cohort_instruments(network, cohort):
+    """The instruments (versions) of the cohort's rounds with their dimensions: what an
+    initiative of the cohort can address. Without rounds, the newest version of each."""
+    instruments = Instrument.objects.prefetch_related("dimensions").order_by("slug", "-version")
+    used = list(instruments.filter(pk__in=Round.objects.for_network(network)
+                                   .filter(cohort=cohort).values("instrument")))
+    if used:
+        return used
+    newest = {}
+    for instrument in instruments:
+        newest.setdefault(instrument.slug, instrument)
+    return list(newest.values())
+
+
+def group_leaders(network, group):
+    """The group's leaders: who may own one of its initiatives."""
+    return [role.person for role in Role.objects.for_network(network)
+            .filter(kind=RoleKind.LEADER, leader_group=group).select_related("person")]
+
+
+def shared_initiatives(network, *, theme="", dimension=""):
+    """Initiatives that groups chose to share with the whole network, for inspiration;
+    filtered by module theme and by the code of a dimension or capability they address."""
+    initiatives = (Initiative.objects.for_network(network).filter(shared_with_network=True)
+                   .select_related("leader_group__organisation", "module")
+                   .prefetch_related(_DIMENSIONS).order_by("-updated_at"))
+    if theme:
+        initiatives = initiatives.filter(module__theme=theme)
+    if dimension:
+        slug, _sep, code = dimension.partition(":")
+        initiatives = initiatives.filter(dimensions__instrument__slug=slug,
+                                         dimensions__code=code).distinct()
+    return initiatives
+
+
+def shared_dimension_choices(network):
+    """[(instrument slug:dimension code, "Instrument: dimension")] that shared initiatives
+    address, for the filter (one query; the newest version's name of each code)."""
+    choices = {}
+    for dimension in (Dimension.objects.filter(
+            pk__in=Initiative.dimensions.through.objects.filter(
+                initiative__in=Initiative.objects.for_network(network)
+                .filter(shared_with_network=True)).values("dimension"))
+            .select_related("instrument").order_by("instrument__slug", "position",
+                                                   "-instrument__version")):
+        key = f"{dimension.instrument.slug}:{dimension.code}"
+        choices.setdefault(key, f"{translated(dimension.instrument.name)}: "
+                                f"{translated(dimension.name)}")
+    return list(choices.items())
 
 
 # --- Progress of leaders, for coordinators, facilitators and network admins -----------------

@@ -11,6 +11,7 @@ from modules.models import (
     GroupTaskAnswer,
     GroupTaskRevision,
     Initiative,
+    InitiativeUpdate,
     Reflection,
 )
 from tenancy import audit
@@ -73,15 +74,43 @@ def save_ambition(network, cohort, group, module, person, text):
 
 
 def create_initiative(network, cohort, group, module, data):
-    return Initiative.objects.create(network=network, cohort=cohort, leader_group=group,
-                                     module=module, **data)
+    data = dict(data)
+    dimensions = data.pop("dimensions", [])
+    with transaction.atomic():
+        initiative = Initiative.objects.create(network=network, cohort=cohort,
+                                               leader_group=group, module=module, **data)
+        initiative.dimensions.set(dimensions)
+    return initiative
 
 
 def update_initiative(initiative, data):
-    for name, value in data.items():
-        setattr(initiative, name, value)
-    initiative.save()
+    data = dict(data)
+    dimensions = data.pop("dimensions", None)
+    with transaction.atomic():
+        for name, value in data.items():
+            setattr(initiative, name, value)
+        initiative.save()
+        if dimensions is not None:
+            initiative.dimensions.set(dimensions)
     return initiative
+
+
+def add_initiative_update(initiative, person, status, text):
+    """Append a dated update and set the initiative's status with it. The same update sent
+    twice (a double click) is kept once."""
+    with transaction.atomic():
+        initiative = (Initiative.objects.for_network(initiative.network_id)
+                      .select_for_update().get(pk=initiative.pk))
+        latest = initiative.updates.first()
+        if latest is not None and (latest.author_id, latest.status, latest.text) == (
+                person.pk, status, text) and initiative.status == status:
+            return latest
+        update = InitiativeUpdate.objects.create(
+            network_id=initiative.network_id, initiative=initiative, author=person,
+            status=status, text=text)
+        initiative.status = status
+        initiative.save(update_fields=["status", "updated_at"])
+    return update
 
 
 def delete_initiative(initiative):

@@ -4,27 +4,39 @@ only saves in place."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 
 from assessments.polls import selectors as poll_selectors
+from assessments.results.recommendations import recommendations_for_gaps
 from cohorts import selectors as cohort_selectors
 from cohorts import tailoring
 from cohorts.access import access_leader_group_to_follow
 from cohorts.schedule import UPCOMING, state_of
-from modules import selectors, services
+from modules import pairing, selectors, services
 from modules.access import (
     access_activity_in,
     access_cohort_module_as_leader,
+    access_gathering_to_run,
     access_group_cohort_module,
     access_initiative_to_edit,
+    access_initiative_to_follow,
+    access_own_group,
 )
-from modules.forms import AmbitionForm, GroupTaskForm, InitiativeForm, ReflectionForm
+from modules.forms import (
+    AmbitionForm,
+    GroupTaskForm,
+    InitiativeForm,
+    InitiativeUpdateForm,
+    ReflectionForm,
+)
+from modules.gaps import GroupGaps
 from modules.links import attach_links
+from modules.models import GroupPair
 from programmes.models import ActivityKind
 from resources.models import Theme
 from tenancy.access import network_roles
@@ -220,18 +232,44 @@ def group_work(request, group_id):
     work = [entry for entry in selectors.group_work(request.network, group)
             if state_of(entry["cohort_module"], today) != UPCOMING
             or entry["ambition"] or entry["initiatives"]]
+    GroupGaps(request.network, group).attach_trends(
+        [initiative for entry in work for initiative in entry["initiatives"]])
     return render(request, "modules/group_work.html", {
-        "group": group, "work": work, "can_edit": is_member})
+        "group": group, "work": work, "can_edit": is_member,
+        "pairs": pairing.pairs_of_group(request.network, group)})
+
+
+@network_roles.any
+def group_gaps(request, group_id):
+    """The group's gap per dimension in the latest round of each instrument (released
+    anonymous numbers only) and the initiatives on each, with whether their gap narrowed."""
+    group = access_leader_group_to_follow(request, group_id)
+    gaps = GroupGaps(request.network, group)
+    initiatives = gaps.attach_trends(list(selectors.group_initiatives(request.network, group)))
+    instruments = gaps.instruments(initiatives)
+    for shown in instruments:
+        shown.recommended = recommendations_for_gaps(
+            request.network, shown.round.instrument,
+            [(row.result.dimension, row.result.gap) for row in shown.rows])
+    return render(request, "modules/group_gaps.html", {
+        "group": group, "instruments": instruments,
+        "unaddressed": [i for i in initiatives if not i.trends],
+        "can_edit": group.pk in request.roles.led_group_ids})
+
+
+def _initiative_form(request, group, cohort, instance=None):
+    return InitiativeForm(request.POST or None, instance=instance,
+                          leaders=selectors.group_leaders(request.network, group),
+                          instruments=selectors.cohort_instruments(request.network, cohort))
 
 
 @network_roles(RoleKind.LEADER)
 def initiative_create(request, group_id, cohort_module_id):
     group, cohort_module = access_group_cohort_module(request, group_id, cohort_module_id)
-    form = InitiativeForm(request.POST or None)
+    form = _initiative_form(request, group, cohort_module.cohort)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            services.create_initiative(request.network, cohort_module.cohort, group,
-                                       cohort_module.module, form.cleaned_data)
+        services.create_initiative(request.network, cohort_module.cohort, group,
+                                   cohort_module.module, form.cleaned_data)
         messages.success(request, _("The initiative is added."))
         return redirect("group_work", network_slug=request.network.slug, group_id=group.pk)
     return render(request, "modules/initiative_form.html", {
@@ -242,10 +280,9 @@ def initiative_create(request, group_id, cohort_module_id):
 @network_roles(RoleKind.LEADER)
 def initiative_edit(request, initiative_id):
     initiative = access_initiative_to_edit(request, initiative_id)
-    form = InitiativeForm(request.POST or None, instance=initiative)
+    form = _initiative_form(request, initiative.leader_group, initiative.cohort, initiative)
     if request.method == "POST" and form.is_valid():
-        services.update_initiative(initiative, {name: form.cleaned_data[name]
-                                                for name in InitiativeForm.Meta.fields})
+        services.update_initiative(initiative, form.cleaned_data)
         messages.success(request, _("The initiative is saved."))
         return redirect("group_work", network_slug=request.network.slug,
                         group_id=initiative.leader_group_id)
@@ -265,14 +302,92 @@ def initiative_delete(request, initiative_id):
     return render(request, "modules/initiative_delete.html", {"initiative": initiative})
 
 
+def _safe_next(request, fallback):
+    target = request.POST.get("next") or fallback
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return fallback
+    return target
+
+
+@network_roles.any
+def initiative_detail(request, initiative_id):
+    """One initiative: its plan, whether its gaps narrowed, and its dated updates; the
+    group's leaders add an update (and with it the status) here or on the review page."""
+    initiative = access_initiative_to_follow(request, initiative_id)
+    group = initiative.leader_group
+    is_member = group.pk in request.roles.led_group_ids
+    form = InitiativeUpdateForm(initial={"status": initiative.status})
+    if request.method == "POST":
+        if not is_member:
+            raise Http404
+        form = InitiativeUpdateForm(request.POST)
+        if form.is_valid():
+            services.add_initiative_update(initiative, request.user,
+                                           form.cleaned_data["status"], form.cleaned_data["text"])
+            messages.success(request, _("The update is saved."))
+            return redirect(_safe_next(request, request.path))
+    initiative = selectors.group_initiatives(request.network, group).get(pk=initiative.pk)
+    GroupGaps(request.network, group).attach_trends([initiative])
+    return render(request, "modules/initiative_detail.html", {
+        "initiative": initiative, "group": group, "form": form, "can_edit": is_member},
+        status=400 if form.errors else 200)
+
+
+@network_roles(RoleKind.LEADER)
+def initiatives_review(request, group_id):
+    """Post-work: the group goes through its open initiatives and gives each a status and a
+    short update (each form posts to initiative_detail and comes back here)."""
+    group = access_own_group(request, group_id)
+    initiatives = list(selectors.open_initiatives(request.network, group))
+    GroupGaps(request.network, group).attach_trends(initiatives)
+    for initiative in initiatives:
+        initiative.form = InitiativeUpdateForm(initial={"status": initiative.status},
+                                               auto_id=f"i{initiative.pk}-%s")
+    return render(request, "modules/initiatives_review.html", {
+        "group": group, "initiatives": initiatives})
+
+
 @network_roles.any
 def shared_initiatives(request):
     """What other groups in the network decided to do, for inspiration: shared with everyone
-    who takes part in the network, coordinators included."""
+    who takes part in the network, coordinators included. Filtered by module and by the
+    dimension or capability an initiative addresses; whether a gap narrowed is never shown
+    here (it comes from the group's results, which only the group and its followers see)."""
     theme = request.GET.get("module", "")
-    initiatives = selectors.shared_initiatives(request.network)
-    if theme in Theme.values:
-        initiatives = initiatives.filter(module__theme=theme)
+    theme = theme if theme in Theme.values else ""
+    dimensions = selectors.shared_dimension_choices(request.network)
+    dimension = request.GET.get("dimension", "")
+    dimension = dimension if dimension in dict(dimensions) else ""
+    initiatives = selectors.shared_initiatives(request.network, theme=theme, dimension=dimension)
     page = Paginator(initiatives, 25).get_page(request.GET.get("page"))
     return render(request, "modules/shared_initiatives.html", {
-        "page": page, "themes": Theme.choices, "theme": theme})
+        "page": page, "themes": Theme.choices, "theme": theme, "dimensions": dimensions,
+        "dimension": dimension, "query": urlencode({"module": theme, "dimension": dimension})})
+
+
+@network_roles(RoleKind.FACILITATOR, RoleKind.NETWORK_ADMIN)
+def gathering_pairs(request, gathering_id):
+    """The facilitator pairs leader groups of different organisations for a gathering:
+    suggestions from released anonymous numbers (modules/pairing.py), adjusted and
+    confirmed here; the groups then see who they are paired with, and why, in words."""
+    gathering = access_gathering_to_run(request, gathering_id)
+    cohort = gathering.cohort_module.cohort
+    groups = list(cohort.leader_groups.select_related("organisation").order_by("name", "pk"))
+    if request.method == "POST":
+        chosen = pairing.chosen_pairs(
+            groups, {group.pk: request.POST.get(f"partner-{group.pk}", "") for group in groups})
+        pairing.confirm(request.network, gathering, cohort, groups, chosen, request.user)
+        messages.success(request, _("The pairs are confirmed."))
+        return redirect(request.path)
+    confirmed = list(GroupPair.objects.for_network(request.network).filter(gathering=gathering)
+                     .select_related("first__organisation", "second__organisation",
+                                     "first_learns", "second_learns"))
+    suggestions = pairing.suggest(request.network, cohort, groups)
+    shown = confirmed or suggestions
+    partners = {}
+    for pair in shown:
+        partners[pair.first.pk], partners[pair.second.pk] = pair.second.pk, pair.first.pk
+    return render(request, "modules/gathering_pairs.html", {
+        "gathering": gathering, "cohort": cohort, "confirmed": confirmed,
+        "suggestions": suggestions, "groups": groups,
+        "rows": [(group, partners.get(group.pk)) for group in groups]})

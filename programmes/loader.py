@@ -30,7 +30,7 @@ MAX_MINUTES = 32767
 
 PROGRAMME_KEYS = {"slug", "name", "description", "resources", "modules"}
 RESOURCE_KEYS = {"slug", "kind", "language", "duration_minutes", "url", "modules", "sectors",
-                 "title", "description", "body"}
+                 "dimensions", "title", "description", "body"}
 MODULE_KEYS = {"slug", "theme", "title", "introduction", "phases"}
 PHASE_KEYS = {"kind", "introduction", "activities"}
 ACTIVITY_KEYS = {"slug", "kind", "duration_minutes", "title", "instructions", "questions",
@@ -116,6 +116,8 @@ class _Checker:
                         for theme in self._list(data, "modules", where)],
             "sectors": [self._slug_value(sector, f"{where}.sectors")
                         for sector in self._list(data, "sectors", where)],
+            "dimension_tags": [self._dimension_tag(tag, f"{where}.dimensions")
+                               for tag in self._list(data, "dimensions", where)],
             "title": self._text(data, "title", where),
             "description": self._text(data, "description", where, required=False),
             "body": self._text(data, "body", where, required=False),
@@ -225,6 +227,18 @@ class _Checker:
         if key not in data:
             raise ProgrammeFileError(f"{where}.{key}: missing")
         return _Checker._member(data[key], f"{where}.{key}", choices)
+
+    @classmethod
+    def _dimension_tag(cls, value, where):
+        """"instrument slug:dimension code", e.g. "capabilities:digital-curiosity"."""
+        slug, separator, code = value.partition(":") if isinstance(value, str) else ("", "", "")
+        if not separator:
+            raise ProgrammeFileError(
+                f"{where}: {value!r} is not instrument:dimension (e.g. "
+                f"\"capabilities:digital-curiosity\")")
+        cls._slug_value(slug, where)
+        cls._slug_value(code, where)
+        return value
 
     @staticmethod
     def _member(value, where, choices):

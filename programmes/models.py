@@ -25,6 +25,7 @@ class ActivityKind(models.TextChoices):
     ASSESSMENT = "assessment", _("Assessment")
     AMBITION = "ambition", _("Ambition exercise")
     INITIATIVES = "initiatives", _("Initiative planning")
+    INITIATIVE_REVIEW = "initiative_review", _("Initiative review")
 
 
 class Programme(models.Model):

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from resources.models import ResourceKind, Theme
 from resources.sectors import SECTORS, sector_label
+from resources.signals import tag_choices
 from resources.uploads import ACCEPT, MAX_UPLOAD_BYTES, check_captions, check_upload, file_type_of
 
 TEXT_FIELDS = ("title", "description", "body", "captions_note", "transcript")
@@ -48,6 +49,11 @@ class ResourceForm(forms.Form):
                                         widget=forms.CheckboxSelectMultiple, required=False)
     sectors = forms.MultipleChoiceField(label=_("Sectors"), choices=list(SECTORS.items()),
                                         widget=forms.CheckboxSelectMultiple, required=False)
+    dimension_tags = forms.MultipleChoiceField(
+        label=_("Dimensions and capabilities it helps with"), required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("After an assessment, leaders and groups are shown the resources for "
+                    "their largest gaps."))
     url = forms.URLField(label=_("Link"), required=False, max_length=200,
                          help_text=_("A web address; YouTube and Vimeo videos play on the page."))
     file = forms.FileField(
@@ -67,11 +73,13 @@ class ResourceForm(forms.Form):
             kwargs.setdefault("initial", {
                 "kind": instance.kind, "language": instance.language,
                 "duration_minutes": instance.duration_minutes, "modules": instance.modules,
-                "sectors": instance.sectors, "url": instance.url, "file": instance.file,
+                "sectors": instance.sectors, "dimension_tags": instance.dimension_tags,
+                "url": instance.url, "file": instance.file,
                 "captions": instance.captions,
                 **{f"{name}_{code}": getattr(instance, name).get(code, "")
                    for name in TEXT_FIELDS for code, _label in settings.LANGUAGES}})
         super().__init__(*args, **kwargs)
+        self.fields["dimension_tags"].choices = tag_choices(ResourceForm)
         labels = {"title": _("Title"), "description": _("Short description"),
                   "body": _("Text"), "captions_note": _("About captions"),
                   "transcript": _("Transcript")}
@@ -97,7 +105,8 @@ class ResourceForm(forms.Form):
 
     def general_fields(self):
         return [self[name] for name in ("kind", "language", "duration_minutes", "modules",
-                                        "sectors", "url", "file", "captions")]
+                                        "sectors", "dimension_tags", "url", "file",
+                                        "captions")]
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")

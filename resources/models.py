@@ -76,6 +76,10 @@ class Resource(models.Model):
                             max_length=255)
     modules = models.JSONField(_("modules"), default=list, blank=True)
     sectors = models.JSONField(_("sectors"), default=list, blank=True)
+    # "instrument slug:dimension code" of the dimensions or capabilities the resource helps
+    # with; the recommendations after an assessment read them (assessments/results).
+    dimension_tags = models.JSONField(_("dimensions and capabilities"), default=list,
+                                      blank=True)
     title = models.JSONField(_("title"))
     description = models.JSONField(_("description"), default=dict, blank=True)
     body = models.JSONField(_("text"), default=dict, blank=True)

@@ -6,8 +6,8 @@ from django.utils.text import slugify
 from resources.models import Resource
 from tenancy.translated import translated
 
-FIELDS = ("kind", "language", "duration_minutes", "url", "modules", "sectors", "title",
-          "description", "body", "captions_note", "transcript")
+FIELDS = ("kind", "language", "duration_minutes", "url", "modules", "sectors",
+          "dimension_tags", "title", "description", "body", "captions_note", "transcript")
 # Uploaded files: an uploaded file replaces the stored one, False removes it, None keeps it.
 FILE_FIELDS = ("file", "captions")
 

@@ -19,6 +19,12 @@ LOGOS_DIR = Path(settings.BASE_DIR) / "static" / "demo" / "logos"
 # A fixed TOTP secret for demo admins, so `manage.py demo_totp` can print their current code.
 DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
+# Population bands of the demo's municipalities (for pairing leader groups at gatherings).
+SIZE_BANDS = {"Kristiansand kommune": "big_city", "Arendal kommune": "large",
+              "Grimstad kommune": "large", "Lillesand kommune": "medium",
+              "Kolding Kommune": "city", "Vejle Kommune": "big_city",
+              "Fredericia Kommune": "large"}
+
 NETWORKS = [
     {
         "slug": "digi-agder", "name": "Digi Agder", "country": "NO", "default_language": "nb",
@@ -177,7 +183,8 @@ def seed(demo):
         people_by_name = {}
         for org_name, groups in spec["organisations"].items():
             organisation, _created = Organisation.objects.for_network(network).get_or_create(
-                network=network, name=org_name)
+                network=network, name=org_name,
+                defaults={"size_band": SIZE_BANDS.get(org_name, "")})
             for group_name, leaders in groups:
                 group, _created = LeaderGroup.objects.for_network(network).get_or_create(
                     network=network, organisation=organisation, name=group_name)

@@ -9,7 +9,15 @@ from django.utils.translation import gettext_lazy as _
 
 from tenancy.audit import EventKind
 from tenancy.branding import validate_accent_colour
-from tenancy.models import LeaderGroup, Network, NetworkSignIn, Organisation, Person, RoleKind
+from tenancy.models import (
+    LeaderGroup,
+    Network,
+    NetworkSignIn,
+    Organisation,
+    OrganisationKind,
+    Person,
+    RoleKind,
+)
 
 NUL_NOT_ALLOWED = _(
     "The text contains a NUL character, an invisible control character that is not allowed "
@@ -92,14 +100,27 @@ class NetworkSettingsForm(forms.Form):
         return logo
 
 
+class OrganisationAttributesForm(forms.ModelForm):
+    """What kind of organisation and how many inhabitants: used to pair leader groups of
+    similar organisations at gatherings."""
+
+    class Meta:
+        model = Organisation
+        fields = ["kind", "size_band"]
+
+
 class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
-        fields = ["name", "org_number"]
+        fields = ["name", "org_number", "kind", "size_band"]
 
     def __init__(self, *args, network, **kwargs):
         super().__init__(*args, **kwargs)
         self.network = network
+        self.fields["kind"].required = False  # a municipality unless said otherwise
+
+    def clean_kind(self):
+        return self.cleaned_data["kind"] or OrganisationKind.MUNICIPALITY
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()

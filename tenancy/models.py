@@ -101,11 +101,31 @@ class Network(models.Model):
                 % {"country": self.get_country_display(), "host": hosts[0]}})
 
 
+class OrganisationKind(models.TextChoices):
+    MUNICIPALITY = "municipality", _("Municipality")
+    COUNTY = "county", _("County municipality or region")
+    OTHER = "other", _("Other organisation")
+
+
+class SizeBand(models.TextChoices):
+    """Population served, in bands: enough to pair groups of similar size, nothing finer."""
+
+    SMALL = "small", _("Under 5,000 inhabitants")
+    MEDIUM = "medium", _("5,000 to 20,000 inhabitants")
+    LARGE = "large", _("20,000 to 50,000 inhabitants")
+    CITY = "city", _("50,000 to 100,000 inhabitants")
+    BIG_CITY = "big_city", _("Over 100,000 inhabitants")
+
+
 class Organisation(TenantModel):
     """A municipality, county municipality or other member organisation of a network."""
 
     name = models.CharField(_("name"), max_length=160)
     org_number = models.CharField(_("organisation number"), max_length=20, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices,
+                            default=OrganisationKind.MUNICIPALITY)
+    size_band = models.CharField(_("population"), max_length=20, choices=SizeBand.choices,
+                                 blank=True)
 
     class Meta(TenantModel.Meta):
         verbose_name = _("organisation")

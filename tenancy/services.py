@@ -76,8 +76,14 @@ def update_profile(person, *, name, title, language):
     person.save(update_fields=["name", "title", "language"])
 
 
-def create_organisation(network, *, name, org_number=""):
-    return Organisation.objects.create(network=network, name=name, org_number=org_number)
+def create_organisation(network, *, name, org_number="", kind="municipality", size_band=""):
+    return Organisation.objects.create(network=network, name=name, org_number=org_number,
+                                       kind=kind, size_band=size_band)
+
+
+def set_organisation_attributes(organisation, *, kind, size_band):
+    organisation.kind, organisation.size_band = kind, size_band
+    organisation.save(update_fields=["kind", "size_band"])
 
 
 def create_leader_group(network, *, name, language="", organisation=None):

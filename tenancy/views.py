@@ -28,6 +28,7 @@ from tenancy.forms import (
     NetworkSettingsForm,
     NetworkSignInForm,
     NetworkStatementsForm,
+    OrganisationAttributesForm,
     OrganisationForm,
     PrivacyNoticeTextForm,
     ProfileForm,
@@ -276,12 +277,20 @@ def organisation_detail(request, organisation_id, template_name="tenancy/organis
     groups = organisation.leader_groups.all()
     group_form = LeaderGroupForm(prefix="group")
     invite_form = LeaderInvitationForm(network=network, groups=groups, prefix="invite")
+    attributes_form = OrganisationAttributesForm(instance=organisation, prefix="attributes")
     if request.method == "POST" and "add_group" in request.POST:
         group_form = LeaderGroupForm(request.POST, prefix="group")
         if group_form.is_valid():
             group = services.create_leader_group(network, organisation=organisation,
                                                  **group_form.cleaned_data)
             messages.success(request, _("%(name)s is created.") % {"name": group.name})
+            return redirect(request.path)
+    elif request.method == "POST" and "attributes" in request.POST and request.roles.is_admin:
+        attributes_form = OrganisationAttributesForm(request.POST, instance=organisation,
+                                                     prefix="attributes")
+        if attributes_form.is_valid():
+            services.set_organisation_attributes(organisation, **attributes_form.cleaned_data)
+            messages.success(request, _("Your changes are saved."))
             return redirect(request.path)
     elif request.method == "POST" and "invite" in request.POST:
         invite_form = LeaderInvitationForm(request.POST, network=network, groups=groups,
@@ -308,6 +317,7 @@ def organisation_detail(request, organisation_id, template_name="tenancy/organis
         "invitations": invitations,
         "group_form": group_form,
         "invite_form": invite_form,
+        "attributes_form": attributes_form if request.roles.is_admin else None,
         **(extra_context or {}),
     })
 

@@ -22,6 +22,7 @@ from assessments.anonymity.presenter import (
 )
 from assessments.models import InstrumentKind
 from assessments.results import charts, selectors
+from assessments.results.recommendations import recommendations_for_gaps
 from assessments.scoring import level_of
 from tenancy.access import get_or_404, network_roles
 from tenancy.models import RoleKind
@@ -82,6 +83,10 @@ def assessment_results(request, round_id):
         context["own_charts"] = profile_charts(
             instrument, [(row.dimension, row.today, row.ambition) for row in page.own.rows],
             _("Your results"))
+    context["own_recommendations"], context["group_recommendations"] = (
+        recommendations_for_gaps(
+            request.network, instrument, [(row.dimension, row.gap) for row in page.own.rows],
+            [(row.dimension, row.gap) for row in page.group.dimensions]))
     if page.group.shown:
         context["group_charts"] = profile_charts(
             instrument, _aggregate_rows(page.group), _("Your leader group"))[-1:]

@@ -130,21 +130,30 @@ def test_initiatives_are_created_edited_and_deleted_by_the_groups_leaders(client
     response = client.post(
         url(world, "initiative_create", group_id=world.group.pk, cohort_module_id=journey.pk),
         {"title": "Technology radar", "description": "Twice a year", "horizon": "short",
-         "owner": "IT lead", "status": "planned"})
+         "owner": world.leader.pk, "due_on": "2026-12-01"})
     assert response.status_code == 302
     initiative = Initiative.objects.for_network(world.network).get()
     assert (initiative.module, initiative.cohort) == (journey.module, journey.cohort)
-    assert not initiative.shared_with_network
+    assert (initiative.owner, str(initiative.due_on)) == (world.leader, "2026-12-01")
+    assert initiative.status == "planned" and not initiative.shared_with_network
     page = client.get(url(world, "group_work", group_id=world.group.pk)).content.decode()
     assert "Technology radar" in page and "Short term" in page
+    assert f"Owner: {world.leader.name}" in page
     client.post(url(world, "initiative_edit", initiative_id=initiative.pk),
-                {"title": "Technology radar", "horizon": "long", "status": "started",
-                 "shared_with_network": "on"})
+                {"title": "Technology radar", "horizon": "long", "shared_with_network": "on"})
     initiative.refresh_from_db()
-    assert (initiative.horizon, initiative.status, initiative.shared_with_network) == (
-        "long", "started", True)
+    assert (initiative.horizon, initiative.shared_with_network) == ("long", True)
     assert client.post(url(world, "initiative_delete", initiative_id=initiative.pk)
                        ).status_code == 302
+    assert not Initiative.objects.for_network(world.network).exists()
+
+
+def test_the_owner_is_one_of_the_groups_leaders(client, world, journey):
+    client.force_login(world.leader)
+    response = client.post(
+        url(world, "initiative_create", group_id=world.group.pk, cohort_module_id=journey.pk),
+        {"title": "Technology radar", "horizon": "short", "owner": world.coordinator.pk})
+    assert response.status_code == 200
     assert not Initiative.objects.for_network(world.network).exists()
 
 
@@ -168,8 +177,9 @@ def test_followers_read_the_groups_work_but_do_not_change_it(client, world, jour
     assert "Technology radar" in page and "Generation 3 in health" in page
     edit = url(world, "initiative_edit", initiative_id=initiative.pk)
     assert edit not in page
-    assert client.post(edit, {"title": "Changed", "horizon": "short", "status": "done"}
-                       ).status_code == 404
+    assert client.post(edit, {"title": "Changed", "horizon": "short"}).status_code == 404
+    assert client.post(url(world, "initiative_detail", initiative_id=initiative.pk),
+                       {"status": "done", "text": "x"}).status_code == 404
     assert client.post(url(world, "initiative_delete", initiative_id=initiative.pk)
                        ).status_code == 404
     assert client.post(url(world, "ambition_edit", group_id=world.group.pk,
@@ -222,8 +232,9 @@ def test_the_shared_list_reads_a_fixed_number_of_queries(client, world, journey,
 
 
 # sign-in and network (3: session, person, the person's roles with their networks), then the
-# page: count and one page of initiatives with their group, organisation and module
-SHARED_QUERIES = 5
+# page: the dimensions shared initiatives address (for the filter), count and one page of
+# initiatives with their group, organisation and module, and their dimensions
+SHARED_QUERIES = 7
 
 
 # --- Bad input: a clear reason, and the text kept ------------------------------------------
