@@ -6,6 +6,23 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def owners_from_texts(apps, schema_editor):
+    Initiative = apps.get_model("modules", "Initiative")
+    Role = apps.get_model("tenancy", "Role")
+    for initiative in Initiative.objects.exclude(owner_text=""):
+        text = initiative.owner_text.strip()
+        leaders = list(Role.objects.filter(
+            network_id=initiative.network_id, kind="leader",
+            leader_group_id=initiative.leader_group_id, person__name__iexact=text)
+            .values_list("person_id", flat=True).distinct())
+        if len(leaders) == 1:
+            initiative.owner_id = leaders[0]
+        else:
+            initiative.description = "\n\n".join(
+                part for part in (initiative.description, f"({text})") if part)
+        initiative.save(update_fields=["owner", "description"])
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -26,14 +43,17 @@ class Migration(migrations.Migration):
             name='due_on',
             field=models.DateField(blank=True, null=True, verbose_name='due date'),
         ),
-        # The owner was a free-text name; it is now one of the group's leaders. The old texts
-        # cannot become people, so they are dropped.
-        migrations.RemoveField(model_name='initiative', name='owner'),
+        # The owner was a free-text name; it is now one of the group's leaders. A text naming
+        # exactly one leader of the group becomes that leader; any other text is kept at the
+        # end of the description, so nothing written is lost.
+        migrations.RenameField(model_name='initiative', old_name='owner', new_name='owner_text'),
         migrations.AddField(
             model_name='initiative',
             name='owner',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='owner'),
         ),
+        migrations.RunPython(owners_from_texts, migrations.RunPython.noop),
+        migrations.RemoveField(model_name='initiative', name='owner_text'),
         migrations.CreateModel(
             name='InitiativeUpdate',
             fields=[

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
         ('assessments', '0007_report_queued_at'),
         ('cohorts', '0005_link_network_required'),
         ('modules', '0002_initiative_dimensions_initiative_due_on_and_more'),
-        ('tenancy', '0009_organisation_kind_organisation_size_band'),
+        ('tenancy', '0015_organisation_kind_organisation_size_band'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('resources', '0003_captions_and_transcripts'),
+        ("resources", "0004_alter_resource_language"),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tenancy', '0008_audit_event_kinds'),
+        ("tenancy", "0014_network_accent_colour"),
     ]
 
     operations = [
