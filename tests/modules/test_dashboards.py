@@ -126,6 +126,8 @@ class TestPlatformStaff:
         page = response.content.decode()
         assert world.network.name in page and other_world.network.name in page
         assert reverse("admin:index") in page
+        # The authoring pages are one click away, not in the raw admin.
+        assert reverse("staff_instruments") in page and reverse("staff_programmes") in page
 
     def test_others_get_a_404(self, client, world):
         client.force_login(world.admin)
