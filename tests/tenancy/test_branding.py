@@ -54,7 +54,7 @@ class TestTheNetworkAdminSetsTheLook:
         assert css.content.decode() == (
             ":root { --network-accent: #ffd200; --on-network-accent: #000000; }\n")
 
-    def test_a_colour_that_is_not_hex_is_refused(self, client, world):
+    def test_a_colour_that_is_not_hex_is_refused(self, client, world, english_speakers):
         response = save_settings(client, world, accent_colour="red; } body { display: none")
         assert response.status_code == 200
         assert "six hexadecimal digits" in response.content.decode()
