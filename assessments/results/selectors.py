@@ -182,8 +182,9 @@ def _own_group_id(roles, round, response):
 def leader_page(network, roles, person, round):
     dimensions = instrument_dimensions(round.instrument)
     own = own_results(network, person, round, dimensions)
-    results = round_results(round, dimensions=dimensions)
     group_id = _own_group_id(roles, round, own.response)
+    results = round_results(round, dimensions=dimensions, group_ids=[group_id],
+                            organisation_ids=[])
     return LeaderPage(round, dimensions, own, results.group(group_id), results.network,
                       results.k)
 
@@ -211,6 +212,7 @@ class GroupResultsPage:
     earlier_round: Round | None = None
     network_change: dict = field(default_factory=dict)
     benchmark: object = None  # the national Aggregate, on the results page only
+    all_dimensions: list = None  # the instrument's, when `dimensions` holds one of them
 
     @property
     def k(self):
@@ -243,9 +245,18 @@ def _earlier_round(network, round):
             .select_related("instrument", "network").order_by("-opens_at").first())
 
 
-def group_results_page(network, roles, round, *, with_change=True, with_benchmark=False):
-    dimensions = instrument_dimensions(round.instrument)
-    results = round_results(round, dimensions=dimensions)
+def group_results_page(network, roles, round, *, with_change=True, with_benchmark=False,
+                       dimension_position=None):
+    """The network, the person's organisations and the groups they may follow side by side;
+    `dimension_position` (1, 2, ...) reads one dimension only, 0 the network alone (the
+    gathering screen's overview): a screen reads no more than it shows."""
+    all_dimensions = dimensions = instrument_dimensions(round.instrument)
+    if dimension_position:
+        dimensions = dimensions[min(dimension_position, len(dimensions)) - 1:][:1]
+    only_network = dimension_position == 0
+    results = round_results(round, dimensions=dimensions,
+                            group_ids=[] if only_network else None,
+                            organisation_ids=[] if only_network else None)
     groups = _visible_groups(network, roles, round, results.group_sums)
     organisations = []
     coordinated = roles.coordinated_organisation_ids
@@ -258,7 +269,7 @@ def group_results_page(network, roles, round, *, with_change=True, with_benchmar
         round, dimensions, results, Selection(network.name, results.network),
         [Selection(label, results.group(group.pk), group)
          for label, group in zip(group_labels(groups), groups, strict=True)],
-        organisations, submitted_count(round))
+        organisations, submitted_count(round), all_dimensions=all_dimensions)
     if with_change:
         earlier = _earlier_round(network, round)
         if earlier is not None:

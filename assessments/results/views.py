@@ -212,8 +212,8 @@ def _position(request):
 
 def _gathering_context(request, round, position):
     page = selectors.group_results_page(request.network, request.roles, round,
-                                        with_change=False)
-    dimensions = page.dimensions
+                                        with_change=False, dimension_position=position)
+    dimensions = page.all_dimensions
     position = min(position, len(dimensions))
     dimension = dimensions[position - 1] if position else None
     context = {"page": page, "round": round, "position": position, "dimension": dimension,
@@ -229,6 +229,6 @@ def _gathering_context(request, round, position):
             scale_max=round.instrument.scale_max, first_column=_("Dimension"), font_size=20,
             hidden_text=hidden_reason(page.k))
     else:
-        context["chart"] = _selection_chart(page, position - 1, font_size=20, stacked=False)
+        context["chart"] = _selection_chart(page, 0, font_size=20, stacked=False)
     return context
 
