@@ -140,13 +140,16 @@ class RoundResults:
     network: Aggregate
     group_sums: dict = field(default_factory=dict, repr=False)
     organisation_sums: dict = field(default_factory=dict, repr=False)
+    selection_dimensions: list = None  # a group's and an organisation's (None: `dimensions`)
     _built: dict = field(default_factory=dict, repr=False)
 
     def _selection(self, scope, key, sums):
         if (scope, key) not in self._built:
+            dimensions = (self.dimensions if self.selection_dimensions is None
+                          else self.selection_dimensions)
             self._built[scope, key] = (
-                _aggregate(scope, key, self.dimensions, sums[key], self.round.instrument, self.k)
-                if key in sums else _empty(scope, key, self.dimensions))
+                _aggregate(scope, key, dimensions, sums[key], self.round.instrument, self.k)
+                if key in sums else _empty(scope, key, dimensions))
         return self._built[scope, key]
 
     def group(self, group_id):
@@ -240,13 +243,16 @@ def instrument_dimensions(instrument):
     return list(instrument.dimensions.select_related("area").order_by("position"))
 
 
-def round_results(round, *, dimensions=None, now=None, group_ids=None, organisation_ids=None):
+def round_results(round, *, dimensions=None, now=None, group_ids=None, organisation_ids=None,
+                  selection_dimensions=None):
     """The round's aggregate, each organisation's and each leader group's, read from the
     released totals only: the stored sums of each selection's whole blocks (blocks.py), one
     row per dimension, question and value reached, whatever the size of the network (1 query,
     2 without the instrument's dimensions; the first read after the round closed releases its
-    pooled blocks first). `dimensions` may be some of the instrument's; `group_ids` and
-    `organisation_ids` name the selections to read besides the round (None: all of them)."""
+    pooled blocks first). A page reads only what it shows: `dimensions` may be some of the
+    instrument's; `group_ids` and `organisation_ids` name the selections to read besides the
+    round (None: all of them), `selection_dimensions` the dimensions read for them (None:
+    `dimensions`); their aggregates then list only these."""
     now = now or timezone.now()
     instrument = round.instrument
     network = round.network
@@ -254,18 +260,22 @@ def round_results(round, *, dimensions=None, now=None, group_ids=None, organisat
     if dimensions is None:
         dimensions = instrument_dimensions(instrument)
     release_pooled_blocks(round, now)
-    selections = Q(scope=TotalScope.ROUND)
+    if selection_dimensions is not None and not selection_dimensions:
+        group_ids = organisation_ids = ()
+    of_selections = {"dimension__in": [d.pk for d in (
+        dimensions if selection_dimensions is None else selection_dimensions)]}
+    selections = Q(scope=TotalScope.ROUND, dimension__in=[d.pk for d in dimensions])
     for scope, keys in ((TotalScope.GROUP, group_ids),
                         (TotalScope.ORGANISATION, organisation_ids)):
         if keys is None:
-            selections |= Q(scope=scope)
+            selections |= Q(scope=scope, **of_selections)
         elif keys:
-            selections |= Q(scope=scope, key__in=list(keys))
+            selections |= Q(scope=scope, key__in=list(keys), **of_selections)
     whole = defaultdict(_Sums)
     sums = {TotalScope.GROUP: defaultdict(lambda: defaultdict(_Sums)),
             TotalScope.ORGANISATION: defaultdict(lambda: defaultdict(_Sums))}
     rows = (ReleasedTotal.objects.for_network(network)
-            .filter(selections, round=round, dimension__in=[d.pk for d in dimensions])
+            .filter(selections, round=round)
             .values_list("scope", "key", "dimension_id", "kind", "bucket", "count", "total",
                          "squares"))
     for scope, key, dimension_id, kind, bucket, count, total, squares in rows:
@@ -275,7 +285,8 @@ def round_results(round, *, dimensions=None, now=None, group_ids=None, organisat
         round=round, k=k, final=round.pooled_at is not None, dimensions=dimensions,
         network=_aggregate("round", None, dimensions, whole, instrument, k),
         group_sums=dict(sums[TotalScope.GROUP]),
-        organisation_sums=dict(sums[TotalScope.ORGANISATION]))
+        organisation_sums=dict(sums[TotalScope.ORGANISATION]),
+        selection_dimensions=selection_dimensions)
 
 
 def _released_sums_of_closed_rounds(round_ids):

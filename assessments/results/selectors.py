@@ -212,7 +212,7 @@ class GroupResultsPage:
     earlier_round: Round | None = None
     network_change: dict = field(default_factory=dict)
     benchmark: object = None  # the national Aggregate, on the results page only
-    all_dimensions: list = None  # the instrument's, when `dimensions` holds one of them
+    shown_dimensions: list = None  # those the groups and organisations were read for
 
     @property
     def k(self):
@@ -247,16 +247,17 @@ def _earlier_round(network, round):
 
 def group_results_page(network, roles, round, *, with_change=True, with_benchmark=False,
                        dimension_position=None):
-    """The network, the person's organisations and the groups they may follow side by side;
-    `dimension_position` (1, 2, ...) reads one dimension only, 0 the network alone (the
-    gathering screen's overview): a screen reads no more than it shows."""
-    all_dimensions = dimensions = instrument_dimensions(round.instrument)
-    if dimension_position:
-        dimensions = dimensions[min(dimension_position, len(dimensions)) - 1:][:1]
-    only_network = dimension_position == 0
+    """The network, the person's organisations and the groups they may follow side by side.
+    With `dimension_position` (1, 2, ...) the groups and organisations are read for that one
+    dimension only (`page.shown_dimensions`), with 0 not at all: a page reads what it shows,
+    so it costs the same whatever the size of the network."""
+    dimensions = instrument_dimensions(round.instrument)
+    shown_dimensions = dimensions
+    if dimension_position is not None:
+        shown_dimensions = dimensions[min(dimension_position, len(dimensions)) - 1:][:1] \
+            if dimension_position > 0 else []
     results = round_results(round, dimensions=dimensions,
-                            group_ids=[] if only_network else None,
-                            organisation_ids=[] if only_network else None)
+                            selection_dimensions=shown_dimensions)
     groups = _visible_groups(network, roles, round, results.group_sums)
     organisations = []
     coordinated = roles.coordinated_organisation_ids
@@ -269,7 +270,7 @@ def group_results_page(network, roles, round, *, with_change=True, with_benchmar
         round, dimensions, results, Selection(network.name, results.network),
         [Selection(label, results.group(group.pk), group)
          for label, group in zip(group_labels(groups), groups, strict=True)],
-        organisations, submitted_count(round), all_dimensions=all_dimensions)
+        organisations, submitted_count(round), shown_dimensions=shown_dimensions)
     if with_change:
         earlier = _earlier_round(network, round)
         if earlier is not None:
