@@ -6,9 +6,10 @@
 * **The words and numbers** are those of the web pages: assessments/anonymity/presenter.py
   writes every value, count, spread, hidden value and group label.
 * **The charts** come from assessments/results/charts.py, as on the web pages: the radar or
-  wheel as the same inline SVG; the bars and the groups side by side as tables whose rows
-  carry the numbers as text and a small drawing without text (charts.drawn_table), since
-  WeasyPrint draws SVG text letter by letter, which cost most of a report's time (issue 11).
+  wheel as the same inline SVG; the bars as a table and the groups side by side as lines,
+  whose rows carry the labels and numbers as text and a small drawing without text
+  (charts.drawn_table): WeasyPrint lays out and draws SVG text letter by letter, which cost
+  most of a report's time (issue 11), and a table row costs several times a line.
 * **The PDF** is made by WeasyPrint with `OfflineURLFetcher`, which loads nothing from any
   network: only data: URIs and the network's logo, read from Django's default storage.
 
