@@ -179,9 +179,21 @@ def refresh_totals(round_, group_id=None, organisation_id=None):
             cursor.execute(totals_sql(scope, key, selection), params)
 
 
-def release_unit_blocks(round_, group_id, organisation_id):
+def refresh_every_total(round_):
+    """Rewrite all of the round's totals from its blocks at once (for loaders, see
+    release_round)."""
+    _lock("SELECT pg_advisory_xact_lock(%s)", _TOTALS_LOCK_BASE + round_.pk)
+    with connection.cursor() as cursor:
+        for scope, key, where in TOTAL_SELECTIONS:
+            cursor.execute(totals_sql(scope, key, f"s.network_id = %s AND s.round_id = %s "
+                                                  f"AND {where}"),
+                           [scope, round_.network_id, round_.pk])
+
+
+def release_unit_blocks(round_, group_id, organisation_id, *, with_totals=True):
     """Release the blocks one unit can fill now (at most one at a submit). Runs inside the
-    caller's transaction; once the round's leftovers were pooled, nothing more is released."""
+    caller's transaction; once the round's leftovers were pooled, nothing more is released.
+    `with_totals=False` leaves the totals to the caller (release_round writes them once)."""
     _lock("SELECT pg_advisory_xact_lock_shared(%s)", _ROUND_LOCK_BASE + round_.pk)
     if Round.objects.for_network(round_.network_id).filter(
             pk=round_.pk, pooled_at__isnull=False).exists():
@@ -202,7 +214,8 @@ def release_unit_blocks(round_, group_id, organisation_id):
                              group_id=group_id, organisation_id=organisation_id,
                              response_ids=ids)
                 for index, ids in enumerate(whole_blocks(waiting, k), start=1)]
-    refresh_totals(round_, group_id, organisation_id)
+    if with_totals:
+        refresh_totals(round_, group_id, organisation_id)
     return released
 
 
@@ -247,5 +260,6 @@ def release_round(round_, now=None):
                  .filter(round=round_, submitted_at__isnull=False, released_block__isnull=True)
                  .values_list("leader_group_id", "organisation_id").distinct())
         for group_id, organisation_id in list(units):
-            release_unit_blocks(round_, group_id, organisation_id)
+            release_unit_blocks(round_, group_id, organisation_id, with_totals=False)
+        refresh_every_total(round_)
     release_pooled_blocks(round_, now)
