@@ -349,6 +349,37 @@ class ReleasedScore(TenantModel):
         indexes = [models.Index(fields=["round"])]
 
 
+class TotalScope(models.TextChoices):
+    ROUND = "round", "All blocks of the round"  # (internal: never shown, not translated)
+    GROUP = "group", "The unit blocks of one leader group"
+    ORGANISATION = "organisation", "The unit blocks of one organisation"
+
+
+class ReleasedTotal(TenantModel):
+    """The sums of a round's released blocks for one selection (the round, a leader group, an
+    organisation), per dimension, question and value reached, so that a page reads one row per
+    cell whatever the size of the network (issue 11).
+
+    Derived, never a new fact: blocks.refresh_totals rewrites a selection's rows from its
+    ReleasedScore rows in the transaction that releases a block, so they always equal the
+    sums of the selection's whole blocks (README "Anonymity")."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
+    scope = models.CharField(max_length=12, choices=TotalScope.choices)
+    key = models.IntegerField(help_text="The group or organisation id; 0 for the round.")
+    dimension = models.ForeignKey(Dimension, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=AnswerKind.choices)
+    bucket = models.SmallIntegerField()
+    count = models.PositiveIntegerField()
+    total = models.FloatField()
+    squares = models.FloatField()
+
+    class Meta(TenantModel.Meta):
+        constraints = [models.UniqueConstraint(
+            fields=["round", "scope", "key", "dimension", "kind", "bucket"],
+            name="one_released_total")]
+
+
 class ReportKind(models.TextChoices):
     GROUP = "group", _("Leader group report")
     NETWORK = "network", _("Network report")

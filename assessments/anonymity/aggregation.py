@@ -6,7 +6,8 @@ from here (README.md, "Anonymity", says the same in plain words):
 * **Released blocks only.** Numbers are read from the stored blocks of k respondents
   (ReleasedBlock / ReleasedScore, written by blocks.py, which holds the rule: blocks of k
   people in submission order per unit, pooled blocks once the round closed, a block's cell
-  only when all k of its people scored it). Nothing here reads a person's scores or answers.
+  only when all k of its people scored it), or from their sums per selection that blocks.py
+  keeps with them (ReleasedTotal). Nothing here reads a person's scores or answers.
 * A leader group shows its unit blocks, an organisation the unit blocks of its units, the
   round ("network") all unit blocks plus the pooled blocks. So every number shown is computed
   from a union of whole blocks, and the difference of any two numbers shown - a group and
@@ -34,12 +35,19 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import Sum
+from django.db.models import Q
 from django.utils import timezone
 
 from assessments.anonymity.blocks import release_pooled_blocks
 from assessments.anonymity.presenter import hidden_value, shown
-from assessments.models import AnswerKind, BlockKind, Dimension, PollBlock, ReleasedScore, Round
+from assessments.models import (
+    AnswerKind,
+    Dimension,
+    PollBlock,
+    ReleasedTotal,
+    Round,
+    TotalScope,
+)
 from tenancy.scoping import platform_wide
 
 # The benchmark's own k: the number of scores and of networks it needs before it shows.
@@ -133,13 +141,16 @@ class RoundResults:
     network: Aggregate
     group_sums: dict = field(default_factory=dict, repr=False)
     organisation_sums: dict = field(default_factory=dict, repr=False)
+    selection_dimensions: list = None  # a group's and an organisation's (None: `dimensions`)
     _built: dict = field(default_factory=dict, repr=False)
 
     def _selection(self, scope, key, sums):
         if (scope, key) not in self._built:
+            dimensions = (self.dimensions if self.selection_dimensions is None
+                          else self.selection_dimensions)
             self._built[scope, key] = (
-                _aggregate(scope, key, self.dimensions, sums[key], self.round.instrument, self.k)
-                if key in sums else _empty(scope, key, self.dimensions))
+                _aggregate(scope, key, dimensions, sums[key], self.round.instrument, self.k)
+                if key in sums else _empty(scope, key, dimensions))
         return self._built[scope, key]
 
     def group(self, group_id):
@@ -233,17 +244,16 @@ def instrument_dimensions(instrument):
     return list(instrument.dimensions.select_related("area").order_by("position"))
 
 
-# (dimension, kind, group id, organisation id, block kind, bucket) and the sums of the stored
-# rows: the database adds up the blocks, one row per cell and bucket comes back.
-_ROUND_FIELDS = ("dimension_id", "kind", "block__leader_group_id", "block__organisation_id",
-                 "block__kind", "bucket")
-_SUMS = {"count_sum": Sum("count"), "total_sum": Sum("total"), "squares_sum": Sum("squares")}
-
-
-def round_results(round, *, dimensions=None, now=None):
+def round_results(round, *, dimensions=None, now=None, group_ids=None, organisation_ids=None,
+                  selection_dimensions=None):
     """The round's aggregate, each organisation's and each leader group's, read from the
-    released blocks only (1 query, 2 without the instrument's dimensions; the first read
-    after the round closed releases its pooled blocks first)."""
+    released totals only: the stored sums of each selection's whole blocks (blocks.py), one
+    row per dimension, question and value reached, whatever the size of the network (1 query,
+    2 without the instrument's dimensions; the first read after the round closed releases its
+    pooled blocks first). A page reads only what it shows: `dimensions` may be some of the
+    instrument's; `group_ids` and `organisation_ids` name the selections to read besides the
+    round (None: all of them), `selection_dimensions` the dimensions read for them (None:
+    `dimensions`); their aggregates then list only these."""
     now = now or timezone.now()
     instrument = round.instrument
     network = round.network
@@ -251,35 +261,44 @@ def round_results(round, *, dimensions=None, now=None):
     if dimensions is None:
         dimensions = instrument_dimensions(instrument)
     release_pooled_blocks(round, now)
+    if selection_dimensions is not None and not selection_dimensions:
+        group_ids = organisation_ids = ()
+    of_selections = {"dimension__in": [d.pk for d in (
+        dimensions if selection_dimensions is None else selection_dimensions)]}
+    selections = Q(scope=TotalScope.ROUND, dimension__in=[d.pk for d in dimensions])
+    for scope, keys in ((TotalScope.GROUP, group_ids),
+                        (TotalScope.ORGANISATION, organisation_ids)):
+        if keys is None:
+            selections |= Q(scope=scope, **of_selections)
+        elif keys:
+            selections |= Q(scope=scope, key__in=list(keys), **of_selections)
     whole = defaultdict(_Sums)
-    groups = defaultdict(lambda: defaultdict(_Sums))
-    organisations = defaultdict(lambda: defaultdict(_Sums))
-    rows = (ReleasedScore.objects.for_network(network).filter(round=round)
-            .values_list(*_ROUND_FIELDS).annotate(**_SUMS).order_by())
-    for (dimension_id, kind, group_id, organisation_id, block_kind, bucket,
-         count, total, squares) in rows:
-        cell = (dimension_id, kind)
-        whole[cell].add(bucket, count, total, squares)
-        if block_kind != BlockKind.UNIT:
-            continue
-        if group_id is not None:
-            groups[group_id][cell].add(bucket, count, total, squares)
-        if organisation_id is not None:
-            organisations[organisation_id][cell].add(bucket, count, total, squares)
+    sums = {TotalScope.GROUP: defaultdict(lambda: defaultdict(_Sums)),
+            TotalScope.ORGANISATION: defaultdict(lambda: defaultdict(_Sums))}
+    rows = (ReleasedTotal.objects.for_network(network)
+            .filter(selections, round=round)
+            .values_list("scope", "key", "dimension_id", "kind", "bucket", "count", "total",
+                         "squares"))
+    for scope, key, dimension_id, kind, bucket, count, total, squares in rows:
+        cells = whole if scope == TotalScope.ROUND else sums[scope][key]
+        cells[dimension_id, kind].add(bucket, count, total, squares)
     return RoundResults(
         round=round, k=k, final=round.pooled_at is not None, dimensions=dimensions,
         network=_aggregate("round", None, dimensions, whole, instrument, k),
-        group_sums=dict(groups), organisation_sums=dict(organisations))
+        group_sums=dict(sums[TotalScope.GROUP]),
+        organisation_sums=dict(sums[TotalScope.ORGANISATION]),
+        selection_dimensions=selection_dimensions)
 
 
 def _released_sums_of_closed_rounds(round_ids):
     """{round id: [(dimension id, kind, bucket, count, sum, sum of squares), ...]} of the
-    released blocks of closed rounds, in one statement."""
+    released blocks of closed rounds: their stored round totals, in one statement."""
     sums = {round_id: [] for round_id in round_ids}
     with platform_wide():  # deliberately across networks (an anonymised benchmark)
-        rows = list(ReleasedScore.objects.filter(round_id__in=round_ids)
-                    .values_list("round_id", "dimension_id", "kind", "bucket")
-                    .annotate(**_SUMS).order_by())
+        rows = list(ReleasedTotal.objects.filter(round_id__in=round_ids,
+                                                 scope=TotalScope.ROUND)
+                    .values_list("round_id", "dimension_id", "kind", "bucket", "count",
+                                 "total", "squares"))
     for round_id, *row in rows:
         sums[round_id].append(tuple(row))
     return sums

@@ -27,10 +27,12 @@ The rule (README.md, "Anonymity", says it in plain words):
 
 Layout: one ReleasedScore row per block, dimension, question and value reached (bucket),
 holding count, sum and sum of squares. Any selection (a group, an organisation, the round,
-the nation) is then one GROUP BY in the database over rows that are already sums, returning
-one row per cell and bucket whatever the size of the network; the counts per value come out
-of the same rows. (A JSON of sums per block would mean fetching and adding every block in
-Python.)
+the nation) is then one GROUP BY in the database over rows that are already sums; the counts
+per value come out of the same rows. (A JSON of sums per block would mean fetching and adding
+every block in Python.) So that a page does not add up every block of a round on each
+request, the same GROUP BY is kept per selection (the round, each leader group, each
+organisation) in ReleasedTotal, rewritten from the selection's blocks by `refresh_totals` in
+the transaction that releases a block: derived rows, always equal to the blocks' sums.
 """
 
 import math
@@ -49,13 +51,16 @@ from assessments.models import (
     ReleasedScore,
     Response,
     Round,
+    TotalScope,
 )
 from assessments.scoring import distribution_offset
 
 POOL = "pool"
 # Advisory lock keys: a round's (shared by submits, exclusive while pooling) in the one-key
-# space, a unit's as (round id, hash of the unit) in the two-key space (they never overlap).
+# space, a unit's as (round id, hash of the unit) in the two-key space (they never overlap);
+# a round's totals (exclusive while they are rewritten) in the one-key space too.
 _ROUND_LOCK_BASE = 0x42524F << 32
+_TOTALS_LOCK_BASE = 0x425254 << 32
 
 
 # --- the rule, as pure functions (the data migration uses them too) --------------------------
@@ -86,6 +91,32 @@ def block_cells(scores, size, offset):
             sums[1] += value
             sums[2] += value * value
     return cells
+
+
+# A selection's sums over its released blocks, written into ReleasedTotal (one row per
+# dimension, question and bucket). {key} is the selection's key ({group_by} groups by it when
+# it is a column), {where} chooses its blocks; the data migration runs the same statements
+# over every round at once.
+TOTALS_SQL = """
+INSERT INTO assessments_releasedtotal
+    (network_id, round_id, scope, "key", dimension_id, kind, bucket, count, total, squares)
+SELECT s.network_id, s.round_id, %s, {key}, s.dimension_id, s.kind, s.bucket,
+       SUM(s.count), SUM(s.total), SUM(s.squares)
+FROM assessments_releasedscore s JOIN assessments_releasedblock b ON b.id = s.block_id
+WHERE {where}
+GROUP BY s.network_id, s.round_id, s.dimension_id, s.kind, s.bucket{group_by}
+ON CONFLICT (round_id, scope, "key", dimension_id, kind, bucket)
+DO UPDATE SET count = excluded.count, total = excluded.total, squares = excluded.squares
+"""
+# (scope, key column, which blocks): the round all its blocks, a group or an organisation
+# the unit blocks of its units (README "Anonymity": parents show only whole blocks).
+TOTAL_SELECTIONS = (
+    (TotalScope.ROUND, "0", "TRUE"),
+    (TotalScope.GROUP, "b.leader_group_id",
+     f"b.kind = '{BlockKind.UNIT}' AND b.leader_group_id IS NOT NULL"),
+    (TotalScope.ORGANISATION, "b.organisation_id",
+     f"b.kind = '{BlockKind.UNIT}' AND b.organisation_id IS NOT NULL"),
+)
 
 
 # --- writing ---------------------------------------------------------------------------------
@@ -125,9 +156,46 @@ def _waiting(round_):
             .order_by("submitted_at", "pk"))
 
 
-def release_unit_blocks(round_, group_id, organisation_id):
+def totals_sql(scope, key, where):
+    """The statement writing one kind of selection's totals for the blocks `where` chooses."""
+    group_by = "" if scope == TotalScope.ROUND else f", {key}"
+    return TOTALS_SQL.format(key=key, where=where, group_by=group_by)
+
+
+def refresh_totals(round_, group_id=None, organisation_id=None):
+    """Rewrite the round's totals, and the group's and the organisation's when given, from
+    their released blocks; inside the transaction that released them. Releases of one round
+    take turns here, so each statement sees the blocks the others committed before it."""
+    _lock("SELECT pg_advisory_xact_lock(%s)", _TOTALS_LOCK_BASE + round_.pk)
+    keys = {TotalScope.ROUND: None, TotalScope.GROUP: group_id,
+            TotalScope.ORGANISATION: organisation_id}
+    with connection.cursor() as cursor:
+        for scope, key, where in TOTAL_SELECTIONS:
+            if scope != TotalScope.ROUND and keys[scope] is None:
+                continue
+            selection = f"s.network_id = %s AND s.round_id = %s AND {where}"
+            params = [scope, round_.network_id, round_.pk]
+            if scope != TotalScope.ROUND:
+                selection += f" AND {key} = %s"
+                params.append(keys[scope])
+            cursor.execute(totals_sql(scope, key, selection), params)
+
+
+def refresh_every_total(round_):
+    """Rewrite all of the round's totals from its blocks at once (for loaders, see
+    release_round)."""
+    _lock("SELECT pg_advisory_xact_lock(%s)", _TOTALS_LOCK_BASE + round_.pk)
+    with connection.cursor() as cursor:
+        for scope, key, where in TOTAL_SELECTIONS:
+            cursor.execute(totals_sql(scope, key, f"s.network_id = %s AND s.round_id = %s "
+                                                  f"AND {where}"),
+                           [scope, round_.network_id, round_.pk])
+
+
+def release_unit_blocks(round_, group_id, organisation_id, *, with_totals=True):
     """Release the blocks one unit can fill now (at most one at a submit). Runs inside the
     caller's transaction; once the round's leftovers were pooled, nothing more is released.
+    `with_totals=False` leaves the totals to the caller (release_round writes them once).
     A personal round releases nothing, ever: its one leader's answers are theirs alone."""
     if round_.is_personal:
         return []
@@ -147,9 +215,13 @@ def release_unit_blocks(round_, group_id, organisation_id):
     last = (ReleasedBlock.objects.for_network(round_.network_id)
             .filter(round=round_, unit=unit).order_by("-position")
             .values_list("position", flat=True).first() or 0)
-    return [_write_block(round_, kind=BlockKind.UNIT, unit=unit, position=last + index,
-                         group_id=group_id, organisation_id=organisation_id, response_ids=ids)
-            for index, ids in enumerate(whole_blocks(waiting, k), start=1)]
+    released = [_write_block(round_, kind=BlockKind.UNIT, unit=unit, position=last + index,
+                             group_id=group_id, organisation_id=organisation_id,
+                             response_ids=ids)
+                for index, ids in enumerate(whole_blocks(waiting, k), start=1)]
+    if with_totals:
+        refresh_totals(round_, group_id, organisation_id)
+    return released
 
 
 def lock_before_removing(response):
@@ -181,6 +253,7 @@ def release_pooled_blocks(round_, now=None):
                     whole_blocks(waiting, round_.network.anonymity_threshold), start=1):
                 _write_block(round_, kind=BlockKind.POOLED, unit=POOL, position=position,
                              group_id=None, organisation_id=None, response_ids=ids)
+            refresh_totals(round_)
     round_.pooled_at = now if won else (Round.objects.for_network(round_.network_id)
                                         .values_list("pooled_at", flat=True).get(pk=round_.pk))
 
@@ -193,7 +266,8 @@ def release_round(round_, now=None):
                  .filter(round=round_, submitted_at__isnull=False, released_block__isnull=True)
                  .values_list("leader_group_id", "organisation_id").distinct())
         for group_id, organisation_id in list(units):
-            release_unit_blocks(round_, group_id, organisation_id)
+            release_unit_blocks(round_, group_id, organisation_id, with_totals=False)
+        refresh_every_total(round_)
     release_pooled_blocks(round_, now)
 
 

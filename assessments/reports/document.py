@@ -5,8 +5,11 @@
   `Suppressed` and is never written as a number.
 * **The words and numbers** are those of the web pages: assessments/anonymity/presenter.py
   writes every value, count, spread, hidden value and group label.
-* **The charts** are the SVG of assessments/results/charts.py, the same functions the web
-  pages call, written inline into the HTML.
+* **The charts** come from assessments/results/charts.py, as on the web pages: the radar or
+  wheel as the same inline SVG; the bars as a table and the groups side by side as lines,
+  whose rows carry the labels and numbers as text and a small drawing without text
+  (charts.drawn_table): WeasyPrint lays out and draws SVG text letter by letter, which cost
+  most of a report's time (issue 11), and a table row costs several times a line.
 * **The PDF** is made by WeasyPrint with `OfflineURLFetcher`, which loads nothing from any
   network: only data: URIs and the network's logo, read from Django's default storage.
 
@@ -50,7 +53,6 @@ from tenancy.translated import translated
 # Stored files appear in a report's HTML under this scheme; only reports/pdf.py serves them.
 STORAGE_SCHEME = "bro-storage"
 # Rows of one comparison chart in a network report: more would not fit on a page.
-GROUPS_PER_CHART = 30
 
 
 def storage_url(name):
@@ -105,7 +107,7 @@ class DimensionPart:
     """One dimension in a network report: its prompt and every group next to the network."""
 
     dimension: object
-    charts: list
+    table: object  # a charts.DrawnTable
 
 
 @dataclass
@@ -118,6 +120,7 @@ class RoundPart:
     notes: list = field(default_factory=list)
     tables: list = field(default_factory=list)
     charts: list = field(default_factory=list)
+    drawn: list = field(default_factory=list)  # charts.DrawnTable, after the charts
     prompts: list = field(default_factory=list)  # [(dimension name, prompt)]
     dimensions: list = field(default_factory=list)  # DimensionPart, network reports only
 
@@ -170,12 +173,13 @@ def _shape_chart(instrument, aggregate, title):
          for row in aggregate.dimensions], title=title, scale_max=instrument.scale_max)
 
 
-def _bar_chart(instrument, aggregate, title):
-    return charts.bar_chart(
+def _bars(instrument, aggregate, title):
+    """Today and ambition per dimension: the web's bar chart, drawn as a table."""
+    return charts.drawn_table(
         [charts.Row(translated(row.dimension.name), row.today, row.ambition)
          for row in aggregate.dimensions],
         title=_("%(title)s: today and ambition per dimension") % {"title": title},
-        scale_max=instrument.scale_max)
+        scale_max=instrument.scale_max, first_column=_("Dimension"))
 
 
 def _prompts(aggregates, dimensions):
@@ -241,10 +245,10 @@ def _group_round(report, round_, results, earlier_results, earlier_round):
              compare(earlier_results.network, network_aggregate)],
             results.dimensions))
     if group_aggregate.shown:
-        part.charts += [_shape_chart(instrument, group_aggregate, group.name),
-                        _bar_chart(instrument, group_aggregate, group.name)]
+        part.charts.append(_shape_chart(instrument, group_aggregate, group.name))
+        part.drawn.append(_bars(instrument, group_aggregate, group.name))
     if network_aggregate.shown:
-        part.charts.append(_bar_chart(instrument, network_aggregate, report.network.name))
+        part.drawn.append(_bars(instrument, network_aggregate, report.network.name))
     else:
         part.notes.append(hidden_note(report.network.name, k))
     part.prompts = _prompts([group_aggregate, network_aggregate], results.dimensions)
@@ -287,8 +291,8 @@ def _network_round(report, round_, results, earlier_results, earlier_round, grou
         [_("Leader group"), _("Answers counted"), _("Today"), _("Ambition"), _("Gap")],
         overview))
     if network.shown:
-        part.charts += [_shape_chart(instrument, network, report.network.name),
-                        _bar_chart(instrument, network, report.network.name)]
+        part.charts.append(_shape_chart(instrument, network, report.network.name))
+        part.drawn.append(_bars(instrument, network, report.network.name))
     else:
         part.notes.append(hidden_note(report.network.name, k))
     for index, dimension in enumerate(results.dimensions):
@@ -299,18 +303,10 @@ def _network_round(report, round_, results, earlier_results, earlier_round, grou
                                  results.group(group.pk).dimensions[index].ambition,
                                  format_count(results.group(group.pk).dimensions[index].today))
                       for label, group in groups]
-        chunks = [group_rows[start:start + GROUPS_PER_CHART]
-                  for start in range(0, len(group_rows), GROUPS_PER_CHART)] or [[]]
-        part.dimensions.append(DimensionPart(dimension, [
-            charts.comparison_chart(
-                [network_row, *chunk],
-                title=translated(dimension.name) if len(chunks) == 1 else
-                _("%(dimension)s (%(part)s of %(parts)s)") % {
-                    "dimension": translated(dimension.name), "part": part_number,
-                    "parts": len(chunks)},
-                scale_max=instrument.scale_max, first_column=_("Selection"), font_size=11,
-                hidden_text=hidden_reason(k))
-            for part_number, chunk in enumerate(chunks, start=1)]))
+        part.dimensions.append(DimensionPart(dimension, charts.drawn_table(
+            [network_row, *group_rows], title=translated(dimension.name),
+            scale_max=instrument.scale_max, first_column=_("Selection"),
+            hidden_text=hidden_reason(k), with_notes=True)))
     return part
 
 

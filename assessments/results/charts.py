@@ -478,3 +478,60 @@ def comparison_chart(rows, *, title, scale_max, first_column, font_size=16, hidd
     columns, table = _pair_table(rows, first_column, with_notes=True)
     return Chart(_svg(uid, width, height, title, description, body, font_size), title,
                  description, columns, table)
+
+
+@dataclass
+class DrawnTable:
+    """A comparison for the PDF: a table whose rows hold the labels and numbers as text and a
+    small drawing without any text. WeasyPrint lays out and draws SVG text letter by letter
+    (most of a report's time went there), table text a line at a time; and a PDF table is
+    tagged with its header cells, so a screen reader reads it row by row."""
+
+    caption: str
+    columns: list  # [first column, the drawing's legend, value columns ...]
+    rows: list  # [(row header, drawing or None when nothing may be shown, [cell text, ...])]
+
+
+def row_drawing(today, ambition, scale_max):
+    """Today (dot) and ambition (square) on the scale's grid, joined by the gap; no text."""
+    width, height, pad = 160, 14, 7
+    plot = width - 2 * pad
+
+    def x_of(value):
+        return pad + plot * max(0.0, value) / scale_max
+
+    grid = "".join(f"M{x_of(tick):.1f} 0V{height}" for tick in range(scale_max + 1))
+    body = [f'<path d="{grid}" stroke="{GRID}" stroke-width="1"/>']
+    y = height / 2
+    if today is not None and ambition is not None:
+        body.append(f'<path d="M{x_of(today):.1f} {y}H{x_of(ambition):.1f}" stroke="{INK}" '
+                    f'stroke-width="2"/>')
+    if ambition is not None:
+        body.append(f'<rect x="{x_of(ambition) - 5:.1f}" y="{y - 5}" width="10" height="10" '
+                    f'fill="#ffffff" stroke="{AMBITION}" stroke-width="2.5"/>')
+    if today is not None:
+        body.append(f'<circle cx="{x_of(today):.1f}" cy="{y}" r="5" fill="{TODAY}"/>')
+    return mark_safe(f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+                     f'width="{width}" height="{height}" class="drawn-svg" aria-hidden="true">'
+                     + "".join(body) + "</svg>")
+
+
+def drawn_table(rows, *, title, scale_max, first_column, hidden_text=None, with_notes=False):
+    """`rows` (Row) as a DrawnTable: label, drawing, today, ambition, gap (and the note, the
+    number of answers, `with_notes`); a row with nothing to show says why instead."""
+    legend = _("Today (dot) and ambition (square) on the scale from 0 to %(max)s") % {
+        "max": scale_max}
+    columns = [first_column, legend, _("Today"), _("Ambition"), _("Gap")]
+    if with_notes:
+        columns.append(_("Answers"))
+    table = []
+    for row in rows:
+        today, ambition = number(row.today), number(row.ambition)
+        if today is None and ambition is None:
+            table.append((row.label, None, [hidden_text or hidden_value()]))
+            continue
+        cells = [format_value(row.today), format_value(row.ambition), format_gap(_gap(row))]
+        if with_notes:
+            cells.append(row.note)
+        table.append((row.label, row_drawing(today, ambition, scale_max), cells))
+    return DrawnTable(title, columns, table)

@@ -183,8 +183,9 @@ def _own_group_id(roles, round, response):
 def leader_page(network, roles, person, round):
     dimensions = instrument_dimensions(round.instrument)
     own = own_results(network, person, round, dimensions)
-    results = round_results(round, dimensions=dimensions)
     group_id = _own_group_id(roles, round, own.response)
+    results = round_results(round, dimensions=dimensions, group_ids=[group_id],
+                            organisation_ids=[])
     return LeaderPage(round, dimensions, own, results.group(group_id), results.network,
                       results.k)
 
@@ -212,6 +213,7 @@ class GroupResultsPage:
     earlier_round: Round | None = None
     network_change: dict = field(default_factory=dict)
     benchmark: object = None  # the national Aggregate, on the results page only
+    shown_dimensions: list = None  # those the groups and organisations were read for
 
     @property
     def k(self):
@@ -244,9 +246,19 @@ def _earlier_round(network, round):
             .select_related("instrument", "network").order_by("-opens_at").first())
 
 
-def group_results_page(network, roles, round, *, with_change=True, with_benchmark=False):
+def group_results_page(network, roles, round, *, with_change=True, with_benchmark=False,
+                       dimension_position=None):
+    """The network, the person's organisations and the groups they may follow side by side.
+    With `dimension_position` (1, 2, ...) the groups and organisations are read for that one
+    dimension only (`page.shown_dimensions`), with 0 not at all: a page reads what it shows,
+    so it costs the same whatever the size of the network."""
     dimensions = instrument_dimensions(round.instrument)
-    results = round_results(round, dimensions=dimensions)
+    shown_dimensions = dimensions
+    if dimension_position is not None:
+        shown_dimensions = dimensions[min(dimension_position, len(dimensions)) - 1:][:1] \
+            if dimension_position > 0 else []
+    results = round_results(round, dimensions=dimensions,
+                            selection_dimensions=shown_dimensions)
     groups = _visible_groups(network, roles, round, results.group_sums)
     organisations = []
     coordinated = roles.coordinated_organisation_ids
@@ -259,7 +271,7 @@ def group_results_page(network, roles, round, *, with_change=True, with_benchmar
         round, dimensions, results, Selection(network.name, results.network),
         [Selection(label, results.group(group.pk), group)
          for label, group in zip(group_labels(groups), groups, strict=True)],
-        organisations, submitted_count(round))
+        organisations, submitted_count(round), shown_dimensions=shown_dimensions)
     if with_change:
         earlier = _earlier_round(network, round)
         if earlier is not None:

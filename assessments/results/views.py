@@ -96,13 +96,12 @@ def assessment_results(request, round_id):
     return render(request, "assessments/results/leader.html", context)
 
 
-def _selection_chart(page, index, *, font_size=16, stacked=True):
-    """The network, the person's organisations and every group for the dimension at
-    `index` (aggregates list their dimensions in the instrument's order)."""
-    dimension = page.dimensions[index]
+def _selection_chart(page, dimension, *, font_size=16, stacked=True):
+    """The network, the person's organisations and every group for one dimension."""
     rows = []
     for selection in [page.network, *page.organisations, *page.groups]:
-        result = selection.aggregate.dimensions[index]
+        result = next(row for row in selection.aggregate.dimensions
+                      if row.dimension.pk == dimension.pk)
         rows.append(charts.Row(selection.label, result.today, result.ambition,
                                format_count(result.today)))
     return charts.comparison_chart(
@@ -121,15 +120,20 @@ def round_results(request, round_id):
         policies.rounds_with_group_results_for(request.network, request.roles)
         .annotate(person_runs=Exists(runs))
         .select_related("instrument", "cohort", "network"), round_id)
+    # The groups side by side for one dimension at a time (?d=1, 2, ...), so the page costs
+    # the same whatever the number of groups times dimensions (issue 11).
     page = selectors.group_results_page(request.network, request.roles, round,
-                                        with_benchmark=True)
+                                        with_benchmark=True,
+                                        dimension_position=max(_position(request), 1))
     instrument = round.instrument
     sections = []
     for index, dimension in enumerate(page.dimensions):
         network_result = page.network.aggregate.dimensions[index]
         sections.append({
             "dimension": dimension,
-            "comparison": _selection_chart(page, index),
+            "comparison": _selection_chart(page, dimension)
+            if dimension in page.shown_dimensions else None,
+            "compare_url": f"?d={index + 1}#dimension-{dimension.code}",
             "distribution": charts.distribution_chart(
                 _distribution(network_result.today), _distribution(network_result.ambition),
                 title=_("%(dimension)s: how many answered each value") % {
@@ -235,7 +239,7 @@ def _position(request):
 
 def _gathering_context(request, round, position):
     page = selectors.group_results_page(request.network, request.roles, round,
-                                        with_change=False)
+                                        with_change=False, dimension_position=position)
     dimensions = page.dimensions
     position = min(position, len(dimensions))
     dimension = dimensions[position - 1] if position else None
@@ -252,6 +256,6 @@ def _gathering_context(request, round, position):
             scale_max=round.instrument.scale_max, first_column=_("Dimension"), font_size=20,
             hidden_text=hidden_reason(page.k))
     else:
-        context["chart"] = _selection_chart(page, position - 1, font_size=20, stacked=False)
+        context["chart"] = _selection_chart(page, dimension, font_size=20, stacked=False)
     return context
 

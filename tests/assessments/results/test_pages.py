@@ -136,6 +136,25 @@ def test_group_results_show_the_network_and_groups_each_once_shown(client, world
     assert "Open the gathering screen" in page
 
 
+def test_group_results_compare_the_groups_on_one_dimension_at_a_time(client, world):
+    round = build_round(world)
+    other = make_group(world.network, world.organisation, name="Other group")
+    round.cohort.leader_groups.add(other)
+    fill_group(round, world.group, 5, {"vision": (2, 4), "customer": (3, 5)})
+    fill_group(round, other, 5, {"vision": (1, 2), "customer": (4, 4)}, start=10)
+    client.force_login(world.facilitator)
+
+    first = client.get(url("round_results", world, round)).content.decode()
+    assert "1.0 → 2.0" in first and "4.0 → 4.0" not in first  # vision's comparison only
+    assert "?d=2#dimension-customer" in first  # the way to the next dimension's comparison
+    second = client.get(url("round_results", world, round) + "?d=2").content.decode()
+    assert "4.0 → 4.0" in second and "1.0 → 2.0" not in second
+    assert "?d=1#dimension-vision" in second
+    # every dimension keeps its prompt and the network's numbers on both
+    for page in (first, second):
+        assert "Talk about vision" in page and "Talk about customer" in page
+
+
 def test_a_coordinator_sees_only_their_organisations_groups(client, world):
     round = build_round(world)
     other_organisation = make_organisation(world.network)

@@ -1,0 +1,148 @@
+"""What the results pages cost as a network grows (issue 11, item 3): the group results page,
+the leader's own results, the cohort page and the gathering screen's live part, at 300 and
+1,000 leaders, each as a ratio to the floor measured in the same run.
+
+    .venv/bin/python bench/bench_results.py                    # 300 and 1,000 leaders
+    .venv/bin/python bench/bench_results.py --leaders 300 --profile group_open --top 30
+
+Each size has a database of its own (bro_bench_results_<leaders>, filled once by
+`manage.py seed_scale`: one network, groups of seven, a closed "Start" round of the
+capabilities test and an open "Gathering" round of the competence wheel), production settings
+(bench/benchenv.py) and Redis database 13. A page is served in this process through the whole
+middleware (Django's test client); its cost is the CPU of this process plus that of its
+PostgreSQL backend (read from /proc), per request, after warming up. Printed per page: that CPU,
+its ratio to the floor, the queries and the size of the HTML.
+"""
+
+import argparse
+import cProfile
+import os
+import pstats
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchenv import prepare_scale_dataset, use_production_settings
+
+PAGES = ("floor", "own", "group_closed", "group_open", "cohort", "live_fresh", "live_cached")
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def backend_seconds(pid):
+    """CPU seconds a PostgreSQL backend has used (its utime + stime in /proc)."""
+    with open(f"/proc/{pid}/stat") as file:
+        fields = file.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--leaders", type=int, nargs="*", default=[300, 1000])
+    parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--profile", choices=PAGES, help="print a cProfile of this page")
+    parser.add_argument("--top", type=int, default=25)
+    arguments = parser.parse_args()
+    if len(arguments.leaders) == 1:
+        measure_size(arguments.leaders[0], arguments)
+        return
+    import subprocess  # one process per size: each size is its own database and settings
+
+    for leaders in arguments.leaders:
+        command = [sys.executable, __file__, "--leaders", str(leaders),
+                   "--repeat", str(arguments.repeat), "--top", str(arguments.top)]
+        if arguments.profile:
+            command += ["--profile", arguments.profile]
+        subprocess.run(command, check=True)
+
+
+def measure_size(leaders, arguments):
+    os.environ.setdefault(
+        "DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/bro_bench_results_{leaders}")
+    use_production_settings(f"bro_bench_results_{leaders}", redis_db=13)
+    prepare_scale_dataset(leaders)
+
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from assessments.models import Response, Round
+    from cohorts.models import Cohort
+    from tenancy.models import LeaderGroup, Network, Role, RoleKind
+    from tenancy.scoping import platform_wide
+
+    with platform_wide():
+        network = Network.objects.get(slug="scale-01")
+        start = Round.objects.for_network(network).get(name="Start")
+        gathering = Round.objects.for_network(network).get(name="Gathering")
+        cohort = Cohort.objects.for_network(network).get()
+        leader = (Response.objects.for_network(network)
+                  .filter(round=gathering, submitted_at__isnull=False)
+                  .order_by("pk").first().person)
+        facilitator = Role.objects.for_network(network).get(kind=RoleKind.FACILITATOR).person
+        groups = LeaderGroup.objects.for_network(network).count()
+    slug = network.slug
+    as_leader, as_facilitator = Client(), Client()
+    as_leader.force_login(leader)
+    as_facilitator.force_login(facilitator)
+
+    def url(name, **kwargs):
+        return reverse(name, kwargs={"network_slug": slug, **kwargs})
+
+    live = url("round_gathering", round_id=gathering.pk) + "?d=1"
+    htmx = {"HX-Request": "true", "HX-Target": "gathering-live"}
+    pages = {
+        "floor": lambda: as_leader.get(url("bench_floor")),
+        "own": lambda: as_leader.get(url("assessment_results", round_id=gathering.pk)),
+        "group_closed": lambda: as_facilitator.get(url("round_results", round_id=start.pk)),
+        "group_open": lambda: as_facilitator.get(url("round_results", round_id=gathering.pk)),
+        "cohort": lambda: as_facilitator.get(url("cohort_detail", cohort_id=cohort.pk)),
+        "live_fresh": lambda: (cache.clear(), as_facilitator.get(live, headers=htmx))[1],
+        "live_cached": lambda: as_facilitator.get(live, headers=htmx),
+    }
+    labels = {
+        "floor": "floor (cheapest signed-in network page)",
+        "own": "own results (open round)",
+        "group_closed": "group results, closed round (capabilities)",
+        "group_open": "group results, open round (competence wheel)",
+        "cohort": "cohort page",
+        "live_fresh": "gathering live part, made afresh",
+        "live_cached": "gathering live part, from the shared cache",
+    }
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+    print(f"\nBro results pages: {leaders} leaders in one network, {groups} leader groups "
+          f"(production settings, CPU of this process + its PostgreSQL backend, mean of "
+          f"{arguments.repeat})")
+    floor = None
+    for name in PAGES:
+        page = pages[name]
+        for _ in range(3):
+            response = page()
+            assert response.status_code == 200, (name, response.status_code)
+        with CaptureQueriesContext(connection) as captured:
+            response = page()
+        queries = len(captured.captured_queries) - (1 if name == "live_fresh" else 0)
+        own, database = time.process_time(), backend_seconds(backend)
+        for _ in range(arguments.repeat):
+            page()
+        seconds = (time.process_time() - own + backend_seconds(backend) - database) \
+            / arguments.repeat
+        floor = floor or seconds
+        print(f"  {labels[name]:<46} {seconds * 1000:7.1f} ms {seconds / floor:5.1f}x floor "
+              f"{queries:3d} queries {len(response.content) / 1024:7.1f} KiB")
+        if name == arguments.profile:
+            profile = cProfile.Profile()
+            profile.enable()
+            for _ in range(arguments.repeat):
+                page()
+            profile.disable()
+            pstats.Stats(profile, stream=sys.stdout).sort_stats("cumulative").print_stats(
+                arguments.top)
+
+
+if __name__ == "__main__":
+    main()
