@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0007_report_queued_at'),
+        ("assessments", "0013_round_custom_name"),
         ('tenancy', '0008_audit_event_kinds'),
     ]
 

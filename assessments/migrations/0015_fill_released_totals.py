@@ -18,6 +18,6 @@ def remove_totals(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("assessments", "0008_released_totals")]
+    dependencies = [("assessments", "0014_released_totals")]
 
     operations = [migrations.RunPython(fill_totals, remove_totals)]
