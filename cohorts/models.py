@@ -131,7 +131,7 @@ class CohortModule(TenantModel):
     postwork_due_on = models.DateField(_("post-work due"))
     resources = models.ManyToManyField(
         "resources.Resource", through="CohortModuleResource", blank=True, related_name="+",
-        verbose_name=_("the network's own resources"))
+        verbose_name=_("the network's own resources"))  # and shared ones, chosen in tailoring
     # Once a network admin tailors the module for this cohort, its activities and their order
     # are the CohortActivity rows (cohorts/tailoring.py); until then, the standard programme's.
     tailored = models.BooleanField(default=False, editable=False)
@@ -267,7 +267,8 @@ class CohortModuleResource(Link):
 
     @classmethod
     def others_in(cls, network_id):
-        return Resource.objects.of_network(network_id)
+        """The network's library: its own resources and the shared ones."""
+        return Resource.objects.shared_or_of_network(network_id)
 
 
 class GatheringRegistration(TenantModel):

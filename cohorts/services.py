@@ -78,7 +78,8 @@ def update_cohort(cohort, *, name, starts_on, competence_wheel, modules):
 def update_cohort_module(cohort_module, *, prework_opens_on, postwork_due_on, starts_at,
                          ends_at, place="", online_url="", agenda="", speakers="",
                          resources=()):
-    """Set a module's dates, its gathering and the network's own resources it adds."""
+    """Set a module's dates, its gathering and the network's own resources it adds (shared
+    library resources chosen on the tailor page stay)."""
     problems = schedule_problems(prework_opens_on, starts_at, ends_at, postwork_due_on)
     if problems:
         raise ValidationError(problems)
@@ -93,7 +94,8 @@ def update_cohort_module(cohort_module, *, prework_opens_on, postwork_due_on, st
         defaults={"network_id": cohort_module.network_id, "starts_at": starts_at,
                   "ends_at": ends_at, "place": place, "online_url": online_url,
                   "agenda": agenda, "speakers": speakers})
-    cohort_module.resources.set(resources)
+    cohort_module.resources.set(
+        resources + list(cohort_module.resources.filter(network__isnull=True)))
     return cohort_module
 
 

@@ -1,5 +1,6 @@
 """A cohort's own version of a module: which of the standard activities it runs, in which
-order, and its own speakers and cases (README, "Authoring in pages").
+order, its own speakers and cases, and the library resources it adds (CohortModule.resources:
+the network's own and shared ones) (README, "Authoring in pages").
 
 The rule, once: an untailored cohort module runs its module's activities as the standard
 programme orders them; a tailored one runs exactly its CohortActivity rows, in their order
@@ -14,6 +15,7 @@ from django.db.models import Max
 
 from cohorts.models import CohortActivity, CohortContribution, CohortModule
 from programmes.models import Activity
+from resources.models import Resource
 from tenancy import audit
 
 
@@ -178,6 +180,36 @@ def remove_contribution(contribution):
         title=contribution.title,
     )
     contribution.delete()
+
+
+def library_to_add(cohort_module):
+    """The network's library (its own resources and the shared ones) not yet attached."""
+    return (
+        Resource.objects.shared_or_of_network(cohort_module.network_id)
+        .exclude(pk__in=cohort_module.resources.values("pk"))
+        .order_by("network", "slug")
+    )
+
+
+@transaction.atomic
+def add_resource(cohort_module, resource):
+    """Attach a resource of the network's library; another network's is refused."""
+    if resource.network_id not in (None, cohort_module.network_id):
+        raise ValueError("Only the network's library can be added.")
+    if cohort_module.resources.filter(pk=resource.pk).exists():
+        return False
+    cohort_module.resources.add(resource)
+    _record(cohort_module, "resource_added", resource=resource.slug)
+    return True
+
+
+@transaction.atomic
+def remove_resource(cohort_module, resource):
+    if not cohort_module.resources.filter(pk=resource.pk).exists():
+        return False
+    cohort_module.resources.remove(resource)
+    _record(cohort_module, "resource_removed", resource=resource.slug)
+    return True
 
 
 def contributions_of(network, cohort_module_ids):

@@ -1,5 +1,6 @@
 """A network admin tailors one cohort's module: remove, add back and reorder its activities
-(up and down buttons, no JavaScript needed) and add the cohort's own speakers and cases. The
+(up and down buttons, no JavaScript needed), add the cohort's own speakers and cases and
+resources of the network's library. The
 rule and the writes are in cohorts/tailoring.py; only this cohort changes."""
 
 from django.contrib import messages
@@ -54,6 +55,19 @@ def cohort_module_tailor(request, cohort_module_id):
         )
         tailoring.remove_contribution(contribution)
         return redirect(here)
+    if request.method == "POST" and action in ("add_resource", "remove_resource"):
+        resources = (
+            tailoring.library_to_add(cohort_module)
+            if action == "add_resource"
+            else cohort_module.resources.all()
+        )
+        resource = get_or_404(resources, request.POST.get("resource"))
+        if action == "add_resource":
+            tailoring.add_resource(cohort_module, resource)
+            messages.success(request, _("Added to this cohort."))
+        else:
+            tailoring.remove_resource(cohort_module, resource)
+        return redirect(f"{here}#resources-heading")
     if request.method == "POST":
         form = ContributionForm(request.POST)
         if form.is_valid():
@@ -68,6 +82,8 @@ def cohort_module_tailor(request, cohort_module_id):
             "cohort": cohort_module.cohort,
             "outline": tailoring.outline(cohort_module),
             "form": form,
+            "resources": cohort_module.resources.order_by("network", "slug"),
+            "library": tailoring.library_to_add(cohort_module),
             "contributions": tailoring.contributions_of(request.network, [cohort_module.pk]).get(
                 cohort_module.pk, []
             ),

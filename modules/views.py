@@ -250,7 +250,8 @@ def group_gaps(request, group_id):
     for shown in instruments:
         shown.recommended = recommendations_for_gaps(
             request.network, shown.round.instrument,
-            [(row.result.dimension, row.result.gap) for row in shown.rows])
+            [(row.result.dimension, row.result.gap) for row in shown.rows],
+            cohort=shown.round.cohort_id)
     return render(request, "modules/group_gaps.html", {
         "group": group, "instruments": instruments,
         "unaddressed": [i for i in initiatives if not i.trends],

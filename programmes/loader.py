@@ -34,7 +34,7 @@ RESOURCE_KEYS = {"slug", "kind", "language", "duration_minutes", "url", "modules
 MODULE_KEYS = {"slug", "theme", "title", "introduction", "phases"}
 PHASE_KEYS = {"kind", "introduction", "activities"}
 ACTIVITY_KEYS = {"slug", "kind", "duration_minutes", "title", "instructions", "questions",
-                 "resource", "instrument"}
+                 "resource", "instrument", "dimensions"}
 
 
 class ProgrammeFileError(Exception):
@@ -177,6 +177,8 @@ class _Checker:
             "questions": self._questions(data, where),
             "resource": resource,
             "instrument_slug": instrument,
+            "dimension_tags": [self._dimension_tag(tag, f"{where}.dimensions")
+                               for tag in self._list(data, "dimensions", where)],
         }
 
     # Field checks -------------------------------------------------------------------------

@@ -103,6 +103,10 @@ class Activity(models.Model):
         related_name="activities")
     instrument_slug = models.SlugField(
         _("instrument"), blank=True, help_text=_("For assessment activities."))
+    # "instrument slug:dimension code" of the gaps an exercise helps with, as on library
+    # resources; the recommendations after an assessment read them (assessments/results).
+    dimension_tags = models.JSONField(_("dimensions and capabilities"), default=list,
+                                      blank=True)
 
     class Meta:
         verbose_name = _("activity")

@@ -1,19 +1,25 @@
-"""Resources for the largest gaps: what a leader (from their own scores, which only they see)
-and a leader group (from its released anonymous numbers) may watch, read or try next.
+"""Resources and exercises for the largest gaps: what a leader (from their own scores, which
+only they see) and a leader group (from its released anonymous numbers) may watch, read or try
+next.
 
-A resource names the dimensions or capabilities it helps with as "instrument slug:dimension
-code" (resources.Resource.dimension_tags); dimension codes are stable across versions. The
+A resource, and an exercise of the programme (a reflection, group task or ambition exercise),
+names the dimensions or capabilities it helps with as "instrument slug:dimension code"
+(Resource.dimension_tags, Activity.dimension_tags); dimension codes are stable across
+versions. Exercises come from the modules the cohort runs, as it runs them (tailoring). The
 gaps passed in are the ones the page already shows: own gaps, or aggregation's released group
 gaps (a Suppressed gap counts as none), so nothing here reads anyone's answers.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 
+from cohorts.models import CohortActivity, CohortModule
+from programmes.models import Activity, ActivityKind
 from resources.models import Resource
 
 LARGEST_GAPS = 3
+EXERCISE_KINDS = (ActivityKind.REFLECTION, ActivityKind.GROUP_TASK, ActivityKind.AMBITION)
 
 
 @dataclass
@@ -21,6 +27,7 @@ class Recommendation:
     dimension: object
     gap: float
     resources: list
+    exercises: list = field(default_factory=list)
 
 
 def dimension_tag(instrument, dimension):
@@ -34,22 +41,55 @@ def largest_gaps(gaps, limit=LARGEST_GAPS):
     return sorted(shown, key=lambda pair: (-pair[1], pair[0].position))[:limit]
 
 
-def recommendations_for_gaps(network, instrument, *gap_lists):
+def _tagged(tags):
+    """Rows whose dimension_tags hold one of the tags (a JSON list of strings)."""
+    matches = Q()
+    for tag in sorted(tags):
+        matches |= Q(dimension_tags__icontains=f'"{tag}"')
+    return matches
+
+
+def cohort_exercises(network, cohort, tags):
+    """The cohort's tagged exercises, each with .cohort_module_id: in the modules it runs,
+    and in a tailored module only those it kept. One query."""
+    modules = CohortModule.objects.for_network(network).filter(
+        cohort=cohort, module=OuterRef("phase__module"))
+    kept = CohortActivity.objects.for_network(network).filter(
+        cohort_module__cohort=cohort, activity=OuterRef("pk"))
+    return list(
+        Activity.objects.filter(_tagged(tags), kind__in=EXERCISE_KINDS)
+        .annotate(cohort_module_id=Subquery(modules.values("pk")[:1]))
+        .filter(cohort_module_id__isnull=False)
+        .filter(~Exists(modules.filter(tailored=True)) | Exists(kept))
+        .select_related("phase__module")
+        .order_by("phase__module__position", "phase__position", "position"))
+
+
+def recommendations_for_gaps(network, instrument, *gap_lists, cohort=None):
     """[Recommendation] per list of (dimension, gap) for its largest gaps that have tagged
-    resources; one query for all the lists. With one list, its recommendations alone."""
+    resources, or tagged exercises in the cohort (when given); a query for the resources and
+    one for the exercises, for all the lists. With one list, its recommendations alone."""
     largest = [largest_gaps(gaps) for gaps in gap_lists]
     tags = {dimension_tag(instrument, dimension) for pairs in largest for dimension, _gap in pairs}
-    by_tag = {tag: [] for tag in tags}
+    resources = {tag: [] for tag in tags}
+    exercises = {tag: [] for tag in tags}
     if tags:
-        matches = Q()
-        for tag in sorted(tags):
-            matches |= Q(dimension_tags__icontains=f'"{tag}"')
-        for resource in Resource.objects.shared_or_of_network(network).filter(matches).order_by(
-                "network_id", "slug"):
+        for resource in Resource.objects.shared_or_of_network(network).filter(
+                _tagged(tags)).order_by("network_id", "slug"):
             for tag in resource.dimension_tags:
-                if tag in by_tag:
-                    by_tag[tag].append(resource)
-    found = [[Recommendation(dimension, gap, by_tag[dimension_tag(instrument, dimension)])
-              for dimension, gap in pairs if by_tag[dimension_tag(instrument, dimension)]]
-             for pairs in largest]
+                if tag in resources:
+                    resources[tag].append(resource)
+        for activity in cohort_exercises(network, cohort, tags) if cohort else ():
+            for tag in activity.dimension_tags:
+                if tag in exercises:
+                    exercises[tag].append(activity)
+    found = []
+    for pairs in largest:
+        recommendations = []
+        for dimension, gap in pairs:
+            tag = dimension_tag(instrument, dimension)
+            if resources[tag] or exercises[tag]:
+                recommendations.append(
+                    Recommendation(dimension, gap, resources[tag], exercises[tag]))
+        found.append(recommendations)
     return found[0] if len(found) == 1 else found

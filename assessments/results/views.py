@@ -86,7 +86,7 @@ def assessment_results(request, round_id):
     context["own_recommendations"], context["group_recommendations"] = (
         recommendations_for_gaps(
             request.network, instrument, [(row.dimension, row.gap) for row in page.own.rows],
-            [(row.dimension, row.gap) for row in page.group.dimensions]))
+            [(row.dimension, row.gap) for row in page.group.dimensions], cohort=round.cohort_id))
     if page.group.shown:
         context["group_charts"] = profile_charts(
             instrument, _aggregate_rows(page.group), _("Your leader group"))[-1:]

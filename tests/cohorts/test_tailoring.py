@@ -5,12 +5,19 @@ leaders, progress and reminders follow the cohort's list."""
 import pytest
 from django.urls import reverse
 
-from cohorts import tailoring
+from cohorts import services, tailoring
 from cohorts.models import CohortActivity
 from modules.progress import activities_run_by, done_with_phase
 from programmes.models import Activity, PhaseKind
 from tenancy.audit import AuditEvent, EventKind
-from tests.factories import make_cohort, make_cohort_module, make_journey, with_mfa
+from tests.factories import (
+    make_cohort,
+    make_cohort_module,
+    make_journey,
+    make_network_resource,
+    shared_resource,
+    with_mfa,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -146,3 +153,65 @@ def test_a_facilitator_cannot_tailor(client, world, journey):
     activity = Activity.objects.filter(phase__module=journey.module_id).first()
     assert act(client, world, journey, "remove", activity).status_code == 404
     assert not CohortActivity.objects.for_network(world.network).exists()
+
+
+def test_library_resources_reach_only_that_cohorts_leaders_and_are_audited(
+    admin, client, world, journey, other_world
+):
+    own = make_network_resource(world, slug="bergen-case")
+    shared = shared_resource(slug="standard-film")
+    foreign = make_network_resource(other_world, slug="their-case")
+    other = make_cohort_module(make_cohort(world, name="Kull 2027"), journey.module)
+    page = admin.get(url(world, journey)).content.decode()
+    assert f'<option value="{own.pk}">' in page and f'<option value="{shared.pk}">' in page
+    assert f'<option value="{foreign.pk}">' not in page
+    for resource in (own, shared):
+        admin.post(url(world, journey), {"action": "add_resource", "resource": resource.pk})
+    refused = admin.post(url(world, journey), {"action": "add_resource", "resource": foreign.pk})
+    assert refused.status_code == 404
+    assert set(journey.resources.all()) == {own, shared} and not other.resources.exists()
+
+    world.leader.language = "en"
+    world.leader.save(update_fields=["language"])
+    client.force_login(world.leader)
+
+    def module_page(cohort_module):
+        return client.get(
+            reverse(
+                "module_detail",
+                kwargs={"network_slug": world.network.slug, "cohort_module_id": cohort_module.pk},
+            )
+        ).content.decode()
+
+    page = module_page(journey)
+    assert "Resources chosen for your cohort" in page
+    assert "Film standard-film" in page and "Regional case bergen-case" in page
+
+    client.force_login(with_mfa(world.admin))  # the same test client
+    admin.post(url(world, journey), {"action": "remove_resource", "resource": shared.pk})
+    assert list(journey.resources.all()) == [own]
+    assert list(
+        AuditEvent.objects.for_network(world.network)
+        .filter(kind=EventKind.COHORT_TAILORED)
+        .order_by("at", "pk")
+        .values_list("details__action", "details__resource")
+    ) == [
+        ("resource_added", "bergen-case"),
+        ("resource_added", "standard-film"),
+        ("resource_removed", "standard-film"),
+    ]
+
+
+def test_changing_the_dates_keeps_the_shared_resources(world, journey):
+    shared = shared_resource(slug="standard-film")
+    tailoring.add_resource(journey, shared)
+    own = make_network_resource(world, slug="bergen-case")
+    services.update_cohort_module(
+        journey,
+        prework_opens_on=journey.prework_opens_on,
+        postwork_due_on=journey.postwork_due_on,
+        starts_at=journey.gathering.starts_at,
+        ends_at=journey.gathering.ends_at,
+        resources=[own],
+    )
+    assert set(journey.resources.all()) == {own, shared}

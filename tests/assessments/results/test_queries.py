@@ -65,7 +65,8 @@ def big(world):
 # admin a fourth: their authenticator app), then the page's own (one of them, on the results
 # pages, asks which report links the person may follow). The gathering screen's live part
 # (htmx), once made, is the round and one query for whether anything changed.
-PAGES = [("assessment_results", "leader", 14, {}),  # + the material for the largest gaps
+PAGES = [("assessment_results", "leader", 15, {}),  # + the material for the largest gaps:
+         # resources and the cohort's exercises
          ("round_results", "facilitator", 13, {}),
          ("round_results", "coordinator", 13, {}),
          ("round_gathering", "facilitator", 8, {}),
