@@ -19,7 +19,8 @@ poll screen and ask for its live part every 5 s (htmx); --leaders leaders, arriv
 on average, and answer with the card's form exactly as htmx posts it (the form's fields with
 its CSRF token, HX-Request, HX-Target and the X-CSRFToken of <body hx-headers>); their phone
 then asks for the card every 15 s (hx-get, as the page does while a gathering is on) for
---stay seconds.
+--stay seconds. --double-taps of them send their answer twice at once (a double tap): the
+second must be refused, never stored.
 
 Prints per request type the client-side p50/p95/p99 and the server side's p50/p95 (gunicorn's
 access log), errors, the server's CPU per request and as a ratio to the floor; then one
@@ -192,7 +193,7 @@ async def open_poll(browser, data):
     return int(poll_id), screen
 
 
-async def leader(browser, person_id, slug, think, stay, rng, answered):
+async def leader(browser, person_id, slug, think, stay, rng, answered, double_tap):
     """What's next, the answer as htmx posts it, then the card's refresh for `stay` s."""
     home = f"/n/{slug}/me/"
     html = await browser.page(home)
@@ -204,11 +205,17 @@ async def leader(browser, person_id, slug, think, stay, rng, answered):
         return False
     if think:
         await asyncio.sleep(rng.uniform(0, 2 * think))
-    answer = await browser.request(
-        "POST", form.group(1), htmx=True,
-        form={"csrfmiddlewaretoken": csrf_of_form(html), "value": value_of(person_id)},
-        headers={"HX-Request": "true", "HX-Current-URL": browser.origin + home,
-                 "HX-Target": "polls-now", "X-CSRFToken": csrf_of_htmx(html)})
+    def post():
+        return browser.request(
+            "POST", form.group(1), htmx=True,
+            form={"csrfmiddlewaretoken": csrf_of_form(html), "value": value_of(person_id)},
+            headers={"HX-Request": "true", "HX-Current-URL": browser.origin + home,
+                     "HX-Target": "polls-now", "X-CSRFToken": csrf_of_htmx(html)})
+
+    if double_tap:  # the same answer sent twice at once: one is stored, the other refused
+        answer, _again = await asyncio.gather(post(), post())
+    else:
+        answer = await post()
     if answer is None:
         return False
     if 'name="value"' in answer[1]:  # the card still asks: the answer was refused
@@ -253,7 +260,8 @@ async def room_day(arguments, data, addresses, stats):
         await asyncio.sleep(order * arguments.window / len(leaders))
         browser = PollBrowser(addresses, key, stats, arguments.timeout, turn=index)
         await leader(browser, person_id, data["slug"], arguments.think, arguments.stay,
-                     random.Random(person_id), answered)
+                     random.Random(person_id), answered,
+                     double_tap=order < arguments.double_taps * len(leaders))
         last[0] = max(last[0], time.perf_counter() - started)
 
     screens = [asyncio.create_task(projector(
@@ -336,6 +344,9 @@ def main():
     parser.add_argument("--stay", type=float, default=60,
                         help="Seconds a phone stays on What's next after answering, asking "
                              "for the card every 15 s (default 60).")
+    parser.add_argument("--double-taps", type=float, default=0.1,
+                        help="Share of the leaders whose answer is sent twice at once, as a "
+                             "double tap without JavaScript can (default 0.1).")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn sync workers.")
     parser.add_argument("--projectors", type=int, default=3)
     parser.add_argument("--port", type=int, default=8831)
@@ -402,7 +413,8 @@ def run(arguments, data, addresses, servers, log_dir, database):
     print(f"\nBro live poll benchmark: {leaders} leaders in {data['groups']} groups answer a "
           f"scale question from What's next, arriving over {arguments.window:.0f} s, think "
           f"{arguments.think:g} s, phones refreshing every {PHONE_SECONDS} s for "
-          f"{arguments.stay:g} s after answering; {arguments.projectors} screens polling every "
+          f"{arguments.stay:g} s after answering, {arguments.double_taps:.0%} double taps; "
+          f"{arguments.projectors} screens polling every "
           f"{SCREEN_SECONDS} s; gunicorn {arguments.workers} sync workers, production settings; "
           f"{os.cpu_count()} cores, load average before "
           + ", ".join(f"{load:.1f}" for load in load_before) + f"; k = {k}\n")
