@@ -94,13 +94,28 @@ def kind_of(method, path, htmx=False):
 
 # --- the data ----------------------------------------------------------------------------------
 
-def prepare(leaders, projectors, own_server):
-    """The round, the calibration round and one session per leader and projector."""
-    from datetime import timedelta
+def session_for(person):
+    """The key of a new session signed in as the person: what allauth's code sign-in leaves."""
     from importlib import import_module
 
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    from tenancy.sessions import start_session
+
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    session[SESSION_KEY] = str(person.pk)
+    session[BACKEND_SESSION_KEY] = "allauth.account.auth_backends.AuthenticationBackend"
+    session[HASH_SESSION_KEY] = person.get_session_auth_hash()
+    start_session(session, person)  # the session clocks a sign-in starts
+    session.create()
+    return session.session_key
+
+
+def prepare(leaders, projectors, own_server):
+    """The round, the calibration round and one session per leader and projector."""
+    from datetime import timedelta
+
     from django.contrib.sessions.models import Session
     from django.utils import timezone
 
@@ -109,18 +124,6 @@ def prepare(leaders, projectors, own_server):
     from cohorts.models import Cohort
     from tenancy.models import Network, Role, RoleKind
     from tenancy.scoping import platform_wide
-    from tenancy.sessions import start_session
-
-    store = import_module(settings.SESSION_ENGINE).SessionStore
-
-    def session_for(person):
-        session = store()
-        session[SESSION_KEY] = str(person.pk)
-        session[BACKEND_SESSION_KEY] = "allauth.account.auth_backends.AuthenticationBackend"
-        session[HASH_SESSION_KEY] = person.get_session_auth_hash()
-        start_session(session, person)  # the session clocks a sign-in starts
-        session.create()
-        return session.session_key
 
     with platform_wide():
         load_shipped_instruments()
@@ -309,6 +312,8 @@ class Browser:
     web processes each request goes to the next one, like a round-robin load balancer: the
     site's address (Host, Origin) stays the first one."""
 
+    kinds = staticmethod(kind_of)  # names a request's type in the figures
+
     def __init__(self, addresses, session_key, stats, timeout, turn=0):
         self.addresses, self.stats, self.timeout, self.turn = addresses, stats, timeout, turn
         self.site = "{}:{}".format(*addresses[0])
@@ -327,7 +332,7 @@ class Browser:
                       f"Content-Length: {len(body)}", f"Origin: {self.origin}"]
         lines += [f"{name}: {value}" for name, value in (headers or {}).items()]
         raw = ("\r\n".join(lines) + "\r\n\r\n").encode() + body
-        kind = kind_of(method, path, htmx)
+        kind = self.kinds(method, path, htmx)
         started = time.perf_counter()
         try:
             status, response_headers, content = await asyncio.wait_for(
@@ -563,7 +568,7 @@ def percentile(values, share):
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
-def server_times(log_files, offsets):
+def server_times(log_files, offsets, kinds=kind_of):
     """{kind: [milliseconds]} from the part of gunicorn's access logs written during the load."""
     times = defaultdict(list)
     for path, offset in zip(log_files, offsets, strict=True):
@@ -573,7 +578,7 @@ def server_times(log_files, offsets):
                 parts = line.split()
                 if len(parts) >= 4:
                     htmx = len(parts) > 4 and parts[4] == "true"
-                    times[kind_of(parts[0], parts[1], htmx)].append(int(parts[3]))
+                    times[kinds(parts[0], parts[1], htmx)].append(int(parts[3]))
     return times
 
 
