@@ -75,8 +75,8 @@ def measure_size(leaders, arguments):
 
     with platform_wide():
         network = Network.objects.get(slug="scale-01")
-        start = Round.objects.for_network(network).get(name="Start")
-        gathering = Round.objects.for_network(network).get(name="Gathering")
+        start = Round.objects.for_network(network).get(custom_name="Start")
+        gathering = Round.objects.for_network(network).get(custom_name="Gathering")
         cohort = Cohort.objects.for_network(network).get()
         leader = (Response.objects.for_network(network)
                   .filter(round=gathering, submitted_at__isnull=False)
