@@ -15,17 +15,23 @@ An activity is done:
 A phase is done when every one of its activities is (`done_with_phase`): the progress tables
 count the same activities, and the pre-work and post-work reminders ask this.
 
-`done_by` answers for many people and activities in two queries, however many there are.
+`done_by` answers for many people and activities in two queries, however many there are;
+`done_per_group` counts the same in the database, per group, without reading anyone.
 """
 
 from collections import Counter
 from dataclasses import dataclass
 
-from assessments.models import Response
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import Exact, GreaterThan
+
+from assessments.models import Response, Round
 from cohorts import tailoring
 from cohorts.schedule import GATHERING, PREWORK, gathering_of, local_day, module_state
 from modules.models import ActivityCompletion
 from programmes.models import Activity, ActivityKind
+from tenancy.models import Role, RoleKind
 
 
 def prework_is_open(cohort_module, now):
@@ -71,8 +77,7 @@ class Done:
         if activity.kind != ActivityKind.ASSESSMENT:
             return False
         return any(
-            opened <= cohort_module.postwork_due_on and closed >= cohort_module.prework_opens_on
-            for opened, closed in self.windows.get(
+            _in_span(cohort_module, opened, closed) for opened, closed in self.windows.get(
                 (person_id, cohort_module.cohort_id, activity.instrument_slug), ()))
 
     def count(self, person_id, cohort_module, activities):
@@ -86,6 +91,11 @@ class Done:
 
     def submitted_in(self, person_id, cohort_id):
         return self.submissions[(person_id, cohort_id)]
+
+
+def _in_span(cohort_module, opened, closed):
+    """A round answered from day `opened` to `closed` counts for the module's assessments."""
+    return opened <= cohort_module.postwork_due_on and closed >= cohort_module.prework_opens_on
 
 
 def done_by(network, person_ids, cohort_ids, activity_ids=None):
@@ -120,3 +130,61 @@ def done_with_phase(cohort_module, person_ids, phase_kind):
                    [activity.pk for activity in activities])
     return {person_id for person_id in person_ids
             if done.all(person_id, cohort_module, activities)}
+
+
+def done_per_group(network, cohort, phases, group_ids):
+    """{group id: (leaders, leaders who never signed in, [done (leader, activity) pairs per
+    phase])} for `phases`, a list of (cohort module of `cohort`, [activity]), by the rule
+    above, counted by PostgreSQL in one statement over the groups' leader roles (plus one
+    for the rounds when a phase holds an assessment). It reads no person, and each leader's
+    counts are index look-ups of theirs, so it grows with the groups asked about, not with
+    the cohort."""
+    if not group_ids:
+        return {}
+    rounds = _rounds_in_span(network, cohort, phases)
+    counts = {"leaders": Count("pk"),
+              "never": Count("pk", filter=Q(person__last_login__isnull=True))}
+    parts = []  # per phase: the names of the counts that add up to its done pairs
+    for index, (cohort_module, activities) in enumerate(phases):
+        parts.append([f"p{index}"])
+        counts[f"p{index}"] = Sum(_per_leader(ActivityCompletion.objects.for_network(network)
+                                              .filter(cohort=cohort, activity__in=activities)))
+        for activity in activities:
+            submitted = rounds.get((cohort_module.pk, activity.pk))
+            if submitted:  # done by a submission, and not also marked done
+                parts[-1].append(f"p{index}a{activity.pk}")
+                counts[parts[-1][-1]] = Count("pk", filter=Q(GreaterThan(_per_leader(
+                    Response.objects.for_network(network).filter(
+                        round__in=submitted, submitted_at__isnull=False)), 0)) & Q(Exact(
+                    _per_leader(ActivityCompletion.objects.for_network(network)
+                                .filter(cohort=cohort, activity=activity)), 0)))
+    return {row["leader_group"]: (row["leaders"], row["never"],
+                                  [sum(row[name] or 0 for name in names) for names in parts])
+            for row in Role.objects.for_network(network)
+            .filter(kind=RoleKind.LEADER, leader_group__in=group_ids)
+            .values("leader_group").annotate(**counts).order_by()}
+
+
+def _per_leader(rows):
+    """How many of these rows are the leader's (of the outer role): a scalar subquery, so
+    PostgreSQL looks them up by index for each leader rather than reading everyone's."""
+    return Coalesce(Subquery(rows.filter(person=OuterRef("person_id")).order_by()
+                             .values("person").annotate(rows=Count("pk")).values("rows"),
+                             output_field=IntegerField()), 0)
+
+
+def _rounds_in_span(network, cohort, phases):
+    """{(cohort module id, assessment activity id): [round id]}: the cohort's rounds of the
+    activity's instrument that count for the module, in one query (none without assessments)."""
+    assessments = [(cohort_module, activity) for cohort_module, activities in phases
+                   for activity in activities if activity.kind == ActivityKind.ASSESSMENT]
+    if not assessments:
+        return {}
+    rounds = list(Round.objects.for_network(network)
+                  .filter(cohort=cohort, instrument__slug__in={
+                      activity.instrument_slug for _cohort_module, activity in assessments})
+                  .values_list("pk", "instrument__slug", "opens_at", "closes_at"))
+    return {(cohort_module.pk, activity.pk): [
+        pk for pk, slug, opens_at, closes_at in rounds if slug == activity.instrument_slug
+        and _in_span(cohort_module, local_day(opens_at), local_day(closes_at))]
+        for cohort_module, activity in assessments}
