@@ -123,12 +123,16 @@ class CohortJourney:
         return bool(self.modules) and all(m.state == FINISHED for m in self.modules)
 
 
-def _outline(module_ids):
-    """{module id: [phase with .activities_list]} in two queries."""
-    phases = (Phase.objects.filter(module__in=module_ids).order_by("module", "position")
-              .prefetch_related(Prefetch(
-                  "activities", to_attr="activities_list",
-                  queryset=Activity.objects.select_related("resource").order_by("position"))))
+def _outline(module_ids, counting=False):
+    """{module id: [phase with .activities_list]} in two queries; `counting`: only what
+    progress counts by (modules.progress), not the texts and resources shown."""
+    phases, activities = Phase.objects, Activity.objects.select_related("resource")
+    if counting:
+        phases = phases.only("module_id", "kind", "position")
+        activities = Activity.objects.only("phase_id", "kind", "instrument_slug", "position")
+    phases = (phases.filter(module__in=module_ids).order_by("module", "position")
+              .prefetch_related(Prefetch("activities", to_attr="activities_list",
+                                         queryset=activities.order_by("position"))))
     outline = {}
     for phase in phases:
         outline.setdefault(phase.module_id, []).append(phase)
@@ -404,7 +408,7 @@ class Progress:
 def _columns(network, cohort_modules):
     """Every phase of the modules with the activities the cohort runs in it (two or three
     queries)."""
-    outline = _outline([cm.module_id for cm in cohort_modules])
+    outline = _outline([cm.module_id for cm in cohort_modules], counting=True)
     plans = tailoring.plans_of(network, cohort_modules)
     return [Column(cm, phase, tailoring.arrange(phase.activities_list, plans.get(cm.pk)))
             for cm in cohort_modules for phase in outline.get(cm.module_id, [])]
