@@ -30,14 +30,14 @@ def _url(request, name, **kwargs):
 # --- The cohort page and the facilitator's home -------------------------------------------
 
 
-def _group_overview(request, cohort, schedule):
+def _group_overview(request, cohort, schedule, page_number=1):
     """Completion per group and phase of the module running now (for admins, facilitators),
-    one page of groups at a time (?page=), counted in the database: the page costs the same
-    for a cohort of 40 groups as of 400. Each group's leaders are on its progress page."""
+    one page of groups at a time, counted in the database: the page costs the same for a
+    cohort of 40 groups as of 400. Each group's leaders are on its progress page."""
     current = cohort_selectors.current_cohort_module(schedule)
     page = Paginator(cohort.leader_groups.select_related("organisation")
                      .order_by("organisation__name", "name", "pk"),
-                     GROUPS_PER_PAGE).get_page(request.GET.get("page"))
+                     GROUPS_PER_PAGE).get_page(page_number)
     overview = selectors.groups_completion(request.network, cohort, current, page.object_list)
     return current, page, overview
 
@@ -47,7 +47,8 @@ def cohort_detail(request, cohort_id):
     """The cohort's schedule, who takes part and how far each group has come."""
     cohort = access_cohort_to_follow(request, cohort_id)
     schedule = cohort_selectors.cohort_schedule(cohort)
-    current, page, overview = _group_overview(request, cohort, schedule)
+    current, page, overview = _group_overview(request, cohort, schedule,
+                                              request.GET.get("page"))
     return render(request, "modules/progress/cohort_detail.html", {
         "cohort": cohort,
         "schedule": schedule,
