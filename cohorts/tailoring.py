@@ -104,6 +104,7 @@ def _locked(cohort_module):
         )
         locked.tailored = True
         locked.save(update_fields=["tailored"])
+    cohort_module.tailored = True  # the caller's copy reads the plan from now on
     return locked
 
 
