@@ -10,8 +10,8 @@ from cohorts import selectors
 from cohorts.enrolment import MAX_FILE_BYTES
 from cohorts.models import ContributionKind
 from cohorts.schedule import local_datetime, local_zone, schedule_problems
+from programmes.forms import dimension_tag_choices, dimension_tags_field
 from programmes.models import ActivityKind, PhaseKind
-from resources.signals import tag_choices
 from tenancy.models import LeaderGroup, Organisation
 from tenancy.translated import translated
 
@@ -325,11 +325,7 @@ class OwnActivityForm(forms.Form):
     phase = forms.TypedChoiceField(label=_("Phase"), coerce=int)
     kind = forms.ChoiceField(
         label=_("Kind"), choices=[(kind.value, kind.label) for kind in OWN_ACTIVITY_KINDS])
-    dimension_tags = forms.MultipleChoiceField(
-        label=_("Dimensions and capabilities it helps with"), required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("After an assessment, leaders and groups are shown the exercises for "
-                    "their largest gaps."))
+    dimension_tags = dimension_tags_field()
 
     def __init__(self, *args, cohort_module, activity=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -353,10 +349,8 @@ class OwnActivityForm(forms.Form):
                     max_length=200 if name == "title" else 5000,
                     initial=(getattr(activity, name) or {}).get(code, "") if activity else "",
                     validators=[ProhibitNullCharactersValidator()])
-        choices = tag_choices(OwnActivityForm)
-        known = {value for _group, options in choices for value, _label in options}
-        kept = [tag for tag in (activity.dimension_tags if activity else []) if tag not in known]
-        self.fields["dimension_tags"].choices = choices + [(tag, tag) for tag in kept]
+        self.fields["dimension_tags"].choices = dimension_tag_choices(
+            OwnActivityForm, activity.dimension_tags if activity else [])
 
     def values(self):
         """The keyword arguments of tailoring.write_activity / change_activity."""
