@@ -176,3 +176,31 @@ def test_another_modules_phase_is_refused(world, journey):
     with pytest.raises(ValueError):
         tailoring.write_activity(journey, phase=other.module.phases.first(), kind="case",
                                  title={"nb": "x"}, instructions={}, dimension_tags=[])
+
+
+def test_its_tags_are_chosen_on_the_form(admin, world, journey):
+    from tests.factories import build_instrument
+
+    instrument = build_instrument()
+    tag = f"{instrument.slug}:{instrument.dimensions.first().code}"
+    own = write(journey)
+    page = admin.get(edit_url(world.network, own)).content.decode()
+    assert f'value="{tag}"' in page
+    admin.post(edit_url(world.network, own), {"kind": "reflection", "title_nb": "Egen",
+                                              "dimension_tags": [tag]})
+    own.refresh_from_db()
+    assert own.dimension_tags == [tag]
+
+
+@pytest.mark.parametrize("role", ["leader", "coordinator", "facilitator"])
+def test_no_other_role_writes_or_edits_it(client, world, journey, role):
+    own = write(journey)
+    client.force_login(with_mfa(world.person(role)))
+    phase = journey.module.phases.get(kind=PhaseKind.PREWORK)
+    assert client.post(write_url(world, journey), {
+        "phase": phase.pk, "kind": "case", "title_nb": "x"}).status_code == 404
+    assert client.post(edit_url(world.network, own), {
+        "kind": "case", "title_nb": "x"}).status_code == 404
+    own.refresh_from_db()
+    assert own.kind == "reflection"
+    assert Activity.objects.filter(cohort_module=journey).count() == 1
