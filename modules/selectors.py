@@ -123,12 +123,15 @@ class CohortJourney:
         return bool(self.modules) and all(m.state == FINISHED for m in self.modules)
 
 
-def _outline(module_ids):
-    """{module id: [phase with .activities_list]} in two queries."""
-    phases = (Phase.objects.filter(module__in=module_ids).order_by("module", "position")
+def _outline(network, cohort_modules):
+    """{module id: [phase with .activities_list]} in two queries: the standard activities and
+    the cohort modules' own (tailoring.arrange keeps each cohort module's)."""
+    activities = Activity.objects.run_in(network, [cm.pk for cm in cohort_modules])
+    phases = (Phase.objects.filter(module__in={cm.module_id for cm in cohort_modules})
+              .order_by("module", "position")
               .prefetch_related(Prefetch(
                   "activities", to_attr="activities_list",
-                  queryset=Activity.objects.select_related("resource").order_by("position"))))
+                  queryset=activities.select_related("resource").order_by("position"))))
     outline = {}
     for phase in phases:
         outline.setdefault(phase.module_id, []).append(phase)
@@ -152,7 +155,7 @@ def _rounds(network, cohort_ids):
 
 def _journeys(network, person, cohort_groups, cohort_modules, today):
     cohort_ids = list(cohort_groups)
-    outline = _outline({cm.module_id for cm in cohort_modules})
+    outline = _outline(network, cohort_modules)
     plans = tailoring.plans_of(network, cohort_modules)
     done = progress.done_by(network, [person.pk], cohort_ids)
     open_rounds, instruments = _rounds(network, cohort_ids)
@@ -413,7 +416,7 @@ def leaders_progress(network, cohort, groups, cohort_modules):
                  .select_related("person").order_by("person__name", "person__email"))
     columns, in_cohort, rounds_open, done = [], set(), 0, None
     if cohort is not None:
-        outline = _outline([cm.module_id for cm in cohort_modules])
+        outline = _outline(network, cohort_modules)
         plans = tailoring.plans_of(network, cohort_modules)
         columns = [Column(cm, phase, tailoring.arrange(phase.activities_list, plans.get(cm.pk)))
                    for cm in cohort_modules for phase in outline.get(cm.module_id, [])]
