@@ -69,15 +69,15 @@ def compare_pdfs(paths, repeat):
 
     html_to_pdf("<p>warm up</p>")
     documents = [Path(path).read_text() for path in paths]
-    seconds = {path: [] for path in paths}
+    seconds, sizes = {path: [] for path in paths}, {}
     for _ in range(repeat):
         for path, html in zip(paths, documents, strict=True):
             started = time.process_time()
-            pdf = html_to_pdf(html)
+            sizes[path] = len(html_to_pdf(html))
             seconds[path].append(time.process_time() - started)
     for path in paths:
         print(f"  {path:<40} PDF {statistics.median(seconds[path]):5.2f} s CPU "
-              f"(median of {repeat}), {len(pdf) / 1024:.0f} KiB")
+              f"(median of {repeat}), {sizes[path] / 1024:.0f} KiB")
 
 
 def measure(repeat, save_html=None):
