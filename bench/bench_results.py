@@ -42,6 +42,8 @@ def main():
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--profile", choices=PAGES, help="print a cProfile of this page")
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--pages", nargs="*", choices=PAGES, default=list(PAGES),
+                        help="measure only these (the floor always)")
     arguments = parser.parse_args()
     if len(arguments.leaders) == 1:
         measure_size(arguments.leaders[0], arguments)
@@ -50,7 +52,8 @@ def main():
 
     for leaders in arguments.leaders:
         command = [sys.executable, __file__, "--leaders", str(leaders),
-                   "--repeat", str(arguments.repeat), "--top", str(arguments.top)]
+                   "--repeat", str(arguments.repeat), "--top", str(arguments.top),
+                   "--pages", *arguments.pages]
         if arguments.profile:
             command += ["--profile", arguments.profile]
         subprocess.run(command, check=True)
@@ -75,8 +78,8 @@ def measure_size(leaders, arguments):
 
     with platform_wide():
         network = Network.objects.get(slug="scale-01")
-        start = Round.objects.for_network(network).get(name="Start")
-        gathering = Round.objects.for_network(network).get(name="Gathering")
+        start = Round.objects.for_network(network).get(custom_name="Start")
+        gathering = Round.objects.for_network(network).get(custom_name="Gathering")
         cohort = Cohort.objects.for_network(network).get()
         leader = (Response.objects.for_network(network)
                   .filter(round=gathering, submitted_at__isnull=False)
@@ -119,6 +122,8 @@ def measure_size(leaders, arguments):
           f"{arguments.repeat})")
     floor = None
     for name in PAGES:
+        if name != "floor" and name not in arguments.pages:
+            continue
         page = pages[name]
         for _ in range(3):
             response = page()
