@@ -9,6 +9,7 @@ before anything reads them, and `number` (which the charts use for every coordin
 """
 
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -23,8 +24,14 @@ def shown(value, digits=SHOWN_DIGITS):
     """A number at the precision people see (one decimal, half up), as a float: what
     aggregation.py releases and what charts compute coordinates from, so no page, chart,
     table or file carries a finer value than the one written on it."""
-    quantum = Decimal(1).scaleb(-digits)
-    return float(Decimal(repr(float(value))).quantize(quantum, ROUND_HALF_UP))
+    return float(_rounded(float(value), digits))
+
+
+@lru_cache(maxsize=8192)
+def _rounded(value, digits):
+    """`value` rounded half up to `digits` decimals, as text; remembered, as a page with
+    many groups rounds the same few values over and over."""
+    return f"{Decimal(repr(value)).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP):f}"
 
 
 def number(value):
@@ -38,8 +45,7 @@ def number(value):
 def number_format(value, digits=1):
     """A number with the active language's decimal mark, rounded half up (Django's own
     number_format cuts digits off instead of rounding)."""
-    rounded = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP)
-    text = f"{rounded:f}"
+    text = _rounded(float(value), digits)
     return text.replace(".", formats.get_format("DECIMAL_SEPARATOR")) if digits else text
 
 
