@@ -42,6 +42,7 @@ def main():
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--profile", choices=PAGES, help="print a cProfile of this page")
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--sort", default="cumulative", help="the cProfile's order (tottime...)")
     parser.add_argument("--pages", nargs="*", choices=PAGES, default=list(PAGES),
                         help="measure only these (the floor always)")
     arguments = parser.parse_args()
@@ -53,6 +54,7 @@ def main():
     for leaders in arguments.leaders:
         command = [sys.executable, __file__, "--leaders", str(leaders),
                    "--repeat", str(arguments.repeat), "--top", str(arguments.top),
+                   "--sort", arguments.sort,
                    "--pages", *arguments.pages]
         if arguments.profile:
             command += ["--profile", arguments.profile]
@@ -145,7 +147,7 @@ def measure_size(leaders, arguments):
             for _ in range(arguments.repeat):
                 page()
             profile.disable()
-            pstats.Stats(profile, stream=sys.stdout).sort_stats("cumulative").print_stats(
+            pstats.Stats(profile, stream=sys.stdout).sort_stats(arguments.sort).print_stats(
                 arguments.top)
 
 
