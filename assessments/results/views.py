@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from assessments import policies, services
+from assessments.access import access_round_to_run
 from assessments.anonymity.presenter import (
     format_count,
     hidden_reason,
@@ -210,9 +211,7 @@ def round_gathering(request, round_id):
     Each poll (htmx, the live part) reads the count, and the rest (what the released blocks
     show) comes from the part every screen and worker share, made once per released block
     (live.py, issue 11); names or groups changed in the meantime show within a minute."""
-    round = get_or_404(
-        policies.rounds_person_runs(request.network, request.roles)
-        .select_related("instrument", "cohort", "network"), round_id)
+    round = access_round_to_run(request, round_id)
     position = _position(request)
     state = live.live_state(request.network, round)
     key = live.part_key(request.network, request.roles, round, position,

@@ -207,3 +207,22 @@ def test_while_one_worker_makes_the_new_part_the_others_answer_with_the_last_one
                         lambda seconds: cache.set(key, (3, "their part"), 60))
     assert live.shared_part(key, live.LiveState(15, 3), make) == "their part"
     assert len(made) == 2
+
+
+def test_a_facilitator_of_another_cohort_has_no_screen_of_this_round(client, world):
+    """The poll's look-up (assessments.access.access_round_to_run) keeps the policy's rule,
+    for every person apart."""
+    from tenancy.models import RoleKind
+    from tenancy.services import grant_role
+    from tests.factories import make_person
+
+    round = build_round(world)
+    client.force_login(world.facilitator)
+    assert client.get(screen(world, round), headers={"HX-Request": "true"}).status_code == 200
+    other = make_person()
+    grant_role(other, world.network, RoleKind.FACILITATOR)
+    client.force_login(other)
+    for headers in ({}, {"HX-Request": "true"}):
+        assert client.get(screen(world, round), headers=headers).status_code == 404
+    client.force_login(world.admin)  # every cohort of the network
+    assert client.get(screen(world, round), headers={"HX-Request": "true"}).status_code == 200
