@@ -226,3 +226,17 @@ def test_a_facilitator_of_another_cohort_has_no_screen_of_this_round(client, wor
         assert client.get(screen(world, round), headers=headers).status_code == 404
     client.force_login(world.admin)  # every cohort of the network
     assert client.get(screen(world, round), headers={"HX-Request": "true"}).status_code == 200
+
+
+def test_the_polls_count_is_the_count_of_the_results_pages(world):
+    """live_state counts as submitted_count does: the people of the released blocks (kept
+    when one of them is erased later) and those still waiting."""
+    from assessments.results import live
+    from assessments.results.selectors import submitted_count
+
+    round = build_round(world)
+    for minute in range(7):
+        build_submission(round, group=world.group, submitted_at=at(minute),
+                         scores={"vision": (3, 5)})
+    state = live.live_state(world.network, round)
+    assert state.submitted == submitted_count(round) == 7 and state.last_block > 0
