@@ -8,8 +8,9 @@ someone else's.
 from functools import lru_cache
 
 from django.core.exceptions import EmptyResultSet
+from django.http import Http404
 
-from assessments.models import Instrument, Response
+from assessments.models import Instrument, Response, Round
 from assessments.policies import (
     rounds_of_groups_and_person_to_answer,
     rounds_person_can_answer,
@@ -29,6 +30,40 @@ def access_round_to_schedule(request, round_id):
     return get_or_404(
         rounds_person_runs(request.network, request.roles)
         .select_related("instrument", "cohort"), round_id)
+
+
+def access_round_to_run(request, round_id):
+    """A round the person runs (rounds_person_runs), with its instrument, cohort and network.
+
+    The gathering screen's look-up, made on every poll of every screen (issue 11), so one
+    query without the ORM's per-request work, as own_response_to_answer: the rule is still
+    rounds_person_runs's, as the SQL the ORM makes of it, compiled once per process for each
+    network, person and pair of roles it depends on (network admin, facilitator)."""
+    try:
+        policy_sql, policy_params = _rounds_run_sql(request.network, request.roles)
+    except EmptyResultSet:
+        raise Http404 from None
+    found = instances(
+        Round, f"found.network_id = %s AND found.id = %s AND found.id IN ({policy_sql})",
+        [request.network.pk, round_id, *policy_params],
+        related=("instrument", "cohort", "network"))
+    if not found:
+        raise Http404
+    return found[0]
+
+
+_ROUNDS_RUN_SQL = {}
+
+
+def _rounds_run_sql(network, roles):
+    """(sql, params) of the ids of the rounds the person runs; remembered per process."""
+    key = (network.pk, roles.person.pk, roles.is_admin, roles.is_facilitator)
+    if key not in _ROUNDS_RUN_SQL:
+        if len(_ROUNDS_RUN_SQL) >= 4096:
+            _ROUNDS_RUN_SQL.clear()
+        _ROUNDS_RUN_SQL[key] = (rounds_person_runs(network, roles).values("pk")
+                                .query.sql_with_params())
+    return _ROUNDS_RUN_SQL[key]
 
 
 def access_round_to_take(request, round_id):

@@ -51,6 +51,7 @@ import tempfile
 import threading
 import time
 from collections import defaultdict
+from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
@@ -582,6 +583,53 @@ def server_times(log_files, offsets, kinds=kind_of):
     return times
 
 
+@dataclass
+class Measured:
+    """What measure_load saw: the load's own result and the figures around it."""
+
+    result: object
+    stats: Stats
+    elapsed: float  # seconds
+    cpu: dict  # {"gunicorn": CPU seconds, "postgres": CPU seconds}
+    workers_started: int  # processes the meter first saw during the load
+    client_cpu: float  # this process's CPU seconds
+    load_before: tuple
+    load_after: tuple
+    on_server: dict  # {kind: [milliseconds]} from gunicorn's access logs during the load
+
+
+def measure_load(meter, log_dir, warm_up, load, kinds=kind_of):
+    """Warm the workers up (the coroutine `warm_up(stats)`), then run the coroutine
+    `load(stats)` under the CPU meter, with the machine's load and this client's CPU before
+    and after and the access logs' lines written meanwhile: the scaffolding of every load
+    benchmark here (bench_gathering, bench_poll)."""
+    stats = Stats()
+    asyncio.run(warm_up(stats))
+    if stats.errors:
+        sys.exit(f"The warm-up failed: {stats.error_samples}")
+    log_files = sorted(log_dir.glob("access-*.log"))
+    offsets = [path.stat().st_size for path in log_files]
+    load_before = os.getloadavg()
+    client_before = resource.getrusage(resource.RUSAGE_SELF)
+    meter.start()
+    sampler = meter.run_in_background()
+    stats = Stats()
+    started = time.perf_counter()
+    result = asyncio.run(load(stats))
+    elapsed = time.perf_counter() - started
+    meter.stopped.set()
+    sampler.join()
+    cpu = meter.totals()
+    client_after = resource.getrusage(resource.RUSAGE_SELF)
+    load_after = os.getloadavg()
+    meter.stopped.clear()
+    return Measured(
+        result, stats, elapsed, cpu, meter.workers_started,
+        client_after.ru_utime + client_after.ru_stime
+        - client_before.ru_utime - client_before.ru_stime,
+        load_before, load_after, server_times(log_files, offsets, kinds) if log_files else {})
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--leaders", type=int, default=300)
@@ -629,30 +677,11 @@ def main():
 
 def run(arguments, data, addresses, servers, log_dir, database):
     meter = CPUMeter([server.pid for server in servers], database)
-    stats = Stats()
-    asyncio.run(warm_up(addresses, data, stats, arguments.workers))
-    if stats.errors:
-        sys.exit(f"The warm-up failed: {stats.error_samples}")
-    log_files = sorted(log_dir.glob("access-*.log"))
-    offsets = [path.stat().st_size for path in log_files]
-    load_before = os.getloadavg()
-    client_before = resource.getrusage(resource.RUSAGE_SELF)
-    meter.start()
-    sampler = meter.run_in_background()
-    stats = Stats()
-    started = time.perf_counter()
-    last_finish, finished, chosen = asyncio.run(gathering(arguments, data, addresses, stats))
-    elapsed = time.perf_counter() - started
-    meter.stopped.set()
-    sampler.join()
-    cpu = meter.totals()
-    workers_started = meter.workers_started
-    client_after = resource.getrusage(resource.RUSAGE_SELF)
-    load_after = os.getloadavg()
-    client_cpu = (client_after.ru_utime + client_after.ru_stime
-                  - client_before.ru_utime - client_before.ru_stime)
-    on_server = server_times(log_files, offsets) if log_files else {}
-    meter.stopped.clear()
+    measured = measure_load(
+        meter, log_dir, lambda stats: warm_up(addresses, data, stats, arguments.workers),
+        lambda stats: gathering(arguments, data, addresses, stats))
+    last_finish, finished, chosen = measured.result
+    stats, elapsed, cpu = measured.stats, measured.elapsed, measured.cpu
     calibration = asyncio.run(calibrate(addresses, data, meter, arguments.repeat))
     stored, rows, responses, submitted, doubled_responses = stored_answers(data["round"])
 
@@ -664,7 +693,7 @@ def run(arguments, data, addresses, servers, log_dir, database):
           + (f"gunicorn {arguments.workers} sync workers on {len(addresses)} port(s)"
              if servers else f"the server at {arguments.url}")
           + f", production settings; {os.cpu_count()} cores, load average before "
-          + ", ".join(f"{load:.1f}" for load in load_before) + "\n")
+          + ", ".join(f"{load:.1f}" for load in measured.load_before) + "\n")
 
     # (no CPU to read when the server runs elsewhere: --url on another machine)
     floor_cpu = next(cpu_s / n for kind, n, cpu_s, _median in calibration
@@ -677,7 +706,7 @@ def run(arguments, data, addresses, servers, log_dir, database):
         times = [t * 1000 for t in stats.times.get(kind, [])]
         if not times and not stats.errors.get(kind):
             continue
-        server = on_server.get(kind, [])
+        server = measured.on_server.get(kind, [])
         print(f"  {kind:<12} {len(times):8,} {stats.errors.get(kind, 0):6}   {'':10} "
               f"{percentile(times, .5):6.0f} {percentile(times, .95):6.0f} "
               f"{percentile(times, .99):6.0f} {max(times, default=float('nan')):6.0f}   "
@@ -693,10 +722,11 @@ def run(arguments, data, addresses, servers, log_dir, database):
           f"PostgreSQL {cpu.get('postgres', 0):.0f} s) = {server_cpu / max(total, 1) * 1000:.1f} "
           f"ms a request ({server_cpu / max(total, 1) / floor_cpu:.1f}x the floor's), "
           f"{server_cpu / elapsed:.2f} cores on average"
-          + (f"; {workers_started} processes started during the load (worker restarts or "
-             f"new database connections)" if workers_started else ""))
-    print(f"  client CPU: {client_cpu:.0f} s ({client_cpu / elapsed * 100:.0f} % of one core); "
-          f"load average after " + ", ".join(f"{load:.1f}" for load in load_after))
+          + (f"; {measured.workers_started} processes started during the load (worker "
+             f"restarts or new database connections)" if measured.workers_started else ""))
+    print(f"  client CPU: {measured.client_cpu:.0f} s "
+          f"({measured.client_cpu / elapsed * 100:.0f} % of one core); load average after "
+          + ", ".join(f"{load:.1f}" for load in measured.load_after))
 
     print(f"\n  {'one at a time':<12} {'requests':>8}   server CPU ms {'':>8}   client ms")
     for kind, count, cpu_seconds, median in calibration:

@@ -34,7 +34,6 @@ import asyncio
 import os
 import random
 import re
-import resource
 import sys
 import tempfile
 import time
@@ -52,8 +51,8 @@ from bench_gathering import (  # noqa: E402  (after the settings above)
     Stats,
     csrf_of_form,
     csrf_of_htmx,
+    measure_load,
     percentile,
-    server_times,
     session_for,
     start_servers,
     wait_for_ports,
@@ -383,30 +382,13 @@ async def warm_up(addresses, data, stats, workers):
 
 def run(arguments, data, addresses, servers, log_dir, database):
     meter = CPUMeter([server.pid for server in servers], database)
-    stats = Stats()
-    asyncio.run(warm_up(addresses, data, stats, arguments.workers))
-    if stats.errors:
-        sys.exit(f"The warm-up failed: {stats.error_samples}")
-    log_files = sorted(log_dir.glob("access-*.log"))
-    offsets = [path.stat().st_size for path in log_files]
-    load_before = os.getloadavg()
-    client_before = resource.getrusage(resource.RUSAGE_SELF)
-    meter.start()
-    sampler = meter.run_in_background()
-    stats = Stats()
-    started = time.perf_counter()
-    poll_id, screen, answered = asyncio.run(room_day(arguments, data, addresses, stats))
-    elapsed = time.perf_counter() - started
-    meter.stopped.set()
-    sampler.join()
-    cpu = meter.totals()
-    client_after = resource.getrusage(resource.RUSAGE_SELF)
-    client_cpu = (client_after.ru_utime + client_after.ru_stime
-                  - client_before.ru_utime - client_before.ru_stime)
-    load_after = os.getloadavg()
-    on_server = server_times(log_files, offsets, kinds=poll_kind_of)
+    measured = measure_load(
+        meter, log_dir, lambda stats: warm_up(addresses, data, stats, arguments.workers),
+        lambda stats: room_day(arguments, data, addresses, stats), kinds=poll_kind_of)
+    poll_id, screen, answered = measured.result
+    stats, elapsed, cpu, on_server = (measured.stats, measured.elapsed, measured.cpu,
+                                      measured.on_server)
     stored, rows, released, blocks, consistent = stored_poll(poll_id)
-    meter.stopped.clear()
     calibration = asyncio.run(calibrate(addresses, data, meter, arguments.repeat, screen))
 
     k, leaders = data["k"], arguments.leaders
@@ -417,7 +399,7 @@ def run(arguments, data, addresses, servers, log_dir, database):
           f"{arguments.projectors} screens polling every "
           f"{SCREEN_SECONDS} s; gunicorn {arguments.workers} sync workers, production settings; "
           f"{os.cpu_count()} cores, load average before "
-          + ", ".join(f"{load:.1f}" for load in load_before) + f"; k = {k}\n")
+          + ", ".join(f"{load:.1f}" for load in measured.load_before) + f"; k = {k}\n")
     floor_cpu = next(cpu_s / n for kind, n, cpu_s, _m in calibration if kind == "floor")
     floor_time = next(median for kind, _n, _c, median in calibration if kind == "floor")
     total = sum(len(values) for values in stats.times.values())
@@ -443,8 +425,8 @@ def run(arguments, data, addresses, servers, log_dir, database):
           f"{server_cpu / max(total, 1) * 1000:.1f} ms a request "
           f"({server_cpu / max(total, 1) / floor_cpu:.1f}x the floor's), "
           f"{server_cpu / elapsed:.2f} cores on average")
-    print(f"  client CPU: {client_cpu:.0f} s; load average after "
-          + ", ".join(f"{load:.1f}" for load in load_after))
+    print(f"  client CPU: {measured.client_cpu:.0f} s; load average after "
+          + ", ".join(f"{load:.1f}" for load in measured.load_after))
 
     print(f"\n  {'one at a time':<13} {'requests':>8}   server CPU ms {'':>8}   client ms")
     for kind, count, cpu_seconds, median in calibration:

@@ -14,7 +14,8 @@ two thirds of its other activities marked done), in a transaction rolled back af
 the other pages and anyone sharing the database see the dataset as seeded. A page is served
 in this process through the whole middleware (Django's test client); its cost is the CPU of
 this process plus that of its PostgreSQL backend (read from /proc), per request, after warming
-up. Printed per page: that CPU, its ratio to the floor, the queries and the size of the HTML.
+up, in five chunks with the floor measured between them. Printed per page: that CPU, its ratio
+to the floor of those chunks, the queries and the size of the HTML.
 """
 
 import argparse
@@ -92,6 +93,9 @@ def main():
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--profile", choices=PAGES, help="print a cProfile of this page")
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--sort", default="cumulative", help="the cProfile's order (tottime...)")
+    parser.add_argument("--pages", nargs="*", choices=PAGES, default=list(PAGES),
+                        help="measure only these (the floor always)")
     arguments = parser.parse_args()
     if len(arguments.leaders) == 1:
         measure_size(arguments.leaders[0], arguments)
@@ -100,7 +104,9 @@ def main():
 
     for leaders in arguments.leaders:
         command = [sys.executable, __file__, "--leaders", str(leaders),
-                   "--repeat", str(arguments.repeat), "--top", str(arguments.top)]
+                   "--repeat", str(arguments.repeat), "--top", str(arguments.top),
+                   "--sort", arguments.sort,
+                   "--pages", *arguments.pages]
         if arguments.profile:
             command += ["--profile", arguments.profile]
         subprocess.run(command, check=True)
@@ -113,7 +119,9 @@ def measure_size(leaders, arguments):
     prepare_scale_dataset(leaders)
 
     from django.core.cache import cache
+    from django.db import connection
     from django.test import Client
+    from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
     from assessments.models import Response, Round
@@ -159,46 +167,48 @@ def measure_size(leaders, arguments):
         "live_fresh": "gathering live part, made afresh",
         "live_cached": "gathering live part, from the shared cache",
     }
-    print(f"\nBro results pages: {leaders} leaders in one network, {groups} leader groups "
-          f"(production settings, CPU of this process + its PostgreSQL backend, mean of "
-          f"{arguments.repeat})")
-    floor = None
-    for name in PAGES:
-        with running_programme(cohort) if name == "cohort" else contextlib.nullcontext():
-            floor = measure(name, pages[name], labels[name], floor, arguments)
-
-
-def measure(name, page, label, floor, arguments):
-    """Print what one page costs (and its profile if asked for); returns the floor's CPU."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         backend = cursor.fetchone()[0]
-    for _ in range(3):
-        response = page()
-        assert response.status_code == 200, (name, response.status_code)
-    with CaptureQueriesContext(connection) as captured:
-        response = page()
-    queries = len(captured.captured_queries) - (1 if name == "live_fresh" else 0)
-    own, database = time.process_time(), backend_seconds(backend)
-    for _ in range(arguments.repeat):
-        page()
-    seconds = (time.process_time() - own + backend_seconds(backend) - database) \
-        / arguments.repeat
-    floor = floor or seconds
-    print(f"  {label:<46} {seconds * 1000:7.1f} ms {seconds / floor:5.1f}x floor "
-          f"{queries:3d} queries {len(response.content) / 1024:7.1f} KiB")
-    if name == arguments.profile:
-        profile = cProfile.Profile()
-        profile.enable()
-        for _ in range(arguments.repeat):
-            page()
-        profile.disable()
-        pstats.Stats(profile, stream=sys.stdout).sort_stats("cumulative").print_stats(
-            arguments.top)
-    return floor
+    print(f"\nBro results pages: {leaders} leaders in one network, {groups} leader groups "
+          f"(production settings, CPU of this process + its PostgreSQL backend, mean of "
+          f"{arguments.repeat})")
+    def cpu_seconds(call, count):
+        own, database = time.process_time(), backend_seconds(backend)
+        for _ in range(count):
+            call()
+        return time.process_time() - own + backend_seconds(backend) - database
+
+    # Each page is measured in chunks with the floor measured between them, and its ratio is
+    # to that floor: the machine's load wanders within a run.
+    chunks = 5
+    per_chunk = max(1, arguments.repeat // chunks)
+    for name in PAGES:
+        if name != "floor" and name not in arguments.pages:
+            continue
+        page = pages[name]
+        with running_programme(cohort) if name == "cohort" else contextlib.nullcontext():
+            for _ in range(3):
+                response = page()
+                assert response.status_code == 200, (name, response.status_code)
+            with CaptureQueriesContext(connection) as captured:
+                response = page()
+            queries = len(captured.captured_queries)
+            floor = seconds = 0.0
+            for _ in range(chunks):
+                floor += cpu_seconds(pages["floor"], per_chunk)
+                seconds += cpu_seconds(page, per_chunk)
+            print(f"  {labels[name]:<46} {seconds / per_chunk / chunks * 1000:7.1f} ms "
+                  f"{seconds / floor:5.1f}x floor {queries:3d} queries "
+                  f"{len(response.content) / 1024:7.1f} KiB")
+            if name == arguments.profile:
+                profile = cProfile.Profile()
+                profile.enable()
+                for _ in range(arguments.repeat):
+                    page()
+                profile.disable()
+                pstats.Stats(profile, stream=sys.stdout).sort_stats(arguments.sort).print_stats(
+                    arguments.top)
 
 
 if __name__ == "__main__":

@@ -27,6 +27,13 @@ def access_cohort_module_to_configure(request, cohort_module_id):
         .select_related("cohort", "module", "gathering"), cohort_module_id)
 
 
+def access_own_activity_to_edit(request, activity_id):
+    return get_or_404(
+        policies.own_activities_person_can_edit(request.network, request.roles)
+        .select_related("phase", "cohort_module__cohort", "cohort_module__module",
+                        "cohort_module__network"), activity_id)
+
+
 def access_gathering_to_see(request, gathering_id):
     return get_or_404(
         policies.gatherings_person_can_see(request.network, request.roles)

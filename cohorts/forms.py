@@ -10,6 +10,8 @@ from cohorts import selectors
 from cohorts.enrolment import MAX_FILE_BYTES
 from cohorts.models import ContributionKind
 from cohorts.schedule import local_datetime, local_zone, schedule_problems
+from programmes.forms import dimension_tag_choices, dimension_tags_field
+from programmes.models import ActivityKind, PhaseKind
 from tenancy.models import LeaderGroup, Organisation
 from tenancy.translated import translated
 
@@ -309,3 +311,54 @@ class ContributionForm(forms.Form):
                                   widget=forms.Textarea(attrs={"rows": 3}),
                                   validators=[ProhibitNullCharactersValidator()])
     url = forms.URLField(label=_("Link"), required=False, assume_scheme="https")
+
+
+OWN_ACTIVITY_KINDS = (ActivityKind.ARTICLE, ActivityKind.CASE, ActivityKind.REFLECTION,
+                      ActivityKind.GROUP_TASK)
+OWN_ACTIVITY_PHASES = (PhaseKind.PREWORK, PhaseKind.POSTWORK)
+
+
+class OwnActivityForm(forms.Form):
+    """An activity a network admin writes for one cohort's module (cohorts.tailoring): its
+    title and instructions in each language Bro offers, the network's language required."""
+
+    phase = forms.TypedChoiceField(label=_("Phase"), coerce=int)
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=[(kind.value, kind.label) for kind in OWN_ACTIVITY_KINDS])
+    dimension_tags = dimension_tags_field()
+
+    def __init__(self, *args, cohort_module, activity=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.activity = activity
+        if activity is None:
+            self.phases = {phase.pk: phase for phase in cohort_module.module.phases.filter(
+                kind__in=OWN_ACTIVITY_PHASES).order_by("position")}
+            self.fields["phase"].choices = [(pk, phase.get_kind_display())
+                                            for pk, phase in self.phases.items()]
+        else:
+            del self.fields["phase"]
+            self.initial.update(kind=activity.kind, dimension_tags=activity.dimension_tags)
+        required = cohort_module.network.default_language
+        for name, label, widget in (
+                ("title", _("Title"), forms.TextInput),
+                ("instructions", _("Instructions"), forms.Textarea(attrs={"rows": 4}))):
+            for code, language in settings.LANGUAGES:
+                self.fields[f"{name}_{code}"] = forms.CharField(
+                    label=f"{label} ({language})", widget=widget, strip=True,
+                    required=name == "title" and code == required,
+                    max_length=200 if name == "title" else 5000,
+                    initial=(getattr(activity, name) or {}).get(code, "") if activity else "",
+                    validators=[ProhibitNullCharactersValidator()])
+        self.fields["dimension_tags"].choices = dimension_tag_choices(
+            OwnActivityForm, activity.dimension_tags if activity else [])
+
+    def values(self):
+        """The keyword arguments of tailoring.write_activity / change_activity."""
+        data = self.cleaned_data
+        texts = {name: {code: data[f"{name}_{code}"] for code, _language in settings.LANGUAGES
+                        if data[f"{name}_{code}"]}
+                 for name in ("title", "instructions")}
+        values = {"kind": data["kind"], "dimension_tags": data["dimension_tags"], **texts}
+        if self.activity is None:
+            values["phase"] = self.phases[data["phase"]]
+        return values

@@ -4,6 +4,7 @@ manner of tenancy.policies; `roles` is the request's tenancy.roles.NetworkRoles)
 from django.db.models import Q
 
 from cohorts.models import Cohort, Gathering
+from programmes.models import Activity
 from tenancy.models import LeaderGroup, Role, RoleKind
 from tenancy.policies import leader_groups_person_can_manage
 
@@ -12,6 +13,12 @@ def cohorts_person_can_configure(network, roles):
     """Network admins configure every cohort of their network; nobody else configures any."""
     cohorts = Cohort.objects.for_network(network)
     return cohorts if roles.is_admin else cohorts.none()
+
+
+def own_activities_person_can_edit(network, roles):
+    """The activities written for the cohorts the person configures (their network's only)."""
+    return Activity.objects.filter(
+        network=network, cohort_module__cohort__in=cohorts_person_can_configure(network, roles))
 
 
 def cohorts_person_can_follow(network, roles):

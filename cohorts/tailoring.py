@@ -1,11 +1,15 @@
 """A cohort's own version of a module: which of the standard activities it runs, in which
-order, its own speakers and cases, and the library resources it adds (CohortModule.resources:
-the network's own and shared ones) (README, "Authoring in pages").
+order, the activities written for it alone (Activity.cohort_module), its own speakers and
+cases, and the library resources it adds (CohortModule.resources: the network's own and shared
+ones) (README, "Authoring in pages").
 
 The rule, once: an untailored cohort module runs its module's activities as the standard
 programme orders them; a tailored one runs exactly its CohortActivity rows, in their order
 within each phase. The first change copies the standard list, so later edits of the
-standard programme's texts still show, but its activities are this cohort's choice. Writes
+standard programme's texts still show, but its activities are this cohort's choice. A
+cohort's own activity is an Activity row too, so completions, progress, reminders and
+recommendations treat it as a standard one; writing it tailors the module, and only its own
+plan can list it, so no other cohort ever runs it. Writes
 (each owning its transaction and its audit event) are here too, next to the rule they keep;
 they touch only the one cohort module, never the programme or another cohort.
 """
@@ -39,22 +43,34 @@ def arrange(activities, plan):
     """The activities (of one phase, in the standard order) as the cohort runs them: all of
     them without a plan, else those in the plan, in its order."""
     if plan is None:
-        return list(activities)
+        return [activity for activity in activities if activity.cohort_module_id is None]
     by_id = {activity.pk: activity for activity in activities}
     return [by_id[activity_id] for activity_id in plan if activity_id in by_id]
 
 
 def standard_activities(cohort_module):
     return list(
-        Activity.objects.filter(phase__module=cohort_module.module_id)
+        Activity.objects.standard()
+        .filter(phase__module=cohort_module.module_id)
         .select_related("phase")
         .order_by("phase__position", "position")
     )
 
 
+def activities_of(cohort_module):
+    """The standard activities of the module and the cohort module's own, by phase."""
+    return list(
+        Activity.objects.run_in(cohort_module.network_id, [cohort_module.pk])
+        .filter(phase__module=cohort_module.module_id)
+        .select_related("phase")
+        .order_by("phase__position", "position", "pk")
+    )
+
+
 def outline(cohort_module):
-    """[(phase, [activity the cohort runs], [standard activity it left out])] per phase."""
-    activities = standard_activities(cohort_module)
+    """[(phase, [activity the cohort runs], [activity it left out])] per phase; the left out
+    are standard ones and the cohort's own it removed."""
+    activities = activities_of(cohort_module)
     plan = plans_of(cohort_module.network_id, [cohort_module]).get(cohort_module.pk)
     phases = {}
     for activity in activities:
@@ -88,6 +104,7 @@ def _locked(cohort_module):
         )
         locked.tailored = True
         locked.save(update_fields=["tailored"])
+    cohort_module.tailored = True  # the caller's copy reads the plan from now on
     return locked
 
 
@@ -136,8 +153,12 @@ def remove_activity(cohort_module, activity):
 
 @transaction.atomic
 def add_activity(cohort_module, activity):
-    """Run a standard activity of the module again, at the end of its phase."""
-    if activity.phase.module_id != cohort_module.module_id:
+    """Run a standard activity of the module (or the cohort's own) again, at the end of its
+    phase."""
+    if activity.phase.module_id != cohort_module.module_id or activity.cohort_module_id not in (
+        None,
+        cohort_module.pk,
+    ):
         raise ValueError("Only the module's own activities can be added.")
     locked = _locked(cohort_module)
     if _rows(locked).filter(activity=activity).exists():
@@ -148,6 +169,51 @@ def add_activity(cohort_module, activity):
     )
     _record(locked, "added", activity=activity.slug)
     return True
+
+
+@transaction.atomic
+def write_activity(cohort_module, *, phase, kind, title, instructions, dimension_tags):
+    """A new activity of this cohort alone, run at the end of its phase (pre-work or
+    post-work of the module)."""
+    if phase.module_id != cohort_module.module_id:
+        raise ValueError("Only a phase of the module.")
+    locked = _locked(cohort_module)
+    last_in_phase = (
+        Activity.objects.filter(phase=phase).aggregate(last=Max("position"))["last"] or 0
+    )
+    activity = Activity.objects.create(
+        network_id=locked.network_id,
+        cohort_module=locked,
+        phase=phase,
+        slug=f"cohort-{locked.pk}-{last_in_phase + 1}",
+        kind=kind,
+        position=last_in_phase + 1,
+        title=title,
+        instructions=instructions,
+        dimension_tags=dimension_tags,
+    )
+    last = _rows(locked).aggregate(last=Max("position"))["last"] or 0
+    CohortActivity.objects.create(
+        network_id=locked.network_id, cohort_module=locked, activity=activity, position=last + 1
+    )
+    _record(locked, "own_activity_written", activity=activity.slug, activity_kind=kind)
+    return activity
+
+
+@transaction.atomic
+def change_activity(activity, **values):
+    """Change the cohort's own activity (kind, title, instructions, dimension tags; its phase
+    stays, as leaders may have done it). Returns the fields that changed."""
+    if activity.cohort_module_id is None:
+        raise ValueError("The standard programme's activities are edited by staff.")
+    changed = [name for name, value in values.items() if getattr(activity, name) != value]
+    if changed:
+        for name in changed:
+            setattr(activity, name, values[name])
+        activity.save(update_fields=changed)
+        _record(activity.cohort_module, "own_activity_changed", activity=activity.slug,
+                fields=changed)
+    return changed
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 """A network admin tailors one cohort's module: remove, add back and reorder its activities
-(up and down buttons, no JavaScript needed), add the cohort's own speakers and cases and
-resources of the network's library. The
+(up and down buttons, no JavaScript needed), write and edit the cohort's own activities, add
+the cohort's own speakers and cases and resources of the network's library. The
 rule and the writes are in cohorts/tailoring.py; only this cohort changes."""
 
 from django.contrib import messages
@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from cohorts import tailoring
-from cohorts.access import access_cohort_module_to_configure
-from cohorts.forms import ContributionForm
+from cohorts.access import access_cohort_module_to_configure, access_own_activity_to_edit
+from cohorts.forms import ContributionForm, OwnActivityForm
 from cohorts.models import CohortContribution
 from tenancy.access import get_or_404, network_roles
 from tenancy.models import RoleKind
@@ -21,7 +21,7 @@ ACTIVITY_ACTIONS = ("up", "down", "remove", "add")
 
 
 def _activity(cohort_module, activity_id):
-    for activity in tailoring.standard_activities(cohort_module):
+    for activity in tailoring.activities_of(cohort_module):
         if str(activity.pk) == str(activity_id):
             return activity
     raise Http404
@@ -88,4 +88,44 @@ def cohort_module_tailor(request, cohort_module_id):
                 cohort_module.pk, []
             ),
         },
+    )
+
+
+def _tailor_url(request, cohort_module):
+    return reverse(
+        "cohort_module_tailor",
+        kwargs={"network_slug": request.network.slug, "cohort_module_id": cohort_module.pk},
+    )
+
+
+@network_roles(RoleKind.NETWORK_ADMIN)
+@require_http_methods(["GET", "POST"])
+def own_activity_write(request, cohort_module_id):
+    cohort_module = access_cohort_module_to_configure(request, cohort_module_id)
+    form = OwnActivityForm(request.POST or None, cohort_module=cohort_module)
+    if request.method == "POST" and form.is_valid():
+        activity = tailoring.write_activity(cohort_module, **form.values())
+        messages.success(request, _("Added to this cohort."))
+        return redirect(f"{_tailor_url(request, cohort_module)}#activity-{activity.pk}")
+    return render(
+        request,
+        "cohorts/own_activity_form.html",
+        {"cohort_module": cohort_module, "form": form, "activity": None},
+    )
+
+
+@network_roles(RoleKind.NETWORK_ADMIN)
+@require_http_methods(["GET", "POST"])
+def own_activity_edit(request, own_activity_id):
+    activity = access_own_activity_to_edit(request, own_activity_id)
+    cohort_module = activity.cohort_module
+    form = OwnActivityForm(request.POST or None, cohort_module=cohort_module, activity=activity)
+    if request.method == "POST" and form.is_valid():
+        if tailoring.change_activity(activity, **form.values()):
+            messages.success(request, _("Saved."))
+        return redirect(f"{_tailor_url(request, cohort_module)}#activity-{activity.pk}")
+    return render(
+        request,
+        "cohorts/own_activity_form.html",
+        {"cohort_module": cohort_module, "form": form, "activity": activity},
     )

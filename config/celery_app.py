@@ -14,7 +14,7 @@ import logging.config
 import os
 
 from celery import Celery
-from celery.signals import setup_logging, task_postrun, task_prerun
+from celery.signals import setup_logging, task_postrun, task_prerun, worker_init
 
 from tenancy import logs
 
@@ -72,3 +72,11 @@ def enter_task_log_context(task_id=None, task=None, **kwargs):
 @task_postrun.connect
 def leave_task_log_context(task_id=None, **kwargs):
     logs.leave_task(task_id)
+
+
+# WeasyPrint takes about half a second of CPU to import: the worker's main process imports it
+# once, before it forks its pool, so no child's first report pays for it (issue 11). The web
+# processes never import it.
+@worker_init.connect
+def import_weasyprint(**kwargs):
+    import assessments.reports.pdf  # noqa: F401

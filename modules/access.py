@@ -23,8 +23,10 @@ def access_cohort_module_as_leader(request, cohort_module_id):
 
 
 def access_activity_in(cohort_module, activity_id, *kinds):
-    """An activity of the cohort module's module (of one of the kinds, when given)."""
-    activities = Activity.objects.filter(phase__module=cohort_module.module_id)
+    """An activity of the cohort module's module, standard or its own (of one of the kinds,
+    when given)."""
+    activities = Activity.objects.run_in(cohort_module.network_id, [cohort_module.pk]).filter(
+        phase__module=cohort_module.module_id)
     if kinds:
         activities = activities.filter(kind__in=kinds)
     return get_or_404(activities.select_related("phase", "resource"), activity_id)

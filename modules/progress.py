@@ -39,10 +39,14 @@ def prework_is_open(cohort_module, now):
     return state == PREWORK or (state == GATHERING and now < gathering.starts_at)
 
 
-def activities_of(module_ids, phase_kind):
-    """{module id: [activity]} of one phase kind of the modules, in one query."""
+def activities_of(cohort_modules, phase_kind):
+    """{module id: [activity]} of one phase kind of the cohort modules' modules, standard and
+    their own, in one query (tailoring.arrange keeps each cohort module's)."""
     activities = {}
-    for activity in (Activity.objects.filter(phase__module__in=module_ids, phase__kind=phase_kind)
+    network = cohort_modules[0].network_id
+    for activity in (Activity.objects.run_in(network, [cm.pk for cm in cohort_modules])
+                     .filter(phase__module__in={cm.module_id for cm in cohort_modules},
+                             phase__kind=phase_kind)
                      .select_related("phase").order_by("position")):
         activities.setdefault(activity.phase.module_id, []).append(activity)
     return activities
@@ -54,7 +58,7 @@ def activities_run_by(cohort_modules, phase_kind):
     cohort_modules = list(cohort_modules)
     if not cohort_modules:
         return {}
-    standard = activities_of({cm.module_id for cm in cohort_modules}, phase_kind)
+    standard = activities_of(cohort_modules, phase_kind)
     plans = tailoring.plans_of(cohort_modules[0].network_id, cohort_modules)
     return {cm.pk: tailoring.arrange(standard.get(cm.module_id, []), plans.get(cm.pk))
             for cm in cohort_modules}

@@ -123,14 +123,20 @@ class CohortJourney:
         return bool(self.modules) and all(m.state == FINISHED for m in self.modules)
 
 
-def _outline(module_ids, counting=False):
-    """{module id: [phase with .activities_list]} in two queries; `counting`: only what
-    progress counts by (modules.progress), not the texts and resources shown."""
-    phases, activities = Phase.objects, Activity.objects.select_related("resource")
+def _outline(network, cohort_modules, counting=False):
+    """{module id: [phase with .activities_list]} in two queries: the standard activities and
+    the cohort modules' own (tailoring.arrange keeps each cohort module's); `counting`: only
+    what progress counts by (modules.progress), not the texts and resources shown."""
+    phases = Phase.objects
+    activities = Activity.objects.run_in(network, [cm.pk for cm in cohort_modules])
     if counting:
         phases = phases.only("module_id", "kind", "position")
-        activities = Activity.objects.only("phase_id", "kind", "instrument_slug", "position")
-    phases = (phases.filter(module__in=module_ids).order_by("module", "position")
+        activities = activities.only("phase_id", "cohort_module_id", "kind", "instrument_slug",
+                                     "position")
+    else:
+        activities = activities.select_related("resource")
+    phases = (phases.filter(module__in={cm.module_id for cm in cohort_modules})
+              .order_by("module", "position")
               .prefetch_related(Prefetch("activities", to_attr="activities_list",
                                          queryset=activities.order_by("position"))))
     outline = {}
@@ -156,7 +162,7 @@ def _rounds(network, cohort_ids):
 
 def _journeys(network, person, cohort_groups, cohort_modules, today):
     cohort_ids = list(cohort_groups)
-    outline = _outline({cm.module_id for cm in cohort_modules})
+    outline = _outline(network, cohort_modules)
     plans = tailoring.plans_of(network, cohort_modules)
     done = progress.done_by(network, [person.pk], cohort_ids)
     open_rounds, instruments = _rounds(network, cohort_ids)
@@ -408,7 +414,7 @@ class Progress:
 def _columns(network, cohort_modules):
     """Every phase of the modules with the activities the cohort runs in it (two or three
     queries)."""
-    outline = _outline([cm.module_id for cm in cohort_modules], counting=True)
+    outline = _outline(network, cohort_modules, counting=True)
     plans = tailoring.plans_of(network, cohort_modules)
     return [Column(cm, phase, tailoring.arrange(phase.activities_list, plans.get(cm.pk)))
             for cm in cohort_modules for phase in outline.get(cm.module_id, [])]

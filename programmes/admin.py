@@ -12,6 +12,10 @@ class ActivityInline(admin.TabularInline):
     raw_id_fields = ["resource"]
     extra = 0
 
+    def get_queryset(self, request):
+        """The standard programme's only: a cohort's own activity is its network's."""
+        return super().get_queryset(request).standard()
+
 
 @admin.register(Programme)
 class ProgrammeAdmin(admin.ModelAdmin):

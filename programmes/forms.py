@@ -4,6 +4,24 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from resources.signals import tag_choices
+
+
+def dimension_tags_field():
+    return forms.MultipleChoiceField(
+        label=_("Dimensions and capabilities it helps with"), required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("After an assessment, leaders and groups are shown the exercises for "
+                    "their largest gaps."))
+
+
+def dimension_tag_choices(sender, tags):
+    """The instruments' dimensions as choices, plus the row's tags that no instrument offers
+    any more (the programme file may name them), so saving the form does not drop them."""
+    choices = tag_choices(sender)
+    known = {value for _group, options in choices for value, _label in options}
+    return choices + [(tag, tag) for tag in tags if tag not in known]
+
 
 class TranslatedTextsForm(forms.Form):
     """`texts` lists (name, label, widget, required); the form gets a field per language
@@ -68,6 +86,11 @@ class ActivityTextsForm(TranslatedTextsForm):
             max_value=32767,
             initial=row.duration_minutes,
         )
+        self.fields["dimension_tags"] = dimension_tags_field()
+        self.fields["dimension_tags"].choices = dimension_tag_choices(
+            ActivityTextsForm, row.dimension_tags)
+        self.fields["dimension_tags"].initial = row.dimension_tags
 
     def values(self):
-        return {**super().values(), "duration_minutes": self.cleaned_data["duration_minutes"]}
+        return {**super().values(), "duration_minutes": self.cleaned_data["duration_minutes"],
+                "dimension_tags": self.cleaned_data["dimension_tags"]}

@@ -366,7 +366,7 @@ def _save_phases(module, specs, resources, result):
                         {"module": module, "kind": phase_spec["kind"]},
                         {"position": position, "introduction": phase_spec["introduction"]},
                         result)
-        activities = {a.slug: a for a in phase.activities.all()}
+        activities = {a.slug: a for a in phase.activities.standard()}
         for index, activity_spec in enumerate(phase_spec["activities"], start=1):
             values = {k: v for k, v in activity_spec.items() if k not in ("slug", "resource")}
             values["position"] = index

@@ -87,7 +87,26 @@ class Phase(models.Model):
         return f"{self.module} – {self.get_kind_display()}"
 
 
+class ActivityQuerySet(models.QuerySet):
+    def standard(self):
+        """The standard programme's activities, without any cohort's own."""
+        return self.filter(network__isnull=True)
+
+    def run_in(self, network, cohort_module_ids):
+        """The standard activities and those written for these cohort modules (never another
+        cohort's own)."""
+        return self.filter(models.Q(network__isnull=True)
+                           | models.Q(network=network, cohort_module__in=cohort_module_ids))
+
+
 class Activity(models.Model):
+    """An activity of the standard programme, or (with a network and a cohort module) one a
+    network admin wrote for one cohort's module, which only that cohort runs
+    (cohorts/tailoring.py). Leaders' completions and answers point here either way."""
+
+    tenant_scoping_exempt = ("the standard programme's activities belong to no network; a "
+                             "cohort's own are read through run_in(network, ...) only")
+
     phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="activities")
     slug = models.SlugField()
     kind = models.CharField(_("kind"), max_length=20, choices=ActivityKind.choices)
@@ -107,6 +126,14 @@ class Activity(models.Model):
     # resources; the recommendations after an assessment read them (assessments/results).
     dimension_tags = models.JSONField(_("dimensions and capabilities"), default=list,
                                       blank=True)
+    # Empty for the standard programme's; a cohort's own activity is its network's.
+    network = models.ForeignKey("tenancy.Network", on_delete=models.CASCADE, null=True,
+                                blank=True, editable=False, related_name="+")
+    cohort_module = models.ForeignKey("cohorts.CohortModule", on_delete=models.CASCADE,
+                                      null=True, blank=True, editable=False,
+                                      related_name="own_activities")
+
+    objects = ActivityQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("activity")

@@ -43,7 +43,7 @@ def module_edit(request, module_id):
     """A module's texts, its phases and their activities."""
     module = get_object_or_404(Module.objects.select_related("programme"), pk=module_id)
     phases = module.phases.order_by("position").prefetch_related(
-        Prefetch("activities", queryset=Activity.objects.order_by("position"))
+        Prefetch("activities", queryset=Activity.objects.standard().order_by("position"))
     )
     return _edit(
         request,
@@ -72,7 +72,9 @@ def phase_edit(request, phase_id):
 @platform_staff_only
 @require_http_methods(["GET", "POST"])
 def activity_edit(request, activity_id):
-    activity = get_object_or_404(Activity.objects.select_related("phase__module"), pk=activity_id)
+    activity = get_object_or_404(
+        Activity.objects.standard().select_related("phase__module"), pk=activity_id
+    )
     return _edit(
         request,
         activity,

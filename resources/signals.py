@@ -7,7 +7,8 @@ so assessments hands the choices in through this signal (as modules does for rep
 
 from django.dispatch import Signal
 
-# Sent when a resource form is made (sender: ResourceForm). Each receiver answers with
+# Sent when a form with dimension tags is made (sender: its class: ResourceForm, the staff
+# ActivityTextsForm, the cohort's OwnActivityForm). Each receiver answers with
 # [(instrument name, [("instrument slug:dimension code", dimension name), ...]), ...].
 dimension_tag_choices = Signal()
 

@@ -480,8 +480,25 @@ def journey_activity(world, kind):
     """The activity of this kind in the module of make_journey(world)."""
     from programmes.models import Activity
 
-    return (Activity.objects.filter(phase__module=make_journey(world).module_id, kind=kind)
+    return (Activity.objects.standard()
+            .filter(phase__module=make_journey(world).module_id, kind=kind)
             .order_by("pk").first())
+
+
+def make_own_activity(world, kind="reflection", phase="prework", **fields):
+    """An activity the network admin wrote for make_journey(world)'s cohort alone (the first
+    one written, or a new one)."""
+    from cohorts import tailoring
+
+    cohort_module = make_journey(world)
+    existing = cohort_module.own_activities.order_by("pk").first()
+    if existing is not None:
+        return existing
+    return tailoring.write_activity(
+        cohort_module, phase=cohort_module.module.phases.get(kind=phase), kind=kind,
+        title=fields.get("title", {"nb": "Vår egen refleksjon", "en": "Our own reflection"}),
+        instructions=fields.get("instructions", {"en": "Think about Bergen."}),
+        dimension_tags=fields.get("dimension_tags", []))
 
 
 def make_initiative(world, title="Technology radar", **fields):

@@ -124,6 +124,8 @@ PAGES = {
                                                                 args=[slug(w)])),
     "tailor a module": (signed_in("admin"), lambda w: reverse(
         "cohort_module_tailor", args=[slug(w), world_cohort_module(w).pk])),
+    "write a cohort's own activity": (signed_in("admin"), lambda w: reverse(
+        "own_activity_write", args=[slug(w), world_cohort_module(w).pk])),
     "instruments (staff)": (staff_with_app, lambda w: reverse("staff_instruments")),
     "programmes (staff)": (staff_with_app, lambda w: reverse("staff_programmes")),
     "platform admin": (staff_with_app, lambda w: "/admin/"),

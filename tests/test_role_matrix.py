@@ -50,6 +50,8 @@ ALLOWED = {
     "cohort_copy": {"admin"},
     "cohort_module_edit": {"admin"},
     "cohort_module_tailor": {"admin"},
+    "own_activity_write": {"admin"},
+    "own_activity_edit": {"admin"},
     "gathering_ics": set(ROLES),
     "organisation_progress": {"coordinator", "admin"},
     "organisation_progress_csv": {"coordinator", "admin"},

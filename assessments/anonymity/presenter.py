@@ -8,7 +8,9 @@ language; spreads, means, gaps and changes alike. Counts are written only when s
 before anything reads them, and `number` (which the charts use for every coordinate) too.
 """
 
+from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -23,8 +25,14 @@ def shown(value, digits=SHOWN_DIGITS):
     """A number at the precision people see (one decimal, half up), as a float: what
     aggregation.py releases and what charts compute coordinates from, so no page, chart,
     table or file carries a finer value than the one written on it."""
-    quantum = Decimal(1).scaleb(-digits)
-    return float(Decimal(repr(float(value))).quantize(quantum, ROUND_HALF_UP))
+    return float(_rounded(float(value), digits))
+
+
+@lru_cache(maxsize=8192)
+def _rounded(value, digits):
+    """`value` rounded half up to `digits` decimals, as text; remembered, as a page with
+    many groups rounds the same few values over and over."""
+    return f"{Decimal(repr(value)).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP):f}"
 
 
 def number(value):
@@ -38,8 +46,7 @@ def number(value):
 def number_format(value, digits=1):
     """A number with the active language's decimal mark, rounded half up (Django's own
     number_format cuts digits off instead of rounding)."""
-    rounded = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP)
-    text = f"{rounded:f}"
+    text = _rounded(float(value), digits)
     return text.replace(".", formats.get_format("DECIMAL_SEPARATOR")) if digits else text
 
 
@@ -94,11 +101,11 @@ def group_labels(groups):
     """Group names, led by the organisation's where two groups share a name, and numbered
     where even that is shared (two "Ledergruppen" of one municipality): every label on a
     page tells its group apart. `groups` need their organisation."""
-    names = [group.name for group in groups]
+    names = Counter(group.name for group in groups)
     labels = [f"{group.organisation.name}: {group.name}"
-              if names.count(group.name) > 1 and group.organisation else group.name
+              if names[group.name] > 1 and group.organisation else group.name
               for group in groups]
-    shared = {label for label in labels if labels.count(label) > 1}
+    shared = {label for label, count in Counter(labels).items() if count > 1}
     seen = {}
     numbered = []
     for label in labels:
@@ -107,6 +114,3 @@ def group_labels(groups):
             label = f"{label} ({seen[label]})"
         numbered.append(label)
     return numbered
-    return [f"{group.organisation.name}: {group.name}"
-            if names.count(group.name) > 1 and group.organisation else group.name
-            for group in groups]

@@ -5,11 +5,10 @@
   `Suppressed` and is never written as a number.
 * **The words and numbers** are those of the web pages: assessments/anonymity/presenter.py
   writes every value, count, spread, hidden value and group label.
-* **The charts** come from assessments/results/charts.py, as on the web pages: the radar or
-  wheel as the same inline SVG; the bars as a table and the groups side by side as lines,
-  whose rows carry the labels and numbers as text and a small drawing without text
-  (charts.drawn_table): WeasyPrint lays out and draws SVG text letter by letter, which cost
-  most of a report's time (issue 11), and a table row costs several times a line.
+* **The charts**: the radar or wheel of assessments/results/charts.py, the same inline SVG as
+  on the web pages. Everything else is a table, one row per dimension (or per group): the time
+  WeasyPrint takes grows with every row, line and SVG it lays out (issue 11), so the groups side
+  by side are one groups × dimensions table per round, not a chart per dimension.
 * **The PDF** is made by WeasyPrint with `OfflineURLFetcher`, which loads nothing from any
   network: only data: URIs and the network's logo, read from Django's default storage.
 
@@ -42,6 +41,7 @@ from assessments.anonymity.presenter import (
     group_labels,
     hidden_note,
     hidden_reason,
+    hidden_value,
     number,
 )
 from assessments.models import InstrumentKind, Report, ReportKind, Round
@@ -52,7 +52,6 @@ from tenancy.translated import translated
 
 # Stored files appear in a report's HTML under this scheme; only reports/pdf.py serves them.
 STORAGE_SCHEME = "bro-storage"
-# Rows of one comparison chart in a network report: more would not fit on a page.
 
 
 def storage_url(name):
@@ -103,11 +102,15 @@ class Table:
 
 
 @dataclass
-class DimensionPart:
-    """One dimension in a network report: its prompt and every group next to the network."""
+class Matrix:
+    """Every selection (rows) by every dimension (columns) of a round, "today → ambition" in
+    each cell: the web's comparison of the groups, one dimension at a time, as one table."""
 
-    dimension: object
-    table: object  # a charts.DrawnTable
+    caption: str
+    first_column: str
+    columns: list  # the dimensions' names
+    rows: list  # [(label, [cell text per dimension] or None when nothing may be shown)]
+    hidden: str  # what a row with nothing to show says instead
 
 
 @dataclass
@@ -120,9 +123,8 @@ class RoundPart:
     notes: list = field(default_factory=list)
     tables: list = field(default_factory=list)
     charts: list = field(default_factory=list)
-    drawn: list = field(default_factory=list)  # charts.DrawnTable, after the charts
     prompts: list = field(default_factory=list)  # [(dimension name, prompt)]
-    dimensions: list = field(default_factory=list)  # DimensionPart, network reports only
+    matrix: Matrix | None = None  # network reports only
 
 
 @dataclass
@@ -171,15 +173,6 @@ def _shape_chart(instrument, aggregate, title):
     return charts.radar_chart(
         [charts.Row(translated(row.dimension.name), row.today, row.ambition)
          for row in aggregate.dimensions], title=title, scale_max=instrument.scale_max)
-
-
-def _bars(instrument, aggregate, title):
-    """Today and ambition per dimension: the web's bar chart, drawn as a table."""
-    return charts.drawn_table(
-        [charts.Row(translated(row.dimension.name), row.today, row.ambition)
-         for row in aggregate.dimensions],
-        title=_("%(title)s: today and ambition per dimension") % {"title": title},
-        scale_max=instrument.scale_max, first_column=_("Dimension"))
 
 
 def _prompts(aggregates, dimensions):
@@ -246,10 +239,7 @@ def _group_round(report, round_, results, earlier_results, earlier_round):
             results.dimensions))
     if group_aggregate.shown:
         part.charts.append(_shape_chart(instrument, group_aggregate, group.name))
-        part.drawn.append(_bars(instrument, group_aggregate, group.name))
-    if network_aggregate.shown:
-        part.drawn.append(_bars(instrument, network_aggregate, report.network.name))
-    else:
+    if not network_aggregate.shown:
         part.notes.append(hidden_note(report.network.name, k))
     part.prompts = _prompts([group_aggregate, network_aggregate], results.dimensions)
     return part
@@ -261,6 +251,16 @@ def _cohort_groups(report, results_by_round):
     with_results = {pk for results in results_by_round.values() for pk in results.groups}
     groups = list(round_groups(report.network, report.cohort_id, with_results))
     return list(zip(group_labels(groups), groups, strict=True))
+
+
+def _matrix_row(label, aggregate):
+    """(label, ["today → ambition" per dimension]), a hidden cell as "not shown"; None for the
+    cells when no dimension may be shown."""
+    cells = [hidden_value() if number(row.today) is None and number(row.ambition) is None
+             else f"{format_value(row.today)} → {format_value(row.ambition)}"
+             for row in aggregate.dimensions]
+    shown = any(cell != hidden_value() for cell in cells)
+    return label, cells if shown else None
 
 
 def _network_round(report, round_, results, earlier_results, earlier_round, groups):
@@ -292,21 +292,15 @@ def _network_round(report, round_, results, earlier_results, earlier_round, grou
         overview))
     if network.shown:
         part.charts.append(_shape_chart(instrument, network, report.network.name))
-        part.drawn.append(_bars(instrument, network, report.network.name))
     else:
         part.notes.append(hidden_note(report.network.name, k))
-    for index, dimension in enumerate(results.dimensions):
-        network_row = charts.Row(report.network.name, network.dimensions[index].today,
-                                 network.dimensions[index].ambition,
-                                 format_count(network.dimensions[index].today))
-        group_rows = [charts.Row(label, results.group(group.pk).dimensions[index].today,
-                                 results.group(group.pk).dimensions[index].ambition,
-                                 format_count(results.group(group.pk).dimensions[index].today))
-                      for label, group in groups]
-        part.dimensions.append(DimensionPart(dimension, charts.drawn_table(
-            [network_row, *group_rows], title=translated(dimension.name),
-            scale_max=instrument.scale_max, first_column=_("Selection"),
-            hidden_text=hidden_reason(k), with_notes=True)))
+    part.prompts = _prompts([network], results.dimensions)
+    part.matrix = Matrix(
+        _("Every leader group, dimension by dimension: today → ambition"), _("Selection"),
+        [translated(dimension.name) for dimension in results.dimensions],
+        [_matrix_row(report.network.name, network),
+         *(_matrix_row(label, results.group(group.pk)) for label, group in groups)],
+        hidden_reason(k))
     return part
 
 

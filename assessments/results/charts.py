@@ -68,9 +68,22 @@ class Chart:
     columns: list = field(default_factory=list)
     rows: list = field(default_factory=list)  # [(row header, [cell text, ...]), ...]
 
+    def table_body(self):
+        """The rows of its table as HTML, written here rather than by a template loop: a
+        comparison of every group has hundreds of cells (issue 11)."""
+        return mark_safe("".join(
+            f'<tr><th scope="row">{_html(header)}</th>'
+            + "".join(f"<td>{_html(cell)}</td>" for cell in cells) + "</tr>"
+            for header, cells in self.rows))
+
 
 def escape(text):
     return html.escape(str(text), quote=True)
+
+
+def _html(value):
+    """What a template writes for `value`: safe text as it is, anything else escaped."""
+    return value.__html__() if hasattr(value, "__html__") else escape(value)
 
 
 def _gap(row):
@@ -435,103 +448,52 @@ def comparison_chart(rows, *, title, scale_max, first_column, font_size=16, hidd
 
     body += _scale_lines(x_of, scale_max, top=top - 6, bottom=height - int(26 * scale),
                          label_y=height - 6)
+    # The rows written straight out, with what every row shares worked out once: the
+    # gathering screen draws one row per group (143 at 1,000 leaders, issue 11).
+    hidden = escape(hidden_text or hidden_value())
+    size = 7 * scale
+    label_x, dy = f"{label_width - 12:.1f}", f"{font_size * 1.1:.1f}"
+    line_width, square = f"{2 * scale:.1f}", f"{2 * size:.1f}"
+    wrap_width = max(4, int((label_width - 20) / (font_size * 0.66)))
     for index, row in enumerate(rows):
         if stacked:
             label_y = top + index * row_height + line_height * 0.7
             y = label_y + line_height * 0.9
-            body.append(_text(label_width, label_y, _fit(row.label, width - 16, font_size),
-                              font_weight="600"))
+            body.append(f'<text x="{label_width:.1f}" y="{label_y:.1f}" font-weight="600">'
+                        f'{escape(_fit(row.label, width - 16, font_size))}</text>')
         else:
             # A long name takes two lines rather than being cut short (the gathering screen).
             y = top + index * row_height + row_height / 2
-            lines = _wrap(row.label, max(4, int((label_width - 20) / (font_size * 0.66))))
+            lines = _wrap(row.label, wrap_width)
             first_y = y + font_size / 3 - (len(lines) - 1) * font_size * 0.55
             tspans = "".join(
-                _el("tspan", escape(line), x=f"{label_width - 12:.1f}",
-                    dy=f"{font_size * 1.1:.1f}" if number else None)
+                f'<tspan x="{label_x}" dy="{dy}">{escape(line)}</tspan>' if number
+                else f'<tspan x="{label_x}">{escape(line)}</tspan>'
                 for number, line in enumerate(lines))
-            body.append(_el("text", tspans, x=f"{label_width - 12:.1f}", y=f"{first_y:.1f}",
-                            text_anchor="end", font_weight="600"))
+            body.append(f'<text x="{label_x}" y="{first_y:.1f}" text-anchor="end" '
+                        f'font-weight="600">{tspans}</text>')
         today, ambition = number(row.today), number(row.ambition)
         if today is None and ambition is None:
-            body.append(_text(label_width + 6, y + font_size / 3,
-                              hidden_text or hidden_value(), fill=MUTED, font_style="italic"))
+            body.append(f'<text x="{label_width + 6:.1f}" y="{y + font_size / 3:.1f}" '
+                        f'fill="{MUTED}" font-style="italic">{hidden}</text>')
             continue
         if today is not None and ambition is not None:
-            body.append(_el("line", x1=f"{x_of(today):.1f}", y1=f"{y:.1f}",
-                            x2=f"{x_of(ambition):.1f}", y2=f"{y:.1f}", stroke=INK,
-                            stroke_width=f"{2 * scale:.1f}"))
-        size = 7 * scale
+            body.append(f'<line x1="{x_of(today):.1f}" y1="{y:.1f}" x2="{x_of(ambition):.1f}" '
+                        f'y2="{y:.1f}" stroke="{INK}" stroke-width="{line_width}"/>')
         if ambition is not None:
-            body.append(_el("rect", x=f"{x_of(ambition) - size:.1f}", y=f"{y - size:.1f}",
-                            width=f"{2 * size:.1f}", height=f"{2 * size:.1f}",
-                            fill=f"url(#{uid}-hatch)", stroke=AMBITION, stroke_width="2.5"))
+            body.append(f'<rect x="{x_of(ambition) - size:.1f}" y="{y - size:.1f}" '
+                        f'width="{square}" height="{square}" fill="url(#{uid}-hatch)" '
+                        f'stroke="{AMBITION}" stroke-width="2.5"/>')
         if today is not None:
-            body.append(_el("circle", cx=f"{x_of(today):.1f}", cy=f"{y:.1f}", r=f"{size:.1f}",
-                            fill=TODAY))
+            body.append(f'<circle cx="{x_of(today):.1f}" cy="{y:.1f}" r="{size:.1f}" '
+                        f'fill="{TODAY}"/>')
         values = " → ".join(number_format(v, 1) if v is not None else "–"
                             for v in (today, ambition))
-        body.append(_text(width - 4, y + font_size / 3, values, text_anchor="end"))
+        body.append(f'<text x="{width - 4:.1f}" y="{y + font_size / 3:.1f}" '
+                    f'text-anchor="end">{escape(values)}</text>')
     description = _("Today (dots) and ambition (squares) for %(count)s rows on a scale up to "
                     "%(max)s; the line between them is the gap.") % {
         "count": len(rows), "max": scale_max} + _largest_gap_sentence(rows)
     columns, table = _pair_table(rows, first_column, with_notes=True)
     return Chart(_svg(uid, width, height, title, description, body, font_size), title,
                  description, columns, table)
-
-
-@dataclass
-class DrawnTable:
-    """A comparison for the PDF: a table whose rows hold the labels and numbers as text and a
-    small drawing without any text. WeasyPrint lays out and draws SVG text letter by letter
-    (most of a report's time went there), table text a line at a time; and a PDF table is
-    tagged with its header cells, so a screen reader reads it row by row."""
-
-    caption: str
-    columns: list  # [first column, the drawing's legend, value columns ...]
-    rows: list  # [(row header, drawing or None when nothing may be shown, [cell text, ...])]
-
-
-def row_drawing(today, ambition, scale_max):
-    """Today (dot) and ambition (square) on the scale's grid, joined by the gap; no text."""
-    width, height, pad = 160, 14, 7
-    plot = width - 2 * pad
-
-    def x_of(value):
-        return pad + plot * max(0.0, value) / scale_max
-
-    grid = "".join(f"M{x_of(tick):.1f} 0V{height}" for tick in range(scale_max + 1))
-    body = [f'<path d="{grid}" stroke="{GRID}" stroke-width="1"/>']
-    y = height / 2
-    if today is not None and ambition is not None:
-        body.append(f'<path d="M{x_of(today):.1f} {y}H{x_of(ambition):.1f}" stroke="{INK}" '
-                    f'stroke-width="2"/>')
-    if ambition is not None:
-        body.append(f'<rect x="{x_of(ambition) - 5:.1f}" y="{y - 5}" width="10" height="10" '
-                    f'fill="#ffffff" stroke="{AMBITION}" stroke-width="2.5"/>')
-    if today is not None:
-        body.append(f'<circle cx="{x_of(today):.1f}" cy="{y}" r="5" fill="{TODAY}"/>')
-    return mark_safe(f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-                     f'width="{width}" height="{height}" class="drawn-svg" aria-hidden="true">'
-                     + "".join(body) + "</svg>")
-
-
-def drawn_table(rows, *, title, scale_max, first_column, hidden_text=None, with_notes=False):
-    """`rows` (Row) as a DrawnTable: label, drawing, today, ambition, gap (and the note, the
-    number of answers, `with_notes`); a row with nothing to show says why instead."""
-    legend = _("Today (dot) and ambition (square) on the scale from 0 to %(max)s") % {
-        "max": scale_max}
-    columns = [first_column, legend, _("Today"), _("Ambition"), _("Gap")]
-    if with_notes:
-        columns.append(_("Answers"))
-    table = []
-    for row in rows:
-        today, ambition = number(row.today), number(row.ambition)
-        if today is None and ambition is None:
-            table.append((row.label, None, [hidden_text or hidden_value()]))
-            continue
-        cells = [format_value(row.today), format_value(row.ambition), format_gap(_gap(row))]
-        if with_notes:
-            cells.append(row.note)
-        table.append((row.label, row_drawing(today, ambition, scale_max), cells))
-    return DrawnTable(title, columns, table)

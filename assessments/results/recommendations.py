@@ -50,17 +50,20 @@ def _tagged(tags):
 
 
 def cohort_exercises(network, cohort, tags):
-    """The cohort's tagged exercises, each with .cohort_module_id: in the modules it runs,
-    and in a tailored module only those it kept. One query."""
+    """The cohort's tagged exercises, each with .run_in_id (the cohort module running it):
+    the standard ones of an untailored module, and in a tailored module those it kept
+    (standard or its own: never another cohort's own). One query."""
     modules = CohortModule.objects.for_network(network).filter(
         cohort=cohort, module=OuterRef("phase__module"))
     kept = CohortActivity.objects.for_network(network).filter(
         cohort_module__cohort=cohort, activity=OuterRef("pk"))
     return list(
-        Activity.objects.filter(_tagged(tags), kind__in=EXERCISE_KINDS)
-        .annotate(cohort_module_id=Subquery(modules.values("pk")[:1]))
-        .filter(cohort_module_id__isnull=False)
-        .filter(~Exists(modules.filter(tailored=True)) | Exists(kept))
+        Activity.objects.filter(Q(network__isnull=True) | Q(network=network))
+        .filter(_tagged(tags), kind__in=EXERCISE_KINDS)
+        .annotate(run_in_id=Subquery(modules.values("pk")[:1]))
+        .filter(run_in_id__isnull=False)
+        .filter((Q(network__isnull=True) & ~Exists(modules.filter(tailored=True)))
+                | Exists(kept))
         .select_related("phase__module")
         .order_by("phase__module__position", "phase__position", "position"))
 

@@ -6,10 +6,8 @@ comes from assessments.anonymity.aggregation, which alone decides what may be sh
 
 from dataclasses import dataclass, field
 
-from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from assessments.anonymity.aggregation import (
     compare,
@@ -23,30 +21,6 @@ from assessments.scoring import gap, overall_score
 from cohorts.models import CohortGroup
 from cohorts.policies import cohorts_person_can_follow
 from tenancy.models import LeaderGroup, Organisation
-
-_LIVE_STATE = """
-SELECT (SELECT count(*) FROM assessments_response
-        WHERE network_id = %s AND round_id = %s AND submitted_at IS NOT NULL),
-       (SELECT max(id) FROM assessments_releasedblock WHERE network_id = %s AND round_id = %s)
-"""
-
-
-def gathering_live_key(network, roles, round, position, language):
-    """The cache key of the gathering screen's live part, or None when it must be made afresh
-    (a closed round whose remaining answers are not pooled yet: the first read pools them).
-
-    The part shows the submitted count and the released blocks; both are in the key, read in
-    one small query, with what else it depends on: the dimension shown, the language, k, and
-    the organisations the viewer coordinates (shown besides the groups)."""
-    if round.pooled_at is None and round.has_closed(timezone.now()):
-        return None
-    with connection.cursor() as cursor:  # asked on every poll of every screen: plain SQL
-        cursor.execute(_LIVE_STATE, [network.pk, round.pk, network.pk, round.pk])
-        state = cursor.fetchone()
-    coordinated = ",".join(map(str, sorted(roles.coordinated_organisation_ids)))
-    return (f"assessments:gathering-live:{round.pk}:{position}:{language}:"
-            f"{network.anonymity_threshold}:{round.pooled_at and round.pooled_at.timestamp()}:"
-            f"{coordinated}:{state[0] or 0}:{state[1] or 0}")
 
 
 def submitted_count(round):
@@ -209,7 +183,7 @@ class GroupResultsPage:
     network: Selection
     groups: list
     organisations: list
-    submitted: int
+    submitted: int | None
     earlier_round: Round | None = None
     network_change: dict = field(default_factory=dict)
     benchmark: object = None  # the national Aggregate, on the results page only
@@ -229,12 +203,17 @@ def round_groups(network, cohort_id, group_ids_with_results):
             .select_related("organisation").distinct().order_by("name", "pk"))
 
 
-def _visible_groups(network, roles, round, group_ids_with_results):
+def _visible_groups(network, roles, round, group_ids_with_results, person_runs_round=False):
     """The round's groups (round_groups) as far as the person may follow them: all of them for
-    the people who follow the round's cohort, their organisation's groups for coordinators."""
+    the people who follow the round's cohort, their organisation's groups for coordinators.
+    Whoever runs the round follows its cohort (policies.rounds_person_runs), so for them
+    (`person_runs_round`, when the round was found through that policy) it is all of them."""
+    groups = round_groups(network, round.cohort_id, group_ids_with_results)
+    if person_runs_round:
+        return list(groups)
     follows_cohort = Exists(
         cohorts_person_can_follow(network, roles).filter(pk=round.cohort_id))
-    return list(round_groups(network, round.cohort_id, group_ids_with_results).filter(
+    return list(groups.filter(
         follows_cohort | Q(organisation__in=roles.coordinated_organisation_ids)))
 
 
@@ -247,11 +226,12 @@ def _earlier_round(network, round):
 
 
 def group_results_page(network, roles, round, *, with_change=True, with_benchmark=False,
-                       dimension_position=None):
+                       dimension_position=None, with_submitted=True, person_runs_round=False):
     """The network, the person's organisations and the groups they may follow side by side.
     With `dimension_position` (1, 2, ...) the groups and organisations are read for that one
     dimension only (`page.shown_dimensions`), with 0 not at all: a page reads what it shows,
-    so it costs the same whatever the size of the network."""
+    so it costs the same whatever the size of the network. Without `with_submitted` the
+    page's `submitted` is None (the gathering screen reads it on every poll, live.py)."""
     dimensions = instrument_dimensions(round.instrument)
     shown_dimensions = dimensions
     if dimension_position is not None:
@@ -259,7 +239,7 @@ def group_results_page(network, roles, round, *, with_change=True, with_benchmar
             if dimension_position > 0 else []
     results = round_results(round, dimensions=dimensions,
                             selection_dimensions=shown_dimensions)
-    groups = _visible_groups(network, roles, round, results.group_sums)
+    groups = _visible_groups(network, roles, round, results.group_sums, person_runs_round)
     organisations = []
     coordinated = roles.coordinated_organisation_ids
     if coordinated:
@@ -271,7 +251,8 @@ def group_results_page(network, roles, round, *, with_change=True, with_benchmar
         round, dimensions, results, Selection(network.name, results.network),
         [Selection(label, results.group(group.pk), group)
          for label, group in zip(group_labels(groups), groups, strict=True)],
-        organisations, submitted_count(round), shown_dimensions=shown_dimensions)
+        organisations, submitted_count(round) if with_submitted else None,
+        shown_dimensions=shown_dimensions)
     if with_change:
         earlier = _earlier_round(network, round)
         if earlier is not None:

@@ -4,16 +4,17 @@ Numbers about other people come only from assessments.anonymity.aggregation; a v
 shown arrives as a Suppressed and is drawn as "not shown".
 """
 
-from django.core.cache import cache
 from django.db.models import Exists, OuterRef
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from assessments import policies, services
+from assessments.access import access_round_to_run
 from assessments.anonymity.presenter import (
     format_count,
     hidden_reason,
@@ -21,7 +22,7 @@ from assessments.anonymity.presenter import (
     number_format,
 )
 from assessments.models import InstrumentKind
-from assessments.results import charts, selectors
+from assessments.results import charts, live, selectors
 from assessments.results.recommendations import recommendations_for_gaps
 from assessments.scoring import level_of
 from tenancy.access import get_or_404, network_roles
@@ -30,7 +31,6 @@ from tenancy.spreadsheet import CSV, spreadsheet_response
 from tenancy.translated import translated
 
 GATHERING_REFRESH_SECONDS = 5
-GATHERING_LIVE_CACHE_SECONDS = 60
 
 
 def profile_charts(instrument, rows, title):
@@ -208,25 +208,25 @@ def round_gathering(request, round_id):
     """The projector screen of a round: how many have answered, then the network and every
     group side by side, one dimension at a time. Polls itself every few seconds.
 
-    The poll (htmx, the live part) is answered from the cache shared by every screen and
-    worker while nothing it shows has changed (issue 11): a submit or a released block gives
-    it a new key, and names or groups changed in the meantime show within a minute."""
-    round = get_or_404(
-        policies.rounds_person_runs(request.network, request.roles)
-        .select_related("instrument", "cohort", "network"), round_id)
+    Each poll (htmx, the live part) reads the count, and the rest (what the released blocks
+    show) comes from the part every screen and worker share, made once per released block
+    (live.py, issue 11); names or groups changed in the meantime show within a minute."""
+    round = access_round_to_run(request, round_id)
     position = _position(request)
-    if not request.htmx:
-        return render(request, "assessments/gathering/gathering.html",
-                      _gathering_context(request, round, position))
-    key = selectors.gathering_live_key(request.network, request.roles, round, position,
-                                       translation.get_language())
-    html = cache.get(key) if key else None
-    if html is None:
-        html = render_to_string("assessments/gathering/gathering.html#live",
-                                _gathering_context(request, round, position), request)
-        if key:
-            cache.set(key, html, GATHERING_LIVE_CACHE_SECONDS)
-    return HttpResponse(html)
+    state = live.live_state(request.network, round)
+    key = live.part_key(request.network, request.roles, round, position,
+                        translation.get_language())
+    part = live.shared_part(key, state, lambda: _released_part(request, round, position))
+    position, count = part["position"], part["count"]
+    context = {"round": round, "position": position, "count": count,
+               "submitted": state.submitted, "released": mark_safe(part["html"]),
+               "refresh": GATHERING_REFRESH_SECONDS}
+    if request.htmx:
+        return HttpResponse(render_to_string("assessments/gathering/gathering.html#live",
+                                             context))
+    context.update(previous=position - 1 if position > 0 else None,
+                   next=position + 1 if position < count else None)
+    return render(request, "assessments/gathering/gathering.html", context)
 
 
 def _position(request):
@@ -237,16 +237,16 @@ def _position(request):
         return 0
 
 
-def _gathering_context(request, round, position):
+def _released_part(request, round, position):
+    """What the live part shows of the released blocks (all but the count), as HTML with the
+    dimension shown and the number of dimensions: the part live.py shares."""
     page = selectors.group_results_page(request.network, request.roles, round,
-                                        with_change=False, dimension_position=position)
+                                        with_change=False, dimension_position=position,
+                                        with_submitted=False, person_runs_round=True)
     dimensions = page.dimensions
     position = min(position, len(dimensions))
     dimension = dimensions[position - 1] if position else None
-    context = {"page": page, "round": round, "position": position, "dimension": dimension,
-               "count": len(dimensions), "refresh": GATHERING_REFRESH_SECONDS,
-               "previous": position - 1 if position > 0 else None,
-               "next": position + 1 if position < len(dimensions) else None}
+    context = {"k": page.k, "dimension": dimension}
     if dimension is None:
         context["chart"] = charts.comparison_chart(
             [charts.Row(translated(row.dimension.name), row.today, row.ambition,
@@ -257,5 +257,6 @@ def _gathering_context(request, round, position):
             hidden_text=hidden_reason(page.k))
     else:
         context["chart"] = _selection_chart(page, dimension, font_size=20, stacked=False)
-    return context
+    html = render_to_string("assessments/gathering/gathering.html#released", context)
+    return {"position": position, "count": len(dimensions), "html": str(html)}
 

@@ -78,3 +78,24 @@ def test_nobody_else_reaches_them(client, world, role):
     ):
         assert client.get(url).status_code == 404
         assert client.post(url, every_language("title", "x")).status_code == 404
+
+
+def test_staff_tag_an_activity_with_dimensions_and_it_is_audited(staff):
+    from tests.factories import build_instrument
+
+    instrument = build_instrument()
+    dimension = instrument.dimensions.first()
+    tag = f"{instrument.slug}:{dimension.code}"
+    activity = Activity.objects.filter(phase__module=make_module()).first()
+    url = reverse("staff_programme_activity", args=[activity.pk])
+    page = staff.get(url).content.decode()
+    assert f'value="{tag}"' in page
+    data = {**every_language("title", "Refleksjon"), "duration_minutes": 10,
+            "dimension_tags": [tag]}
+    assert staff.post(url, data).status_code == 302
+    activity.refresh_from_db()
+    assert activity.dimension_tags == [tag]
+    assert staff.post(url, {**data, "dimension_tags": ["nowhere:x"]}).status_code == 200
+    with platform_wide():
+        event = AuditEvent.objects.filter(kind=EventKind.PROGRAMME_CHANGED).latest("at")
+    assert "dimension_tags" in event.details["fields"]

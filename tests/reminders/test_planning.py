@@ -6,9 +6,11 @@ import pytest
 from django.core import mail
 from django.utils import translation
 
-from modules.models import Ambition, Initiative
+from cohorts import tailoring
+from modules.models import ActivityCompletion, Ambition, Initiative
 from reminders import services
 from reminders.models import DeliveryStatus, ReminderDelivery, ReminderKind
+from reminders.selectors import nudge_options
 from tenancy.models import Invitation, RoleKind
 from tenancy.services import create_invitation, find_invitation
 from tests.factories import make_group, make_person, make_round
@@ -71,6 +73,24 @@ def test_prework_due_only_to_leaders_who_have_not_finished(cw, dispatch):
     dispatch(local(2026, 5, 17, 9))  # three days before
     assert sent_to() == [behind.email]
     assert "Finish the pre-work" in mail.outbox[0].subject
+
+
+@pytest.mark.django_db
+def test_the_cohorts_own_activity_is_reminded_like_a_standard_one(cw, dispatch):
+    own = tailoring.write_activity(
+        cw.cohort_module, phase=cw.cohort_module.module.phases.get(kind="prework"),
+        kind="reflection", title={"en": "Our own"}, instructions={}, dimension_tags=[])
+    all_done, standard_done = cw.leaders
+    dispatch(local(2026, 5, 4, 9))
+    mail.outbox.clear()
+    for person in cw.leaders:
+        complete_prework(cw, person)
+    ActivityCompletion.objects.create(network=cw.network, cohort=cw.cohort, person=all_done,
+                                      activity=own)
+    options = nudge_options(cw.network, cw.world.organisation, local(2026, 5, 10, 9))
+    assert [option.unfinished for option in options] == [1]
+    dispatch(local(2026, 5, 17, 9))  # three days before the gathering
+    assert sent_to() == [standard_done.email]
 
 
 @pytest.mark.django_db

@@ -52,11 +52,12 @@ def make_cohort_world(world, *, gathering_at=None, prework_opens_on=date(2026, 5
 
 
 def complete_prework(cohort_world, person):
+    """The standard programme's pre-work activities (not the cohort's own) marked done."""
     from modules.models import ActivityCompletion
     from programmes.models import Activity
 
-    for activity in Activity.objects.filter(phase__module=cohort_world.cohort_module.module,
-                                            phase__kind="prework"):
+    for activity in Activity.objects.standard().filter(
+            phase__module=cohort_world.cohort_module.module, phase__kind="prework"):
         ActivityCompletion.objects.create(network=cohort_world.network, cohort=cohort_world.cohort,
                                           person=person, activity=activity)
 

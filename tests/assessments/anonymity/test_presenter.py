@@ -54,18 +54,20 @@ def test_the_page_and_the_report_write_every_comparison_row_alike(client, world,
         [section] = [section for section in sections if section["comparison"]]
         web[position - 1] = dict(section["comparison"].rows)
     with translation.override("en"):
-        part = report_data(network_report(results)).rounds[0]
-    pdf = {index: {label: cells for label, _drawing, cells in dimension_part.table.rows}
-           for index, dimension_part in enumerate(part.dimensions)}
+        matrix = report_data(network_report(results)).rounds[0].matrix
+    pdf = dict(matrix.rows)
     for index, rows in web.items():
-        # label -> [today, ambition, gap, answers]: the same selections in the same words;
-        # a row with nothing to show gives the reason in the report
-        assert rows.keys() == pdf[index].keys()
+        # label -> [today, ambition, gap, answers]: the same selections in the same words, the
+        # report's cell "today → ambition"; a row with nothing to show gives the reason instead
+        assert rows.keys() == pdf.keys()
         for label, cells in rows.items():
-            if pdf[index][label] == ["not shown: fewer than 5 answered"]:
+            if pdf[label] is None:
                 assert cells == ["not shown", "not shown", "–", ""]
+            elif cells[:2] == ["not shown", "not shown"]:
+                assert pdf[label][index] == "not shown"
             else:
-                assert cells == pdf[index][label]
+                assert pdf[label][index] == f"{cells[0]} → {cells[1]}"
+    assert matrix.hidden == "not shown: fewer than 5 answered"
     labels = set(web[0])
     assert {"Ledergruppe Helse", f"{world.organisation.name}: Smågruppen",
             "Arendal kommune: Smågruppen"} <= labels

@@ -119,9 +119,15 @@ def test_the_network_report_shows_every_group_and_suppresses_the_small_one(world
     for group in (world.group, results.other):
         for row in aggregation.group(group.pk).dimensions:
             assert formatted(row.today, "en") in text
-    # The overview row of the small group has no count and no number; its chart rows say why.
+    # The groups × dimensions table: a group's row starts with its first dimension's cell.
+    first = aggregation.group(world.group.pk).dimensions[0]
+    assert "Every leader group, dimension by dimension: today → ambition" in text
+    assert (f"{world.group.name} {formatted(first.today, 'en')} → "
+            f"{formatted(first.ambition, 'en')}") in text
+    # The overview row of the small group has no count and no number; its row of the groups ×
+    # dimensions table says why, once for all 3 dimensions.
     assert "Smågruppen not shown not shown –" in text
-    assert text.count("Smågruppen not shown: fewer than 5 answered") == 3  # 3 dimensions
+    assert text.count("Smågruppen not shown: fewer than 5 answered") == 1
     for small_mean in SMALL_MEANS:
         assert small_mean not in text
 

@@ -155,3 +155,88 @@ def test_long_and_shared_group_names_are_written_whole_and_told_apart(client, wo
     assert ">Grimstad kommune:</tspan>" in chart
     assert ">Kommunedirektørens ledergruppe (1)</tspan>" in chart
     assert ">Kommunedirektørens ledergruppe (2)</tspan>" in chart
+
+
+def test_the_count_is_read_on_every_poll_the_rest_made_once_per_released_block(
+        client, world, monkeypatch):
+    """Issue 11: what the released blocks show is made when a block is released, not for
+    every answer nor for every screen."""
+    from assessments.results import views
+
+    made = []
+    make = views._released_part
+    monkeypatch.setattr(views, "_released_part", lambda *args: made.append(1) or make(*args))
+    round = build_round(world)
+    client.force_login(world.facilitator)
+    for minute in range(4):
+        build_submission(round, group=world.group, submitted_at=at(minute),
+                         scores={"vision": (3, 5)})
+        assert f"{minute + 1} ha" in live(client, world, round, d=1)
+    assert len(made) == 1
+    build_submission(round, group=world.group, submitted_at=at(5), scores={"vision": (5, 5)})
+    fifth = live(client, world, round, d=1)
+    assert "5 have answered" in fifth and "3.4 → 5.0" in fifth
+    assert len(made) == 2
+
+
+def test_while_one_worker_makes_the_new_part_the_others_answer_with_the_last_one(monkeypatch):
+    from django.core.cache import cache
+
+    from assessments.results import live
+
+    made = []
+
+    def make():
+        made.append(1)
+        return f"part {len(made)}"
+
+    key = "assessments:gathering-live:test"
+    assert live.shared_part(key, live.LiveState(5, 1), make) == "part 1"
+    assert live.shared_part(key, live.LiveState(6, 1), make) == "part 1"  # no new block
+    cache.add(f"{key}:making", 1, 10)  # another worker is making the part of block 2
+    assert live.shared_part(key, live.LiveState(10, 2), make) == "part 1"
+    assert made == [1]
+    cache.delete(f"{key}:making")
+    assert live.shared_part(key, live.LiveState(10, 2), make) == "part 2"
+    assert live.shared_part(key, live.LiveState(10, 2), make) == "part 2"
+
+    # Nothing to answer with yet: wait for the other worker's part rather than make it too.
+    cache.delete(key)
+    cache.add(f"{key}:making", 1, 10)
+    monkeypatch.setattr(live.time, "sleep",
+                        lambda seconds: cache.set(key, (3, "their part"), 60))
+    assert live.shared_part(key, live.LiveState(15, 3), make) == "their part"
+    assert len(made) == 2
+
+
+def test_a_facilitator_of_another_cohort_has_no_screen_of_this_round(client, world):
+    """The poll's look-up (assessments.access.access_round_to_run) keeps the policy's rule,
+    for every person apart."""
+    from tenancy.models import RoleKind
+    from tenancy.services import grant_role
+    from tests.factories import make_person
+
+    round = build_round(world)
+    client.force_login(world.facilitator)
+    assert client.get(screen(world, round), headers={"HX-Request": "true"}).status_code == 200
+    other = make_person()
+    grant_role(other, world.network, RoleKind.FACILITATOR)
+    client.force_login(other)
+    for headers in ({}, {"HX-Request": "true"}):
+        assert client.get(screen(world, round), headers=headers).status_code == 404
+    client.force_login(world.admin)  # every cohort of the network
+    assert client.get(screen(world, round), headers={"HX-Request": "true"}).status_code == 200
+
+
+def test_the_polls_count_is_the_count_of_the_results_pages(world):
+    """live_state counts as submitted_count does: the people of the released blocks (kept
+    when one of them is erased later) and those still waiting."""
+    from assessments.results import live
+    from assessments.results.selectors import submitted_count
+
+    round = build_round(world)
+    for minute in range(7):
+        build_submission(round, group=world.group, submitted_at=at(minute),
+                         scores={"vision": (3, 5)})
+    state = live.live_state(world.network, round)
+    assert state.submitted == submitted_count(round) == 7 and state.last_block > 0

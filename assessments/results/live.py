@@ -1,0 +1,84 @@
+"""The gathering screen's live part, shared by every screen and worker (issue 11).
+
+Each facilitator's screen asks for it every few seconds. Besides the count of answers, which
+one small query reads on every poll, it shows only released blocks, so that part is made once
+per released block (for each dimension, language and set of the viewer's organisations) and
+kept in the cache. When a block is released, the first worker whose screen asks takes a short
+lock and makes the new part; the others meanwhile answer with the previous one (one block
+behind, until their next poll), so three screens on three workers never make it together
+and the projector is never kept waiting.
+"""
+
+import time
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db import connection
+from django.utils import timezone
+
+PART_CACHE_SECONDS = 60  # names or groups changed meanwhile show within a minute
+MAKING_LOCK_SECONDS = 10  # a worker that died while making it holds nobody up for longer
+WAIT_SECONDS = 2.0  # with nothing to answer yet, how long to wait for another worker's part
+WAIT_STEP_SECONDS = 0.05
+
+# What submitted_count counts (the people of the released blocks and those still waiting),
+# and the last block released: asked on every poll of every screen, so plain SQL.
+_STATE = """
+SELECT (SELECT coalesce(sum(respondents), 0) FROM assessments_releasedblock
+        WHERE network_id = %(network)s AND round_id = %(round)s)
+       + (SELECT count(*) FROM assessments_response
+          WHERE network_id = %(network)s AND round_id = %(round)s
+            AND submitted_at IS NOT NULL AND released_block_id IS NULL),
+       (SELECT coalesce(max(id), 0) FROM assessments_releasedblock
+        WHERE network_id = %(network)s AND round_id = %(round)s)
+"""
+
+
+@dataclass(frozen=True)
+class LiveState:
+    submitted: int
+    last_block: int
+
+
+def live_state(network, round):
+    """How many have submitted, and the last block released: one small query."""
+    with connection.cursor() as cursor:
+        cursor.execute(_STATE, {"network": network.pk, "round": round.pk})
+        submitted, last_block = cursor.fetchone()
+    return LiveState(int(submitted), last_block)
+
+
+def part_key(network, roles, round, position, language):
+    """The cache key of the part made from the released blocks, or None when it must be made
+    afresh (a closed round whose remaining answers are not pooled yet: the first read pools
+    them). Besides the blocks (kept with the part) it depends on the dimension shown, the
+    language, k, the pooling and the organisations the viewer coordinates (shown too)."""
+    if round.pooled_at is None and round.has_closed(timezone.now()):
+        return None
+    coordinated = ",".join(map(str, sorted(roles.coordinated_organisation_ids)))
+    return (f"assessments:gathering-live:{round.pk}:{position}:{language}:"
+            f"{network.anonymity_threshold}:{round.pooled_at and round.pooled_at.timestamp()}:"
+            f"{coordinated}")
+
+
+def shared_part(key, state, make):
+    """The part for `state` from the cache, or `make()` run by one worker at a time."""
+    if key is None:
+        return make()
+    entry = cache.get(key)
+    if entry is not None and entry[0] >= state.last_block:  # block ids only grow
+        return entry[1]
+    lock = f"{key}:making"
+    if not cache.add(lock, 1, MAKING_LOCK_SECONDS):
+        # Another worker is making it: answer with the previous part, or wait for theirs.
+        deadline = time.monotonic() + WAIT_SECONDS
+        while entry is None and time.monotonic() < deadline:
+            time.sleep(WAIT_STEP_SECONDS)
+            entry = cache.get(key)
+        return entry[1] if entry is not None else make()
+    try:
+        part = make()
+        cache.set(key, (state.last_block, part), PART_CACHE_SECONDS)
+    finally:
+        cache.delete(lock)
+    return part
