@@ -190,7 +190,7 @@ def done_per_group(network, cohort, phases, group_ids):
                        [param for _sql, params in statements for param in params])
         rows = cursor.fetchall()
     for part, group_id, key, number, never in sorted(rows, key=lambda row: row[0]):
-        leaders, _never, done = counts.setdefault(group_id, (number, never, [0] * len(phases)))
+        _leaders, _never, done = counts.setdefault(group_id, (number, never, [0] * len(phases)))
         for index in phase_of.get(key, ()) if part == 1 else (key,) if part == 2 else ():
             done[index] += number
     return counts

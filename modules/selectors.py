@@ -477,7 +477,7 @@ class Completion:
 
 def groups_completion(network, cohort, cohort_module, groups):
     """Per group in `groups` (one page of the cohort's groups): the counts of GroupProgress
-    for the phases of `cohort_module` (or None), counted by PostgreSQL
+    for the phases of `cohort_module` (or None), counted by the database
     (modules.progress.done_per_group), so the cost grows with the page, not with the cohort.
     Never what anyone answered. At most six queries."""
     groups = list(groups)
