@@ -123,15 +123,22 @@ class CohortJourney:
         return bool(self.modules) and all(m.state == FINISHED for m in self.modules)
 
 
-def _outline(network, cohort_modules):
+def _outline(network, cohort_modules, counting=False):
     """{module id: [phase with .activities_list]} in two queries: the standard activities and
-    the cohort modules' own (tailoring.arrange keeps each cohort module's)."""
+    the cohort modules' own (tailoring.arrange keeps each cohort module's); `counting`: only
+    what progress counts by (modules.progress), not the texts and resources shown."""
+    phases = Phase.objects
     activities = Activity.objects.run_in(network, [cm.pk for cm in cohort_modules])
-    phases = (Phase.objects.filter(module__in={cm.module_id for cm in cohort_modules})
+    if counting:
+        phases = phases.only("module_id", "kind", "position")
+        activities = activities.only("phase_id", "cohort_module_id", "kind", "instrument_slug",
+                                     "position")
+    else:
+        activities = activities.select_related("resource")
+    phases = (phases.filter(module__in={cm.module_id for cm in cohort_modules})
               .order_by("module", "position")
-              .prefetch_related(Prefetch(
-                  "activities", to_attr="activities_list",
-                  queryset=activities.select_related("resource").order_by("position"))))
+              .prefetch_related(Prefetch("activities", to_attr="activities_list",
+                                         queryset=activities.order_by("position"))))
     outline = {}
     for phase in phases:
         outline.setdefault(phase.module_id, []).append(phase)
@@ -404,6 +411,15 @@ class Progress:
         return [row for group in self.groups for row in group.rows]
 
 
+def _columns(network, cohort_modules):
+    """Every phase of the modules with the activities the cohort runs in it (two or three
+    queries)."""
+    outline = _outline(network, cohort_modules, counting=True)
+    plans = tailoring.plans_of(network, cohort_modules)
+    return [Column(cm, phase, tailoring.arrange(phase.activities_list, plans.get(cm.pk)))
+            for cm in cohort_modules for phase in outline.get(cm.module_id, [])]
+
+
 def leaders_progress(network, cohort, groups, cohort_modules):
     """Per group in `groups`: each leader's count of done activities (modules.progress) in
     every phase of `cohort_modules` (of `cohort`, which may be None: then only the leaders),
@@ -416,10 +432,7 @@ def leaders_progress(network, cohort, groups, cohort_modules):
                  .select_related("person").order_by("person__name", "person__email"))
     columns, in_cohort, rounds_open, done = [], set(), 0, None
     if cohort is not None:
-        outline = _outline(network, cohort_modules)
-        plans = tailoring.plans_of(network, cohort_modules)
-        columns = [Column(cm, phase, tailoring.arrange(phase.activities_list, plans.get(cm.pk)))
-                   for cm in cohort_modules for phase in outline.get(cm.module_id, [])]
+        columns = _columns(network, cohort_modules)
         in_cohort = set(cohort.leader_groups.filter(pk__in=group_ids)
                         .values_list("pk", flat=True))
         done = progress.done_by(
@@ -438,3 +451,44 @@ def leaders_progress(network, cohort, groups, cohort_modules):
         submitted = done.submitted_in(role.person_id, cohort.pk) if done else 0
         block.rows.append(LeaderRow(role, cells, submitted))
     return Progress(cohort, columns, list(blocks.values()), rounds_open)
+
+
+# --- Completion per group, counted in the database (the cohort page) ------------------------
+
+
+@dataclass
+class GroupCompletion:
+    """One group's leaders, how many never signed in (see GroupProgress.never_signed_in) and,
+    per column, the share of (leader, activity) pairs done in whole percent (None: nothing
+    to do)."""
+
+    group: LeaderGroup
+    leaders: int
+    never_signed_in: int
+    phase_percentages: list
+
+
+@dataclass
+class Completion:
+    cohort: Cohort
+    columns: list
+    groups: list
+
+
+def groups_completion(network, cohort, cohort_module, groups):
+    """Per group in `groups` (one page of the cohort's groups): the counts of GroupProgress
+    for the phases of `cohort_module` (or None), counted by the database
+    (modules.progress.done_per_group), so the cost grows with the page, not with the cohort.
+    Never what anyone answered. At most six queries."""
+    groups = list(groups)
+    columns = _columns(network, [cohort_module]) if cohort_module is not None else []
+    counts = progress.done_per_group(
+        network, cohort, [(column.cohort_module, column.activities) for column in columns],
+        [group.pk for group in groups])
+    completions = []
+    for group in groups:
+        leaders, never, done = counts.get(group.pk, (0, 0, [0] * len(columns)))
+        completions.append(GroupCompletion(group, leaders, never, [
+            round(100 * pairs / (leaders * column.total)) if leaders * column.total else None
+            for column, pairs in zip(columns, done, strict=True)]))
+    return Completion(cohort, columns, completions)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from modules.models import ActivityCompletion, Reflection
+from modules.progress_views import GROUPS_PER_PAGE
 from modules.selectors import leaders_progress
 from programmes.models import Activity
 from tenancy.models import RoleKind
@@ -27,11 +28,14 @@ from tests.factories import (
     make_cohort_module,
     make_group,
     make_module,
+    make_organisation,
     make_person,
     world_cohort,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_speakers")]
+
+COHORT_PAGE_QUERIES = 15
 
 
 def url(world, name, **kwargs):
@@ -244,7 +248,7 @@ def test_the_facilitator_page_shows_completion_per_group_and_the_gatherings(clie
     assert response.status_code == 200
     (entry,) = response.context["cohorts"]
     (block,) = entry["overview"].groups
-    assert block.phase_percentages() == [50, 0, 25]
+    assert block.phase_percentages == [50, 0, 25]
     page = response.content.decode()
     assert "50 % done" in page and "09.00 Velkommen til samling" in page
     assert url(world, "gathering_ics", gathering_id=gathering.pk) in page
@@ -324,3 +328,68 @@ def test_facilitators_see_how_many_in_each_group_never_signed_in(client, world, 
     row = page[page.index(f">{world.group.name}</a>"):]
     row = row[:row.index("</tr>")]
     assert "<td>4</td>" in row and "<td>2</td>" in row
+
+
+def test_the_cohort_page_counts_each_group_as_the_table_of_its_leaders_does(client, world,
+                                                                           scene):
+    """The cohort page counts in the database (modules.progress.done_per_group) what the
+    group's progress page counts leader by leader: an assessment done by a submission in
+    the module's time, once even when also marked done; other activities when marked done."""
+    cohort, cohort_module = scene
+    assessment = activities(cohort_module, "prework")[1]
+    assessment.kind, assessment.instrument_slug = "assessment", "test-profile"
+    assessment.save()
+    colleague, marked, idle = add_leaders(world, world.group, 3)
+    build_submission(cohort.rounds.get(), person=colleague, group=world.group)
+    complete(cohort, marked, [assessment])  # marked done and never submitted
+    complete(cohort, colleague, activities(cohort_module, "postwork"))
+    other = make_cohort(world, name="Another")  # completions elsewhere do not count
+    complete(other, idle, activities(cohort_module, "prework"))
+    client.force_login(world.facilitator)
+    response = client.get(url(world, "cohort_detail", cohort_id=cohort.pk))
+    (block,) = response.context["overview"].groups
+    (expected,) = leaders_progress(world.network, cohort, [world.group], [cohort_module]).groups
+    assert (block.leaders, block.never_signed_in) == (4, expected.never_signed_in)
+    assert block.phase_percentages == expected.phase_percentages() == [50, 0, 38]
+
+
+def test_the_cohort_page_shows_the_groups_a_page_at_a_time(client, world, scene):
+    cohort, _cohort_module = scene
+    for number in range(GROUPS_PER_PAGE):
+        cohort.leader_groups.add(make_group(world.network, world.organisation,
+                                            f"Gruppe {number:02d}"))
+    client.force_login(world.facilitator)
+    target = url(world, "cohort_detail", cohort_id=cohort.pk)
+    first = client.get(target)
+    assert len(first.context["overview"].groups) == GROUPS_PER_PAGE
+    page = first.content.decode()
+    assert "21 leader groups, each with its progress" in page
+    assert "1–20 of 21 groups" in page and "?page=2" in page
+    (last,) = client.get(target, {"page": 2}).context["overview"].groups
+    assert last.group == world.group  # "Ledergruppe …" after "Gruppe 00" to "Gruppe 19"
+    home = client.get(url(world, "facilitator_home")).content.decode()
+    assert f'href="{target}">All 21 leader groups</a>' in home
+
+
+def test_the_cohort_page_reads_as_many_times_for_one_group_as_for_many(
+        client, world, scene, django_assert_num_queries):
+    """session, person, roles; the cohort, its schedule and resources; the groups' count
+    and page; the module's phases and activities, the rounds of its assessment and the
+    counts; the report links; the organisations and the facilitators."""
+    cohort, cohort_module = scene
+    assessment = activities(cohort_module, "prework")[1]
+    assessment.kind, assessment.instrument_slug = "assessment", "test-profile"
+    assessment.save()
+    client.force_login(world.facilitator)
+    target = url(world, "cohort_detail", cohort_id=cohort.pk)
+    client.get(target)
+    with django_assert_num_queries(COHORT_PAGE_QUERIES):
+        client.get(target)
+    for _number in range(2 * GROUPS_PER_PAGE):
+        group = make_group(world.network, make_organisation(world.network))
+        cohort.leader_groups.add(group)
+        for person in add_leaders(world, group, 3):
+            complete(cohort, person, activities(cohort_module, "gathering"))
+            build_submission(cohort.rounds.get(), person=person, group=group)
+    with django_assert_num_queries(COHORT_PAGE_QUERIES):
+        client.get(target, {"page": 2})
