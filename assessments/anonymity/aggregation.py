@@ -33,6 +33,7 @@ aggregate disagree.
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.core.cache import cache
 from django.db.models import Q
@@ -241,7 +242,15 @@ def _empty(scope, key, dimensions):
 
 
 def instrument_dimensions(instrument):
-    return list(instrument.dimensions.select_related("area").order_by("position"))
+    """The version's dimensions with their areas, in order; read once per process, as a
+    published version never changes (the same rule as taking.selectors.layout_of)."""
+    return list(_dimensions(instrument.pk, instrument.published_at))
+
+
+@lru_cache(maxsize=64)
+def _dimensions(instrument_id, published_at):
+    return tuple(Dimension.objects.filter(instrument_id=instrument_id)
+                 .select_related("area").order_by("position"))
 
 
 def round_results(round, *, dimensions=None, now=None, group_ids=None, organisation_ids=None,

@@ -63,28 +63,32 @@ def big(world):
 
 # session, person and the person's roles with their networks (the middleware: 3; for a network
 # admin a fourth: their authenticator app), then the page's own (one of them, on the results
-# pages, asks which report links the person may follow). The gathering screen's live part
-# (htmx), once made, is the round and one query for whether anything changed.
-PAGES = [("assessment_results", "leader", 15, {}),  # + the material for the largest gaps:
+# pages, asks which report links the person may follow). Made afresh, then as every later
+# reader gets it while no block is released: the group results page's numbers and the
+# gathering screen's live part (htmx) come from the shared cache, after one query for whether
+# anything changed (and one for the groups shown on the results page).
+PAGES = [("assessment_results", "leader", 10, 10, {}),  # + the material for the largest gaps:
          # resources and the cohort's exercises
-         ("round_results", "facilitator", 13, {}),
-         ("round_results", "coordinator", 13, {}),
-         ("round_gathering", "facilitator", 8, {}),
-         ("round_gathering", "admin", 6, {"HX-Request": "true"})]
+         ("round_results", "facilitator", 11, 7, {}),
+         ("round_results", "coordinator", 11, 7, {}),
+         ("round_gathering", "facilitator", 7, 7, {}),
+         ("round_gathering", "admin", 6, 6, {"HX-Request": "true"})]
 
 
-@pytest.mark.parametrize(("name", "role", "queries", "headers"), PAGES,
-                         ids=[f"{name}-{role}" for name, role, _q, _h in PAGES])
+@pytest.mark.parametrize(("name", "role", "fresh", "cached", "headers"), PAGES,
+                         ids=[f"{name}-{role}" for name, role, _f, _c, _h in PAGES])
 @pytest.mark.parametrize("size", [small, big], ids=["small", "big"])
 def test_the_query_count_does_not_grow_with_the_data(
-        client, world, django_assert_num_queries, name, role, queries, headers, size):
+        client, world, django_assert_num_queries, name, role, fresh, cached, headers, size):
     round = size(world)
     url = reverse(name, kwargs={"network_slug": world.network.slug, "round_id": round.pk})
     client.force_login(world.person(role))
-    assert client.get(url, headers=headers).status_code == 200  # the network is remembered
-    with django_assert_num_queries(queries):
-        response = client.get(url, headers=headers)
-    assert response.status_code == 200
+    # The network is remembered, and the first read after the earlier round closed pools it.
+    assert client.get(url, headers=headers).status_code == 200
+    with django_assert_num_queries(fresh):
+        assert client.get(url, headers=headers).status_code == 200
+    with django_assert_num_queries(cached):
+        assert client.get(url, headers=headers).status_code == 200
 
 
 def test_the_big_world_really_is_bigger(client, world):
