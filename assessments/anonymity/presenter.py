@@ -8,6 +8,7 @@ language; spreads, means, gaps and changes alike. Counts are written only when s
 before anything reads them, and `number` (which the charts use for every coordinate) too.
 """
 
+from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import formats
@@ -94,11 +95,16 @@ def group_labels(groups):
     """Group names, led by the organisation's where two groups share a name, and numbered
     where even that is shared (two "Ledergruppen" of one municipality): every label on a
     page tells its group apart. `groups` need their organisation."""
-    names = [group.name for group in groups]
-    labels = [f"{group.organisation.name}: {group.name}"
-              if names.count(group.name) > 1 and group.organisation else group.name
-              for group in groups]
-    shared = {label for label in labels if labels.count(label) > 1}
+    return labels_of([(group.name, group.organisation.name if group.organisation else None)
+                      for group in groups])
+
+
+def labels_of(names):
+    """group_labels of [(group name, organisation name or None)]."""
+    times = Counter(name for name, _organisation in names)
+    labels = [f"{organisation}: {name}" if times[name] > 1 and organisation else name
+              for name, organisation in names]
+    shared = {label for label, count in Counter(labels).items() if count > 1}
     seen = {}
     numbered = []
     for label in labels:
@@ -107,6 +113,3 @@ def group_labels(groups):
             label = f"{label} ({seen[label]})"
         numbered.append(label)
     return numbered
-    return [f"{group.organisation.name}: {group.name}"
-            if names.count(group.name) > 1 and group.organisation else group.name
-            for group in groups]

@@ -17,12 +17,13 @@ from assessments.anonymity.aggregation import (
     national_benchmark,
     round_results,
 )
-from assessments.anonymity.presenter import group_labels
+from assessments.anonymity.presenter import group_labels, labels_of
 from assessments.models import DimensionScore, ReleasedBlock, Response, Round
 from assessments.scoring import gap, overall_score
 from cohorts.models import CohortGroup
 from cohorts.policies import cohorts_person_can_follow
 from tenancy.models import LeaderGroup, Organisation
+from tenancy.rows import compiled_once
 
 # What a page made from released blocks shows changes only when one of these does: the number
 # submitted (released blocks' people, stored, and those still waiting: submitted_count) and
@@ -105,7 +106,7 @@ class ResultsState:
     from released blocks (None: made afresh, as something waits to be pooled)."""
 
     submitted: int
-    groups: list  # [(label, LeaderGroup)], as far as the person may follow them
+    groups: list  # [(label, group id)], as far as the person may follow them
     organisations: list  # [(name, id)] the person coordinates
     key: str | None
 
@@ -127,8 +128,7 @@ def group_results_state(network, roles, round, position, language, now=None):
         row = cursor.fetchone()
     submitted, block, earlier, earlier_waits, earlier_block, closed, closed_waiting = (
         row[0], row[1], row[2:6], row[6], row[7], row[8:12], row[12])
-    groups = _visible_groups(network, roles, round, _groups_with_blocks(network, round))
-    labelled = list(zip(group_labels(groups), groups, strict=True))
+    labelled = _shown_groups(network, roles, round)
     organisations = []
     if roles.coordinated_organisation_ids:
         organisations = list(Organisation.objects.for_network(network)
@@ -137,12 +137,28 @@ def group_results_state(network, roles, round, position, language, now=None):
     fresh = _waits_for_pooling(round, now) or earlier_waits or closed_waiting
     shown = hashlib.sha256(repr(
         (network.name, network.slug, instrument.published_at, earlier, earlier_block, closed,
-         organisations, [(label, group.pk) for label, group in labelled])
+         organisations, labelled)
     ).encode()).hexdigest()[:40]
     key = None if fresh else (
         f"assessments:group-results:{_common_key(network, round, language)}:{position}:"
         f"{submitted}:{block or 0}:{shown}")
     return ResultsState(submitted, labelled, organisations, key)
+
+
+def _shown_groups(network, roles, round):
+    """[(label, group id)] of the groups the person may follow in the round (_visible_groups,
+    its SQL compiled once per process for the roles and round: issue 11)."""
+    compiled = compiled_once(
+        ("visible_groups", roles.key, round.pk, round.cohort_id),
+        lambda: _visible_groups_query(network, roles, round, _groups_with_blocks(network, round))
+        .values_list("pk", "name", "organisation__name"))
+    if compiled is None:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(*compiled)
+        rows = cursor.fetchall()
+    return list(zip(labels_of([(name, organisation) for _pk, name, organisation in rows]),
+                    [pk for pk, _name, _organisation in rows], strict=True))
 
 
 def _groups_with_blocks(network, round):
@@ -281,7 +297,7 @@ class Selection:
 
     label: str
     aggregate: object
-    group: LeaderGroup | None = None
+    group_id: int | None = None
 
 
 @dataclass
@@ -317,10 +333,14 @@ def round_groups(network, cohort_id, group_ids_with_results):
 def _visible_groups(network, roles, round, group_ids_with_results):
     """The round's groups (round_groups) as far as the person may follow them: all of them for
     the people who follow the round's cohort, their organisation's groups for coordinators."""
+    return list(_visible_groups_query(network, roles, round, group_ids_with_results))
+
+
+def _visible_groups_query(network, roles, round, group_ids_with_results):
     follows_cohort = Exists(
         cohorts_person_can_follow(network, roles).filter(pk=round.cohort_id))
-    return list(round_groups(network, round.cohort_id, group_ids_with_results).filter(
-        follows_cohort | Q(organisation__in=roles.coordinated_organisation_ids)))
+    return round_groups(network, round.cohort_id, group_ids_with_results).filter(
+        follows_cohort | Q(organisation__in=roles.coordinated_organisation_ids))
 
 
 def _earlier_round(network, round):
@@ -347,7 +367,7 @@ def group_results_page(network, roles, round, *, with_change=True, with_benchmar
                             selection_dimensions=shown_dimensions)
     if state is None:
         groups = _visible_groups(network, roles, round, results.group_sums)
-        labelled = list(zip(group_labels(groups), groups, strict=True))
+        labelled = list(zip(group_labels(groups), [group.pk for group in groups], strict=True))
         organisations = []
         if roles.coordinated_organisation_ids:
             organisations = list(Organisation.objects.for_network(network)
@@ -358,7 +378,7 @@ def group_results_page(network, roles, round, *, with_change=True, with_benchmar
         labelled, organisations, submitted = state.groups, state.organisations, state.submitted
     page = GroupResultsPage(
         round, dimensions, results, Selection(network.name, results.network),
-        [Selection(label, results.group(group.pk), group) for label, group in labelled],
+        [Selection(label, results.group(pk), pk) for label, pk in labelled],
         [Selection(name, results.organisation(pk)) for name, pk in organisations],
         submitted, shown_dimensions=shown_dimensions)
     if with_change:

@@ -5,7 +5,6 @@ shown arrives as a Suppressed and is drawn as "not shown".
 """
 
 from django.core.cache import cache
-from django.db.models import Exists, OuterRef
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -14,7 +13,7 @@ from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from assessments import policies, services
+from assessments import access, policies, services
 from assessments.anonymity.presenter import (
     format_count,
     hidden_reason,
@@ -81,9 +80,7 @@ def _generation_rule(instrument, average):
 def assessment_results(request, round_id):
     """The leader's own results in a round, with their group's and the network's aggregates
     next to them when these may be shown. Only the person's own response is ever read."""
-    round = get_or_404(
-        policies.rounds_person_can_take(request.network, request.roles)
-        .select_related("instrument", "cohort", "network"), round_id)
+    round = access.round_to_read_own_results(request, round_id)
     page = selectors.leader_page(request.network, request.roles, request.user, round)
     instrument = round.instrument
     context = {"page": page, "round": round, "instrument": instrument,
@@ -129,11 +126,7 @@ def round_results(request, round_id):
     are made once per released block and kept for every reader and worker (released_part,
     keyed by selectors.group_results_state)."""
     # Whether the person runs the round (and may open its gathering screen) comes with it.
-    runs = policies.rounds_person_runs(request.network, request.roles).filter(pk=OuterRef("pk"))
-    round = get_or_404(
-        policies.rounds_with_group_results_for(request.network, request.roles)
-        .annotate(person_runs=Exists(runs))
-        .select_related("instrument", "cohort", "network"), round_id)
+    round = access.round_with_group_results(request, round_id)
     # The groups side by side for one dimension at a time (?d=1, 2, ...), so the page costs
     # the same whatever the number of groups times dimensions (issue 11).
     position = max(_position(request), 1)
