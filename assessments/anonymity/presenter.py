@@ -10,6 +10,7 @@ before anything reads them, and `number` (which the charts use for every coordin
 
 from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -24,8 +25,19 @@ def shown(value, digits=SHOWN_DIGITS):
     """A number at the precision people see (one decimal, half up), as a float: what
     aggregation.py releases and what charts compute coordinates from, so no page, chart,
     table or file carries a finer value than the one written on it."""
-    quantum = Decimal(1).scaleb(-digits)
-    return float(Decimal(repr(float(value))).quantize(quantum, ROUND_HALF_UP))
+    return float(_rounded(float(value), digits))
+
+
+@lru_cache(maxsize=8192)
+def _rounded(value, digits):
+    """A float rounded half up to `digits` decimals, as a Decimal; remembered, as the pages
+    round the same few values hundreds of times (issue 11)."""
+    return Decimal(repr(value)).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP)
+
+
+@lru_cache(maxsize=8192)
+def _rounded_text(value, digits):
+    return f"{_rounded(value, digits):f}"
 
 
 def number(value):
@@ -39,8 +51,7 @@ def number(value):
 def number_format(value, digits=1):
     """A number with the active language's decimal mark, rounded half up (Django's own
     number_format cuts digits off instead of rounding)."""
-    rounded = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP)
-    text = f"{rounded:f}"
+    text = _rounded_text(float(value), digits)
     return text.replace(".", formats.get_format("DECIMAL_SEPARATOR")) if digits else text
 
 

@@ -17,6 +17,7 @@ import itertools
 import math
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
@@ -40,6 +41,7 @@ GRID = "#c9d0d9"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', sans-serif"
 
 _ids = itertools.count(1)
+_NEEDS_ESCAPING = re.compile(r"[&<>\"']")
 
 
 def wheel_segment_label(dimension):
@@ -99,8 +101,20 @@ def _gap(row):
 
 
 def _attrs(attrs):
-    return "".join(f' {key.rstrip("_").replace("_", "-")}="{escape(value)}"'
+    return "".join(f' {_attribute_name(key)}="{_attribute_value(value)}"'
                    for key, value in attrs.items() if value is not None)
+
+
+@lru_cache(maxsize=128)
+def _attribute_name(key):
+    return key.rstrip("_").replace("_", "-")
+
+
+def _attribute_value(value):
+    """Escaped; most values are numbers and colours, which need nothing (issue 11: a chart
+    writes hundreds of them)."""
+    value = str(value)
+    return escape(value) if _NEEDS_ESCAPING.search(value) else value
 
 
 def _el(tag, content="", **attrs):

@@ -41,23 +41,22 @@ def largest_gaps(gaps, limit=LARGEST_GAPS):
     return sorted(shown, key=lambda pair: (-pair[1], pair[0].position))[:limit]
 
 
-def _tagged(tags):
-    """Rows whose dimension_tags hold one of the tags (a JSON list of strings)."""
-    matches = Q()
-    for tag in sorted(tags):
-        matches |= Q(dimension_tags__icontains=f'"{tag}"')
-    return matches
+def _tagged(instrument):
+    """Rows tagged for one of the instrument's dimensions (dimension_tags, a JSON list of
+    strings): one condition, whichever gaps a page shows, so the query is the same for every
+    page; the caller keeps the tags it wants."""
+    return Q(dimension_tags__icontains=f'"{instrument.slug}:')
 
 
-def cohort_exercises(network, cohort, tags):
-    """The cohort's tagged exercises, each with .cohort_module_id: in the modules it runs,
-    and in a tailored module only those it kept. One query."""
+def cohort_exercises(network, cohort, instrument):
+    """The cohort's exercises tagged for the instrument, each with .cohort_module_id: in the
+    modules it runs, and in a tailored module only those it kept. One query."""
     modules = CohortModule.objects.for_network(network).filter(
         cohort=cohort, module=OuterRef("phase__module"))
     kept = CohortActivity.objects.for_network(network).filter(
         cohort_module__cohort=cohort, activity=OuterRef("pk"))
     return list(
-        Activity.objects.filter(_tagged(tags), kind__in=EXERCISE_KINDS)
+        Activity.objects.filter(_tagged(instrument), kind__in=EXERCISE_KINDS)
         .annotate(cohort_module_id=Subquery(modules.values("pk")[:1]))
         .filter(cohort_module_id__isnull=False)
         .filter(~Exists(modules.filter(tailored=True)) | Exists(kept))
@@ -75,11 +74,11 @@ def recommendations_for_gaps(network, instrument, *gap_lists, cohort=None):
     exercises = {tag: [] for tag in tags}
     if tags:
         for resource in Resource.objects.shared_or_of_network(network).filter(
-                _tagged(tags)).order_by("network_id", "slug"):
+                _tagged(instrument)).order_by("network_id", "slug"):
             for tag in resource.dimension_tags:
                 if tag in resources:
                     resources[tag].append(resource)
-        for activity in cohort_exercises(network, cohort, tags) if cohort else ():
+        for activity in cohort_exercises(network, cohort, instrument) if cohort else ():
             for tag in activity.dimension_tags:
                 if tag in exercises:
                     exercises[tag].append(activity)

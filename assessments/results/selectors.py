@@ -18,12 +18,12 @@ from assessments.anonymity.aggregation import (
     round_results,
 )
 from assessments.anonymity.presenter import group_labels, labels_of
-from assessments.models import DimensionScore, ReleasedBlock, Response, Round
+from assessments.models import ReleasedBlock, Response, Round
 from assessments.scoring import gap, overall_score
 from cohorts.models import CohortGroup
 from cohorts.policies import cohorts_person_can_follow
 from tenancy.models import LeaderGroup, Organisation
-from tenancy.rows import compiled_once
+from tenancy.rows import compiled_once, instances
 
 # What a page made from released blocks shows changes only when one of these does: the number
 # submitted (released blocks' people, stored, and those still waiting: submitted_count) and
@@ -210,17 +210,32 @@ class OwnResults:
 def _own_responses(network, person, round):
     """The person's submitted response to the round and their latest to an earlier cohort
     round of the same instrument (any version; personal rounds are compared on the
-    development page), in one query: (response or None, earlier or None)."""
-    earlier_rounds = Q(round__in=Round.objects.for_network(network),
-                       round__instrument__slug=round.instrument.slug,
-                       round__opens_at__lt=round.opens_at)
-    responses = list(Response.objects.for_network(network)
-                     .filter(Q(round=round) | earlier_rounds, person=person,
-                             submitted_at__isnull=False)
-                     .select_related("round").order_by("-round__opens_at")[:2])
+    development page), in one query: (response or None, earlier or None). The earlier
+    rounds' SQL is compiled once per process for the round (issue 11)."""
+    earlier_rounds = compiled_once(
+        ("earlier_rounds", network.pk, round.pk),
+        lambda: Round.objects.for_network(network).filter(
+            instrument__slug=round.instrument.slug, opens_at__lt=round.opens_at).values("pk"))
+    condition, params = "found.round_id = %s", [round.pk]
+    if earlier_rounds is not None:
+        condition = f"(found.round_id = %s OR found.round_id IN ({earlier_rounds[0]}))"
+        params += earlier_rounds[1]
+    responses = instances(
+        Response, "found.network_id = %s AND found.person_id = %s"
+        f" AND found.submitted_at IS NOT NULL AND {condition}",
+        [network.pk, person.pk, *params], related=("round",))
     response = next((r for r in responses if r.round_id == round.pk), None)
-    earlier = next((r for r in responses if r.round_id != round.pk), None)
+    earlier = max((r for r in responses if r.round_id != round.pk),
+                  key=lambda r: r.round.opens_at, default=None)
     return response, earlier
+
+
+_OWN_SCORES = """
+SELECT score.response_id, score.dimension_id, dimension.code, score.kind, score.score
+FROM assessments_dimensionscore score
+JOIN assessments_dimension dimension ON dimension.id = score.dimension_id
+WHERE score.network_id = %s AND score.response_id IN (%s, %s)
+"""
 
 
 def own_results(network, person, round, dimensions):
@@ -230,10 +245,10 @@ def own_results(network, person, round, dimensions):
     if response is None:
         return OwnResults(None)
     scores, earlier_scores = {}, {}
-    for response_id, dimension_id, code, kind, score in (
-            DimensionScore.objects.for_network(network)
-            .filter(response__in=[r.pk for r in (response, earlier) if r is not None])
-            .values_list("response_id", "dimension_id", "dimension__code", "kind", "score")):
+    with connection.cursor() as cursor:
+        cursor.execute(_OWN_SCORES, [network.pk, response.pk, (earlier or response).pk])
+        rows = cursor.fetchall()
+    for response_id, dimension_id, code, kind, score in rows:
         if response_id == response.pk:
             scores[dimension_id, kind] = score
         else:
