@@ -12,11 +12,13 @@ gaps (a Suppressed gap counts as none), so nothing here reads anyone's answers.
 
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q, Subquery
 
 from cohorts.models import CohortActivity, CohortModule
 from programmes.models import Activity, ActivityKind
 from resources.models import Resource
+from tenancy.rows import compiled_once
 
 LARGEST_GAPS = 3
 EXERCISE_KINDS = (ActivityKind.REFLECTION, ActivityKind.GROUP_TASK, ActivityKind.AMBITION)
@@ -48,33 +50,74 @@ def _tagged(instrument):
     return Q(dimension_tags__icontains=f'"{instrument.slug}:')
 
 
-def cohort_exercises(network, cohort, instrument):
+def cohort_exercises(network, cohort_id, instrument):
     """The cohort's exercises tagged for the instrument, each with .cohort_module_id: in the
-    modules it runs, and in a tailored module only those it kept. One query."""
+    modules it runs, and in a tailored module only those it kept. The rule's query is
+    compiled once per process for the cohort and instrument (it is asked on every own
+    results page, issue 11); one more query reads the exercises found, if any."""
+    compiled = compiled_once(
+        ("cohort_exercises", network.pk, cohort_id, instrument.slug),
+        lambda: _cohort_exercises(network, cohort_id, instrument)
+        .values_list("pk", "cohort_module_id"))
+    if compiled is None:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(*compiled)
+        found = cursor.fetchall()
+    if not found:
+        return []
+    activities = Activity.objects.select_related("phase__module").in_bulk(
+        [pk for pk, _module in found])
+    exercises = []
+    for pk, cohort_module_id in found:
+        activity = activities[pk]
+        activity.cohort_module_id = cohort_module_id
+        exercises.append(activity)
+    return exercises
+
+
+def _tagged_resources(network, instrument):
+    """The network's and the shared resources tagged for the instrument, in order; the
+    query compiled once per process for the network and instrument (issue 11)."""
+    compiled = compiled_once(
+        ("tagged_resources", network.pk, instrument.slug),
+        lambda: Resource.objects.shared_or_of_network(network).filter(_tagged(instrument))
+        .order_by("network_id", "slug").values_list("pk", flat=True))
+    if compiled is None:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(*compiled)
+        found = [pk for (pk,) in cursor.fetchall()]
+    if not found:
+        return []
+    resources = Resource.objects.shared_or_of_network(network).in_bulk(found)
+    return [resources[pk] for pk in found]
+
+
+def _cohort_exercises(network, cohort_id, instrument):
     modules = CohortModule.objects.for_network(network).filter(
-        cohort=cohort, module=OuterRef("phase__module"))
+        cohort=cohort_id, module=OuterRef("phase__module"))
     kept = CohortActivity.objects.for_network(network).filter(
-        cohort_module__cohort=cohort, activity=OuterRef("pk"))
-    return list(
+        cohort_module__cohort=cohort_id, activity=OuterRef("pk"))
+    return (
         Activity.objects.filter(_tagged(instrument), kind__in=EXERCISE_KINDS)
         .annotate(cohort_module_id=Subquery(modules.values("pk")[:1]))
         .filter(cohort_module_id__isnull=False)
         .filter(~Exists(modules.filter(tailored=True)) | Exists(kept))
-        .select_related("phase__module")
         .order_by("phase__module__position", "phase__position", "position"))
 
 
 def recommendations_for_gaps(network, instrument, *gap_lists, cohort=None):
     """[Recommendation] per list of (dimension, gap) for its largest gaps that have tagged
     resources, or tagged exercises in the cohort (when given); a query for the resources and
-    one for the exercises, for all the lists. With one list, its recommendations alone."""
+    one for the exercises (one more each for those found, if any), for all the lists. With
+    one list, its recommendations alone."""
     largest = [largest_gaps(gaps) for gaps in gap_lists]
     tags = {dimension_tag(instrument, dimension) for pairs in largest for dimension, _gap in pairs}
     resources = {tag: [] for tag in tags}
     exercises = {tag: [] for tag in tags}
     if tags:
-        for resource in Resource.objects.shared_or_of_network(network).filter(
-                _tagged(instrument)).order_by("network_id", "slug"):
+        for resource in _tagged_resources(network, instrument):
             for tag in resource.dimension_tags:
                 if tag in resources:
                     resources[tag].append(resource)

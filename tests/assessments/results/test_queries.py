@@ -68,7 +68,7 @@ def big(world):
 # gathering screen's live part (htmx) come from the shared cache, after one query for whether
 # anything changed (and one for the groups shown on the results page).
 PAGES = [("assessment_results", "leader", 10, 10, {}),  # + the material for the largest gaps:
-         # resources and the cohort's exercises
+         # resources and the cohort's exercises (one more query each for those found, if any)
          ("round_results", "facilitator", 11, 7, {}),
          ("round_results", "coordinator", 11, 7, {}),
          ("round_gathering", "facilitator", 7, 7, {}),
