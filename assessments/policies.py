@@ -89,9 +89,11 @@ def reports_person_can_see(network, roles):
         | Q(cohort__in=cohorts_person_can_follow(network, roles)))
 
 
-def report_links_for(network, roles, group=None, cohort=None):
+def report_links_for(network, roles, group=None, cohort=None, follows_cohort=None):
     """The report pages the person may open from a group's page (group) or a cohort's results
-    (cohort): that group's, their own groups' in the cohort, and the cohort's."""
+    (cohort): that group's, their own groups' in the cohort, and the cohort's.
+    `follows_cohort`: whether they follow the cohort, when the page already knows
+    (cohorts_person_can_follow)."""
     groups = []
     if group is not None and groups_person_can_report_on(network, roles).filter(
             pk=group.pk).exists():
@@ -100,9 +102,10 @@ def report_links_for(network, roles, group=None, cohort=None):
         in_cohort = set(cohort.leader_groups.filter(pk__in=roles.led_group_ids)
                         .values_list("pk", flat=True))
         groups += [g for g in roles.led_groups if g.pk in in_cohort and g not in groups]
-    reports_cohort = cohort is not None and cohorts_person_can_follow(network, roles).filter(
-        pk=cohort.pk).exists()
-    return {"network": network, "groups": groups, "cohort": cohort if reports_cohort else None}
+    if follows_cohort is None:
+        follows_cohort = cohort is not None and cohorts_person_can_follow(
+            network, roles).filter(pk=cohort.pk).exists()
+    return {"network": network, "groups": groups, "cohort": cohort if follows_cohort else None}
 
 
 def polls_person_runs(network, roles):

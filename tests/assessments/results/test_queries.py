@@ -69,8 +69,8 @@ def big(world):
 # anything changed (and one for the groups shown on the results page).
 PAGES = [("assessment_results", "leader", 10, 10, {}),  # + the material for the largest gaps:
          # resources and the cohort's exercises (one more query each for those found, if any)
-         ("round_results", "facilitator", 11, 7, {}),
-         ("round_results", "coordinator", 11, 7, {}),
+         ("round_results", "facilitator", 10, 6, {}),
+         ("round_results", "coordinator", 11, 7, {}),  # + their organisations
          ("round_gathering", "facilitator", 7, 7, {}),
          ("round_gathering", "admin", 6, 6, {"HX-Request": "true"})]
 
