@@ -62,12 +62,12 @@ def big(world):
 
 
 # session, person and the person's roles with their networks (the middleware: 3; for a network
-# admin a fourth: their authenticator app), then the page's own (one of them, on the results
-# pages, asks which report links the person may follow). Made afresh, then as every later
-# reader gets it while no block is released: the group results page's numbers and the
-# gathering screen's live part (htmx) come from the shared cache, after one query for whether
-# anything changed (and one for the groups shown on the results page).
-PAGES = [("assessment_results", "leader", 10, 10, {}),  # + the material for the largest gaps:
+# admin a fourth: their authenticator app), then the page's own (the report links ask which of
+# the person's groups are in the cohort unless the page knows: one group, or none). Made
+# afresh, then as every later reader gets it while no block is released: the group results
+# page's numbers and the gathering screen's live part (htmx) come from the shared cache, after
+# one query for whether anything changed (and one for the groups shown on the results page).
+PAGES = [("assessment_results", "leader", 9, 9, {}),  # + the material for the largest gaps:
          # resources and the cohort's exercises (one more query each for those found, if any)
          ("round_results", "facilitator", 10, 6, {}),
          ("round_results", "coordinator", 11, 7, {}),  # + their organisations
