@@ -11,7 +11,10 @@ capabilities test and an open "Gathering" round of the competence wheel), produc
 (bench/benchenv.py) and Redis database 13. A page is served in this process through the whole
 middleware (Django's test client); its cost is the CPU of this process plus that of its
 PostgreSQL backend (read from /proc), per request, after warming up. Printed per page: that CPU,
-its ratio to the floor, the queries and the size of the HTML.
+its ratio to the floor (measured right before and after that page, as the machine's load
+wanders), the queries and the size of the HTML. The group results page is measured made
+afresh (its part made from released blocks taken out of the cache first, as for the first
+reader after a block is released) and as every later reader gets it.
 """
 
 import argparse
@@ -133,7 +136,13 @@ def measure_size(leaders, arguments):
     print(f"\nBro results pages: {leaders} leaders in one network, {groups} leader groups "
           f"(production settings, CPU of this process + its PostgreSQL backend, mean of "
           f"{arguments.repeat})")
-    floor = None
+    def cpu(page):
+        own, database = time.process_time(), backend_seconds(backend)
+        for _ in range(arguments.repeat):
+            page()
+        return (time.process_time() - own + backend_seconds(backend) - database) \
+            / arguments.repeat
+
     for name in PAGES:
         page = pages[name]
         for _ in range(3):
@@ -142,14 +151,13 @@ def measure_size(leaders, arguments):
         with CaptureQueriesContext(connection) as captured:
             response = page()
         queries = len(captured.captured_queries) - (1 if name == "live_fresh" else 0)
-        own, database = time.process_time(), backend_seconds(backend)
-        for _ in range(arguments.repeat):
-            page()
-        seconds = (time.process_time() - own + backend_seconds(backend) - database) \
-            / arguments.repeat
-        floor = floor or seconds
+        # The floor right before and after each page: the machine's load wanders in a run.
+        before = cpu(pages["floor"])
+        seconds = cpu(page)
+        floor = (before + cpu(pages["floor"])) / 2
         print(f"  {labels[name]:<54} {seconds * 1000:7.1f} ms {seconds / floor:5.1f}x floor "
-              f"{queries:3d} queries {len(response.content) / 1024:7.1f} KiB")
+              f"({floor * 1000:4.1f} ms) {queries:3d} queries "
+              f"{len(response.content) / 1024:7.1f} KiB")
         if name == arguments.profile:
             profile = cProfile.Profile()
             profile.enable()

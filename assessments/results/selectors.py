@@ -141,7 +141,7 @@ def group_results_state(network, roles, round, position, language, now=None):
     ).encode()).hexdigest()[:40]
     key = None if fresh else (
         f"assessments:group-results:{_common_key(network, round, language)}:{position}:"
-        f"{submitted}:{block or 0}:{shown}")
+        f"{block or 0}:{shown}")  # not the number submitted: the page writes it outside
     return ResultsState(submitted, labelled, organisations, key)
 
 
