@@ -107,9 +107,9 @@ def report_links_for(network, roles, group=None, cohort=None, follows_cohort=Non
             in_cohort = set(cohort.leader_groups.filter(pk__in=roles.led_group_ids)
                             .values_list("pk", flat=True))
         groups += [g for g in roles.led_groups if g.pk in in_cohort and g not in groups]
-    if follows_cohort is None:
-        follows_cohort = cohort is not None and cohorts_person_can_follow(
-            network, roles).filter(pk=cohort.pk).exists()
+    if follows_cohort is None:  # only admins and facilitators follow cohorts
+        follows_cohort = cohort is not None and (roles.is_admin or roles.is_facilitator) and (
+            cohorts_person_can_follow(network, roles).filter(pk=cohort.pk).exists())
     return {"network": network, "groups": groups, "cohort": cohort if follows_cohort else None}
 
 
