@@ -12,14 +12,16 @@ from django.http import Http404
 
 from assessments.models import Instrument, Response, Round
 from assessments.policies import (
+    rounds_led_groups_can_take,
     rounds_of_groups_and_person_to_answer,
     rounds_person_can_answer,
     rounds_person_runs,
+    rounds_with_group_results_for,
 )
 from cohorts.models import CohortGroup
 from cohorts.policies import cohorts_person_can_follow
 from tenancy.access import get_or_404
-from tenancy.rows import instances
+from tenancy.rows import compiled_once, instances
 
 
 def access_cohort_to_schedule(request, cohort_id):
@@ -130,3 +132,40 @@ def organisation_answered_for(request, group):
         return group.organisation
     return next((led.organisation for led in request.roles.led_groups
                  if led.organisation_id), None)
+
+
+def round_with_group_results(request, round_id):
+    """A round whose group results the person may see (rounds_with_group_results_for), with
+    its instrument, cohort and network, and `person_runs`: whether they run it and may open
+    its gathering screen (rounds_person_runs). Read on every view of the results page, so
+    the policies' SQL is compiled once per process for the person's roles (issue 11)."""
+    network, roles = request.network, request.roles
+    allowed = compiled_once(("rounds_with_group_results_for", roles.key),
+                            lambda: rounds_with_group_results_for(network, roles).values("pk"))
+    runs = compiled_once(("rounds_person_runs", roles.key),
+                         lambda: rounds_person_runs(network, roles).values("pk"))
+    runs_sql, runs_params = (f"found.id IN ({runs[0]})", runs[1]) if runs else ("1 = 0", [])
+    return _one_round(network, round_id, allowed, extra=(("person_runs", runs_sql),),
+                      extra_params=runs_params)
+
+
+def round_to_read_own_results(request, round_id):
+    """A round of the person's cohorts (rounds_person_can_take) for their own results page,
+    with its instrument, cohort and network; its policy compiled once per process."""
+    network, led = request.network, tuple(request.roles.led_group_ids)
+    allowed = compiled_once(("rounds_led_groups_can_take", network.pk, led),
+                            lambda: rounds_led_groups_can_take(network, list(led)).values("pk"))
+    return _one_round(network, round_id, allowed)
+
+
+def _one_round(network, round_id, allowed, extra=(), extra_params=()):
+    """The round `round_id` among those of the compiled policy `allowed`; 404 otherwise."""
+    if allowed is None:
+        raise Http404
+    found = instances(
+        Round, f"found.network_id = %s AND found.id = %s AND found.id IN ({allowed[0]})",
+        [*extra_params, network.pk, int(round_id), *allowed[1]],
+        related=("instrument", "cohort", "network"), extra=extra)
+    if not found:
+        raise Http404
+    return found[0]

@@ -89,20 +89,28 @@ def reports_person_can_see(network, roles):
         | Q(cohort__in=cohorts_person_can_follow(network, roles)))
 
 
-def report_links_for(network, roles, group=None, cohort=None):
+def report_links_for(network, roles, group=None, cohort=None, follows_cohort=None,
+                     leads_in_cohort=False):
     """The report pages the person may open from a group's page (group) or a cohort's results
-    (cohort): that group's, their own groups' in the cohort, and the cohort's."""
+    (cohort): that group's, their own groups' in the cohort, and the cohort's. What the page
+    already knows it may say: `follows_cohort`, whether they follow the cohort
+    (cohorts_person_can_follow); `leads_in_cohort`, that one of their groups is in it
+    (rounds_person_can_take), which with one group names it."""
     groups = []
     if group is not None and groups_person_can_report_on(network, roles).filter(
             pk=group.pk).exists():
         groups.append(group)
     if cohort is not None and roles.led_group_ids:
-        in_cohort = set(cohort.leader_groups.filter(pk__in=roles.led_group_ids)
-                        .values_list("pk", flat=True))
+        if leads_in_cohort and len(roles.led_group_ids) == 1:
+            in_cohort = set(roles.led_group_ids)
+        else:
+            in_cohort = set(cohort.leader_groups.filter(pk__in=roles.led_group_ids)
+                            .values_list("pk", flat=True))
         groups += [g for g in roles.led_groups if g.pk in in_cohort and g not in groups]
-    reports_cohort = cohort is not None and cohorts_person_can_follow(network, roles).filter(
-        pk=cohort.pk).exists()
-    return {"network": network, "groups": groups, "cohort": cohort if reports_cohort else None}
+    if follows_cohort is None:  # only admins and facilitators follow cohorts
+        follows_cohort = cohort is not None and (roles.is_admin or roles.is_facilitator) and (
+            cohorts_person_can_follow(network, roles).filter(pk=cohort.pk).exists())
+    return {"network": network, "groups": groups, "cohort": cohort if follows_cohort else None}
 
 
 def polls_person_runs(network, roles):

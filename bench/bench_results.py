@@ -15,7 +15,9 @@ the other pages and anyone sharing the database see the dataset as seeded. A pag
 in this process through the whole middleware (Django's test client); its cost is the CPU of
 this process plus that of its PostgreSQL backend (read from /proc), per request, after warming
 up, in five chunks with the floor measured between them. Printed per page: that CPU, its ratio
-to the floor of those chunks, the queries and the size of the HTML.
+to the floor of those chunks, the queries and the size of the HTML. The group results page is
+measured made afresh (its part made from released blocks taken out of the cache first, as for
+the first reader after a block is released) and as every later reader gets it.
 """
 
 import argparse
@@ -30,7 +32,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchenv import prepare_scale_dataset, use_production_settings
 
-PAGES = ("floor", "own", "group_closed", "group_open", "cohort", "live_fresh", "live_cached")
+PAGES = ("floor", "own", "group_closed_fresh", "group_closed", "group_open_fresh", "group_open",
+         "cohort", "live_fresh", "live_cached")
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -149,11 +152,24 @@ def measure_size(leaders, arguments):
 
     live = url("round_gathering", round_id=gathering.pk) + "?d=1"
     htmx = {"HX-Request": "true", "HX-Target": "gathering-live"}
+    redis = cache._cache.get_client()
+
+    def afresh(client, address):
+        """The page with its part made from released blocks made afresh (the first reader
+        after a block is released), the rest of the cache (the benchmark's sums) kept."""
+        for key in redis.scan_iter("*:assessments:group-results:*"):
+            redis.delete(key)
+        return client.get(address)
+
+    closed_results = url("round_results", round_id=start.pk)
+    open_results = url("round_results", round_id=gathering.pk)
     pages = {
         "floor": lambda: as_leader.get(url("bench_floor")),
         "own": lambda: as_leader.get(url("assessment_results", round_id=gathering.pk)),
-        "group_closed": lambda: as_facilitator.get(url("round_results", round_id=start.pk)),
-        "group_open": lambda: as_facilitator.get(url("round_results", round_id=gathering.pk)),
+        "group_closed_fresh": lambda: afresh(as_facilitator, closed_results),
+        "group_closed": lambda: as_facilitator.get(closed_results),
+        "group_open_fresh": lambda: afresh(as_facilitator, open_results),
+        "group_open": lambda: as_facilitator.get(open_results),
         "cohort": lambda: as_facilitator.get(url("cohort_detail", cohort_id=cohort.pk)),
         "live_fresh": lambda: (cache.clear(), as_facilitator.get(live, headers=htmx))[1],
         "live_cached": lambda: as_facilitator.get(live, headers=htmx),
@@ -161,8 +177,10 @@ def measure_size(leaders, arguments):
     labels = {
         "floor": "floor (cheapest signed-in network page)",
         "own": "own results (open round)",
-        "group_closed": "group results, closed round (capabilities)",
-        "group_open": "group results, open round (competence wheel)",
+        "group_closed_fresh": "group results, closed round, made afresh",
+        "group_closed": "group results, closed round (capabilities), cached",
+        "group_open_fresh": "group results, open round, made afresh",
+        "group_open": "group results, open round (competence wheel), cached",
         "cohort": "cohort page",
         "live_fresh": "gathering live part, made afresh",
         "live_cached": "gathering live part, from the shared cache",

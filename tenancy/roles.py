@@ -45,6 +45,15 @@ class NetworkRoles:
     def __bool__(self):
         return bool(self.roles)
 
+    @cached_property
+    def key(self):
+        """Everything a policy can read of these roles, as ids: the network, the person (the
+        cohorts they facilitate are a subquery on them) and each role with its target. The
+        same key gives the same SQL (tenancy.rows.compiled_once)."""
+        return (self.network.pk, self.person.pk, tuple(sorted(
+            (role.kind, role.organisation_id or 0, role.leader_group_id or 0)
+            for role in self.roles)))
+
     def has(self, *kinds):
         """Whether the person holds at least one of these roles here."""
         return not self.kinds.isdisjoint(kinds)

@@ -9,13 +9,34 @@ would. The condition is the caller's and must name the network where the model h
 
 from functools import lru_cache
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 
+_COMPILED = {}
+_COMPILED_MAX = 4096
 
-def instances(model, where, params, related=()):
+
+def compiled_once(key, build):
+    """(sql, params) of the queryset `build()` returns, compiled once per process for `key`,
+    which must name everything its SQL depends on (e.g. the ids a policy reads of the roles,
+    tenancy.roles.Roles.key); None when it can match nothing. For policies asked on every
+    request, as assessments.access does for the autosave's."""
+    if key not in _COMPILED:
+        if len(_COMPILED) >= _COMPILED_MAX:
+            _COMPILED.clear()
+        try:
+            _COMPILED[key] = build().query.sql_with_params()
+        except EmptyResultSet:
+            _COMPILED[key] = None
+    return _COMPILED[key]
+
+
+def instances(model, where, params, related=(), extra=()):
     """The rows of `model` matching `where` (SQL on the alias `found`), each with the objects
-    of the foreign keys named in `related` attached (LEFT JOINs: a NULL key gives None)."""
-    sql, parts, conversions = _select(model, where, tuple(related))
+    of the foreign keys named in `related` attached (LEFT JOINs: a NULL key gives None), and
+    the value of each (attribute, SQL expression) of `extra` set on it (their parameters come
+    first in `params`)."""
+    sql, parts, conversions = _select(model, where, tuple(related), tuple(extra))
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
@@ -35,12 +56,14 @@ def instances(model, where, params, related=()):
         instance = built[0]
         for name, related_instance in zip(related, built[1:], strict=True):
             setattr(instance, name, related_instance)
+        for (name, _sql), value in zip(extra, row[start:], strict=True):
+            setattr(instance, name, value)
         built_rows.append(instance)
     return built_rows
 
 
 @lru_cache(maxsize=256)
-def _select(model, where, related):
+def _select(model, where, related, extra=()):
     """For instances(): the SQL; [(model, attnames, position of the primary key or None)];
     and the columns whose values the database backend and the field convert, as the ORM's
     compiler does (JSON text, SQLite's dates and booleans)."""
@@ -53,6 +76,7 @@ def _select(model, where, related):
         parts.append((target, *_part(target, alias, columns, primary_key_checked=True)))
         joins.append(f" LEFT JOIN {quote(target._meta.db_table)} {alias}"
                      f" ON {alias}.{quote(target._meta.pk.column)} = found.{quote(field.column)}")
+    columns.extend(f"({expression})" for _name, expression in extra)
     sql = (f"SELECT {', '.join(columns)} FROM {quote(model._meta.db_table)} found"
            f"{''.join(joins)} WHERE {where}")
     conversions = []

@@ -33,8 +33,10 @@ aggregate disagree.
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
@@ -48,6 +50,7 @@ from assessments.models import (
     Round,
     TotalScope,
 )
+from tenancy.rows import compiled_once
 from tenancy.scoping import platform_wide
 
 # The benchmark's own k: the number of scores and of networks it needs before it shows.
@@ -241,7 +244,15 @@ def _empty(scope, key, dimensions):
 
 
 def instrument_dimensions(instrument):
-    return list(instrument.dimensions.select_related("area").order_by("position"))
+    """The version's dimensions with their areas, in order; read once per process, as a
+    published version never changes (the same rule as taking.selectors.layout_of)."""
+    return list(_dimensions(instrument.pk, instrument.published_at))
+
+
+@lru_cache(maxsize=64)
+def _dimensions(instrument_id, published_at):
+    return tuple(Dimension.objects.filter(instrument_id=instrument_id)
+                 .select_related("area").order_by("position"))
 
 
 def round_results(round, *, dimensions=None, now=None, group_ids=None, organisation_ids=None,
@@ -263,23 +274,11 @@ def round_results(round, *, dimensions=None, now=None, group_ids=None, organisat
     release_pooled_blocks(round, now)
     if selection_dimensions is not None and not selection_dimensions:
         group_ids = organisation_ids = ()
-    of_selections = {"dimension__in": [d.pk for d in (
-        dimensions if selection_dimensions is None else selection_dimensions)]}
-    selections = Q(scope=TotalScope.ROUND, dimension__in=[d.pk for d in dimensions])
-    for scope, keys in ((TotalScope.GROUP, group_ids),
-                        (TotalScope.ORGANISATION, organisation_ids)):
-        if keys is None:
-            selections |= Q(scope=scope, **of_selections)
-        elif keys:
-            selections |= Q(scope=scope, key__in=list(keys), **of_selections)
     whole = defaultdict(_Sums)
     sums = {TotalScope.GROUP: defaultdict(lambda: defaultdict(_Sums)),
             TotalScope.ORGANISATION: defaultdict(lambda: defaultdict(_Sums))}
-    rows = (ReleasedTotal.objects.for_network(network)
-            .filter(selections, round=round)
-            .values_list("scope", "key", "dimension_id", "kind", "bucket", "count", "total",
-                         "squares"))
-    for scope, key, dimension_id, kind, bucket, count, total, squares in rows:
+    for scope, key, dimension_id, kind, bucket, count, total, squares in _released_totals(
+            network, round, dimensions, group_ids, organisation_ids, selection_dimensions):
         cells = whole if scope == TotalScope.ROUND else sums[scope][key]
         cells[dimension_id, kind].add(bucket, count, total, squares)
     return RoundResults(
@@ -288,6 +287,37 @@ def round_results(round, *, dimensions=None, now=None, group_ids=None, organisat
         group_sums=dict(sums[TotalScope.GROUP]),
         organisation_sums=dict(sums[TotalScope.ORGANISATION]),
         selection_dimensions=selection_dimensions)
+
+
+def _released_totals(network, round, dimensions, group_ids, organisation_ids,
+                     selection_dimensions):
+    """The ReleasedTotal rows round_results reads, as tuples. Read on every results page, so
+    the query is compiled once per process for what it asks (issue 11)."""
+    ids = [d.pk for d in dimensions]
+    selection_ids = ids if selection_dimensions is None else [
+        d.pk for d in selection_dimensions]
+
+    def query():
+        selections = Q(scope=TotalScope.ROUND, dimension__in=ids)
+        for scope, keys in ((TotalScope.GROUP, group_ids),
+                            (TotalScope.ORGANISATION, organisation_ids)):
+            if keys is None:
+                selections |= Q(scope=scope, dimension__in=selection_ids)
+            elif keys:
+                selections |= Q(scope=scope, key__in=list(keys), dimension__in=selection_ids)
+        return (ReleasedTotal.objects.for_network(network).filter(selections, round=round)
+                .values_list("scope", "key", "dimension_id", "kind", "bucket", "count",
+                             "total", "squares"))
+
+    compiled = compiled_once(
+        ("released_totals", network.pk, round.pk, tuple(ids), tuple(selection_ids),
+         None if group_ids is None else tuple(group_ids),
+         None if organisation_ids is None else tuple(organisation_ids)), query)
+    if compiled is None:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(*compiled)
+        return cursor.fetchall()
 
 
 def _released_sums_of_closed_rounds(round_ids):

@@ -30,9 +30,14 @@ def shown(value, digits=SHOWN_DIGITS):
 
 @lru_cache(maxsize=8192)
 def _rounded(value, digits):
-    """`value` rounded half up to `digits` decimals, as text; remembered, as a page with
-    many groups rounds the same few values over and over."""
-    return f"{Decimal(repr(value)).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP):f}"
+    """A float rounded half up to `digits` decimals, as a Decimal; remembered, as the pages
+    round the same few values hundreds of times (issue 11)."""
+    return Decimal(repr(value)).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP)
+
+
+@lru_cache(maxsize=8192)
+def _rounded_text(value, digits):
+    return f"{_rounded(value, digits):f}"
 
 
 def number(value):
@@ -46,7 +51,7 @@ def number(value):
 def number_format(value, digits=1):
     """A number with the active language's decimal mark, rounded half up (Django's own
     number_format cuts digits off instead of rounding)."""
-    text = _rounded(float(value), digits)
+    text = _rounded_text(float(value), digits)
     return text.replace(".", formats.get_format("DECIMAL_SEPARATOR")) if digits else text
 
 
@@ -101,10 +106,15 @@ def group_labels(groups):
     """Group names, led by the organisation's where two groups share a name, and numbered
     where even that is shared (two "Ledergruppen" of one municipality): every label on a
     page tells its group apart. `groups` need their organisation."""
-    names = Counter(group.name for group in groups)
-    labels = [f"{group.organisation.name}: {group.name}"
-              if names[group.name] > 1 and group.organisation else group.name
-              for group in groups]
+    return labels_of([(group.name, group.organisation.name if group.organisation else None)
+                      for group in groups])
+
+
+def labels_of(names):
+    """group_labels of [(group name, organisation name or None)]."""
+    times = Counter(name for name, _organisation in names)
+    labels = [f"{organisation}: {name}" if times[name] > 1 and organisation else name
+              for name, organisation in names]
     shared = {label for label, count in Counter(labels).items() if count > 1}
     seen = {}
     numbered = []

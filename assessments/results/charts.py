@@ -2,7 +2,7 @@
 
 No script, no style attributes (strict CSP), no external fonts: only SVG presentation
 attributes. Every chart has a <title> and <desc> and comes with a table of the same numbers
-(template partial assessments/charts/chart.html), so nothing depends on seeing the graphic.
+(Chart.figure), so nothing depends on seeing the graphic.
 Today is a solid blue, ambition an orange hatched or dashed mark, and both are labelled in
 words, so nothing relies on colour alone; both colours have at least 4.5:1 contrast on white.
 
@@ -17,7 +17,9 @@ import itertools
 import math
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -39,6 +41,7 @@ GRID = "#c9d0d9"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', sans-serif"
 
 _ids = itertools.count(1)
+_NEEDS_ESCAPING = re.compile(r"[&<>\"']")
 
 
 def wheel_segment_label(dimension):
@@ -68,13 +71,24 @@ class Chart:
     columns: list = field(default_factory=list)
     rows: list = field(default_factory=list)  # [(row header, [cell text, ...]), ...]
 
-    def table_body(self):
-        """The rows of its table as HTML, written here rather than by a template loop: a
-        comparison of every group has hundreds of cells (issue 11)."""
-        return mark_safe("".join(
-            f'<tr><th scope="row">{_html(header)}</th>'
-            + "".join(f"<td>{_html(cell)}</td>" for cell in cells) + "</tr>"
-            for header, cells in self.rows))
+    @property
+    def figure(self):
+        """The chart with its title and the same numbers as a table, for a web page: written
+        here in one join rather than by a template node per cell (issue 11: the results pages
+        spent most of their time drawing)."""
+        title = conditional_escape(self.title)
+        head = "".join(f'<th scope="col">{conditional_escape(c)}</th>' for c in self.columns)
+        body = "".join(
+            f'<tr><th scope="row">{conditional_escape(header)}</th>'
+            + "".join(f"<td>{conditional_escape(cell)}</td>" for cell in cells) + "</tr>"
+            for header, cells in self.rows)
+        return mark_safe(
+            f'<figure class="chart">\n  <figcaption class="chart__title">{title}</figcaption>\n'
+            f'  {self.svg}\n  <details class="chart__numbers">\n'
+            f'    <summary>{conditional_escape(_("The numbers as a table"))}</summary>\n'
+            f'    <div class="table-wrap">\n      <table>\n        <caption>{title}</caption>\n'
+            f"        <thead><tr>{head}</tr></thead>\n        <tbody>{body}</tbody>\n"
+            f"      </table>\n    </div>\n  </details>\n</figure>\n")
 
 
 def escape(text):
@@ -92,8 +106,20 @@ def _gap(row):
 
 
 def _attrs(attrs):
-    return "".join(f' {key.rstrip("_").replace("_", "-")}="{escape(value)}"'
+    return "".join(f' {_attribute_name(key)}="{_attribute_value(value)}"'
                    for key, value in attrs.items() if value is not None)
+
+
+@lru_cache(maxsize=128)
+def _attribute_name(key):
+    return key.rstrip("_").replace("_", "-")
+
+
+def _attribute_value(value):
+    """Escaped; most values are numbers and colours, which need nothing (issue 11: a chart
+    writes hundreds of them)."""
+    value = str(value)
+    return escape(value) if _NEEDS_ESCAPING.search(value) else value
 
 
 def _el(tag, content="", **attrs):

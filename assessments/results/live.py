@@ -13,26 +13,14 @@ import time
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db import connection
 from django.utils import timezone
+
+from assessments.results import selectors
 
 PART_CACHE_SECONDS = 60  # names or groups changed meanwhile show within a minute
 MAKING_LOCK_SECONDS = 10  # a worker that died while making it holds nobody up for longer
 WAIT_SECONDS = 2.0  # with nothing to answer yet, how long to wait for another worker's part
 WAIT_STEP_SECONDS = 0.05
-
-# What submitted_count counts (the people of the released blocks and those still waiting),
-# and the last block released: asked on every poll of every screen, so plain SQL.
-_STATE = """
-SELECT (SELECT coalesce(sum(respondents), 0) FROM assessments_releasedblock
-        WHERE network_id = %(network)s AND round_id = %(round)s)
-       + (SELECT count(*) FROM assessments_response
-          WHERE network_id = %(network)s AND round_id = %(round)s
-            AND submitted_at IS NOT NULL AND released_block_id IS NULL),
-       (SELECT coalesce(max(id), 0) FROM assessments_releasedblock
-        WHERE network_id = %(network)s AND round_id = %(round)s)
-"""
-
 
 @dataclass(frozen=True)
 class LiveState:
@@ -42,10 +30,7 @@ class LiveState:
 
 def live_state(network, round):
     """How many have submitted, and the last block released: one small query."""
-    with connection.cursor() as cursor:
-        cursor.execute(_STATE, {"network": network.pk, "round": round.pk})
-        submitted, last_block = cursor.fetchone()
-    return LiveState(int(submitted), last_block)
+    return LiveState(*selectors.released_state(round))
 
 
 def part_key(network, roles, round, position, language):
@@ -53,16 +38,16 @@ def part_key(network, roles, round, position, language):
     afresh (a closed round whose remaining answers are not pooled yet: the first read pools
     them). Besides the blocks (kept with the part) it depends on the dimension shown, the
     language, k, the pooling and the organisations the viewer coordinates (shown too)."""
-    if round.pooled_at is None and round.has_closed(timezone.now()):
+    if selectors.waits_for_pooling(round, timezone.now()):
         return None
     coordinated = ",".join(map(str, sorted(roles.coordinated_organisation_ids)))
-    return (f"assessments:gathering-live:{round.pk}:{position}:{language}:"
-            f"{network.anonymity_threshold}:{round.pooled_at and round.pooled_at.timestamp()}:"
-            f"{coordinated}")
+    return (f"assessments:gathering-live:{selectors.common_key(network, round, language)}:"
+            f"{position}:{coordinated}")
 
 
-def shared_part(key, state, make):
-    """The part for `state` from the cache, or `make()` run by one worker at a time."""
+def shared_part(key, state, make, seconds=PART_CACHE_SECONDS):
+    """The part for `state` from the cache, or `make()` run by one worker at a time. Also
+    the group results page's numbers (views.round_results), whose key names its block."""
     if key is None:
         return make()
     entry = cache.get(key)
@@ -78,7 +63,7 @@ def shared_part(key, state, make):
         return entry[1] if entry is not None else make()
     try:
         part = make()
-        cache.set(key, (state.last_block, part), PART_CACHE_SECONDS)
+        cache.set(key, (state.last_block, part), seconds)
     finally:
         cache.delete(lock)
     return part

@@ -12,11 +12,13 @@ gaps (a Suppressed gap counts as none), so nothing here reads anyone's answers.
 
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q, Subquery
 
 from cohorts.models import CohortActivity, CohortModule
 from programmes.models import Activity, ActivityKind
 from resources.models import Resource
+from tenancy.rows import compiled_once
 
 LARGEST_GAPS = 3
 EXERCISE_KINDS = (ActivityKind.REFLECTION, ActivityKind.GROUP_TASK, ActivityKind.AMBITION)
@@ -41,48 +43,88 @@ def largest_gaps(gaps, limit=LARGEST_GAPS):
     return sorted(shown, key=lambda pair: (-pair[1], pair[0].position))[:limit]
 
 
-def _tagged(tags):
-    """Rows whose dimension_tags hold one of the tags (a JSON list of strings)."""
-    matches = Q()
-    for tag in sorted(tags):
-        matches |= Q(dimension_tags__icontains=f'"{tag}"')
-    return matches
+def _tagged(instrument):
+    """Rows tagged for one of the instrument's dimensions (dimension_tags, a JSON list of
+    strings): one condition, whichever gaps a page shows, so the query is the same for every
+    page; the caller keeps the tags it wants."""
+    return Q(dimension_tags__icontains=f'"{instrument.slug}:')
 
 
-def cohort_exercises(network, cohort, tags):
-    """The cohort's tagged exercises, each with .run_in_id (the cohort module running it):
-    the standard ones of an untailored module, and in a tailored module those it kept
-    (standard or its own: never another cohort's own). One query."""
+def cohort_exercises(network, cohort_id, instrument):
+    """The cohort's exercises tagged for the instrument, each with .run_in_id (the cohort
+    module running it): the standard ones of an untailored module, and in a tailored module
+    those it kept (standard or its own: never another cohort's own). The rule's query is
+    compiled once per process for the cohort and instrument (it is asked on every own
+    results page, issue 11); one more query reads the exercises found, if any."""
+    compiled = compiled_once(
+        ("cohort_exercises", network.pk, cohort_id, instrument.slug),
+        lambda: _cohort_exercises(network, cohort_id, instrument)
+        .values_list("pk", "run_in_id"))
+    if compiled is None:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(*compiled)
+        found = cursor.fetchall()
+    if not found:
+        return []
+    activities = Activity.objects.select_related("phase__module").in_bulk(
+        [pk for pk, _module in found])
+    exercises = []
+    for pk, run_in_id in found:
+        activity = activities[pk]
+        activity.run_in_id = run_in_id
+        exercises.append(activity)
+    return exercises
+
+
+def _tagged_resources(network, instrument):
+    """The network's and the shared resources tagged for the instrument, in order; the
+    query compiled once per process for the network and instrument (issue 11)."""
+    compiled = compiled_once(
+        ("tagged_resources", network.pk, instrument.slug),
+        lambda: Resource.objects.shared_or_of_network(network).filter(_tagged(instrument))
+        .order_by("network_id", "slug").values_list("pk", flat=True))
+    if compiled is None:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(*compiled)
+        found = [pk for (pk,) in cursor.fetchall()]
+    if not found:
+        return []
+    resources = Resource.objects.shared_or_of_network(network).in_bulk(found)
+    return [resources[pk] for pk in found]
+
+
+def _cohort_exercises(network, cohort_id, instrument):
     modules = CohortModule.objects.for_network(network).filter(
-        cohort=cohort, module=OuterRef("phase__module"))
+        cohort=cohort_id, module=OuterRef("phase__module"))
     kept = CohortActivity.objects.for_network(network).filter(
-        cohort_module__cohort=cohort, activity=OuterRef("pk"))
-    return list(
+        cohort_module__cohort=cohort_id, activity=OuterRef("pk"))
+    return (
         Activity.objects.filter(Q(network__isnull=True) | Q(network=network))
-        .filter(_tagged(tags), kind__in=EXERCISE_KINDS)
+        .filter(_tagged(instrument), kind__in=EXERCISE_KINDS)
         .annotate(run_in_id=Subquery(modules.values("pk")[:1]))
         .filter(run_in_id__isnull=False)
         .filter((Q(network__isnull=True) & ~Exists(modules.filter(tailored=True)))
                 | Exists(kept))
-        .select_related("phase__module")
         .order_by("phase__module__position", "phase__position", "position"))
 
 
 def recommendations_for_gaps(network, instrument, *gap_lists, cohort=None):
     """[Recommendation] per list of (dimension, gap) for its largest gaps that have tagged
     resources, or tagged exercises in the cohort (when given); a query for the resources and
-    one for the exercises, for all the lists. With one list, its recommendations alone."""
+    one for the exercises (one more each for those found, if any), for all the lists. With
+    one list, its recommendations alone."""
     largest = [largest_gaps(gaps) for gaps in gap_lists]
     tags = {dimension_tag(instrument, dimension) for pairs in largest for dimension, _gap in pairs}
     resources = {tag: [] for tag in tags}
     exercises = {tag: [] for tag in tags}
     if tags:
-        for resource in Resource.objects.shared_or_of_network(network).filter(
-                _tagged(tags)).order_by("network_id", "slug"):
+        for resource in _tagged_resources(network, instrument):
             for tag in resource.dimension_tags:
                 if tag in resources:
                     resources[tag].append(resource)
-        for activity in cohort_exercises(network, cohort, tags) if cohort else ():
+        for activity in cohort_exercises(network, cohort, instrument) if cohort else ():
             for tag in activity.dimension_tags:
                 if tag in exercises:
                     exercises[tag].append(activity)

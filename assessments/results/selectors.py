@@ -4,10 +4,12 @@ A person's own scores are read here directly (they are theirs); everything about
 comes from assessments.anonymity.aggregation, which alone decides what may be shown.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db import connection
+from django.db.models import Exists, Q, QuerySet
+from django.utils import timezone
 
 from assessments.anonymity.aggregation import (
     compare,
@@ -15,28 +17,147 @@ from assessments.anonymity.aggregation import (
     national_benchmark,
     round_results,
 )
-from assessments.anonymity.presenter import group_labels
-from assessments.models import DimensionScore, ReleasedBlock, Response, Round
+from assessments.anonymity.presenter import group_labels, labels_of
+from assessments.models import ReleasedBlock, Response, Round
 from assessments.scoring import gap, overall_score
 from cohorts.models import CohortGroup
 from cohorts.policies import cohorts_person_can_follow
 from tenancy.models import LeaderGroup, Organisation
+from tenancy.rows import compiled_once, instances
+
+# What a page made from released blocks shows changes only when one of these does: the number
+# submitted (released blocks' people, stored, and those still waiting: submitted_count) and
+# the round's latest released block. Asked on every request: plain SQL, one statement.
+_RELEASED_STATE = """
+SELECT (SELECT coalesce(sum(respondents), 0) FROM assessments_releasedblock
+        WHERE network_id = %(network)s AND round_id = %(round)s)
+     + (SELECT count(*) FROM assessments_response
+        WHERE network_id = %(network)s AND round_id = %(round)s
+          AND submitted_at IS NOT NULL AND released_block_id IS NULL),
+       (SELECT max(id) FROM assessments_releasedblock
+        WHERE network_id = %(network)s AND round_id = %(round)s)
+"""
+
+# The group results page also shows the change since the cohort's earlier round of the
+# instrument and the national benchmark: the earlier round (its name, its latest block and
+# whether it still waits to be pooled), and the set of closed rounds of the instrument version
+# (across networks, as the benchmark reads them: ids and pooling times only) with how many of
+# them wait to be pooled. Plain SQL that SQLite (the demo) runs too.
+_RESULTS_STATE = _RELEASED_STATE.rstrip() + """,
+       earlier.id, earlier.pooled_at, earlier.name, earlier.purpose,
+       earlier.closes_at <= %(now)s AND earlier.pooled_at IS NULL,
+       (SELECT max(id) FROM assessments_releasedblock
+        WHERE network_id = %(network)s AND round_id = earlier.id),
+       closed.rounds, closed.ids, closed.squares, closed.pooled, closed.waiting
+FROM (SELECT count(*) AS rounds, sum(id) AS ids, sum(id * id) AS squares,
+             max(pooled_at) AS pooled,
+             sum(CASE WHEN pooled_at IS NULL THEN 1 ELSE 0 END) AS waiting
+      FROM assessments_round WHERE instrument_id = %(instrument)s AND closes_at <= %(now)s
+     ) AS closed
+LEFT JOIN (
+    SELECT earlier.id, earlier.pooled_at, earlier.name, earlier.purpose, earlier.closes_at
+    FROM assessments_round earlier
+    JOIN assessments_instrument instrument ON instrument.id = earlier.instrument_id
+    WHERE earlier.network_id = %(network)s AND earlier.cohort_id = %(cohort)s
+      AND instrument.slug = %(slug)s AND earlier.opens_at < %(opens)s
+    ORDER BY earlier.opens_at DESC LIMIT 1) AS earlier ON 1 = 1
+"""
+
+
+def released_state(round):
+    """(How many submitted, the round's latest released block id or 0), in one statement:
+    the people of the released blocks (stored, so erasing one of them later does not change
+    it, README "Your data (GDPR)") and those still waiting."""
+    with connection.cursor() as cursor:
+        cursor.execute(_RELEASED_STATE, {"network": round.network_id, "round": round.pk})
+        submitted, block = cursor.fetchone()
+    return int(submitted), block or 0
 
 
 def submitted_count(round):
-    """How many submitted: the people of the released blocks (stored, so erasing one of them
-    later does not change it, README "Your data (GDPR)") and those still waiting; one query."""
-    network = round.network
+    """How many submitted (released_state)."""
+    return released_state(round)[0]
 
-    def total(queryset, aggregate):
-        return Coalesce(Subquery(queryset.filter(round=OuterRef("pk")).order_by()
-                                 .values("round").annotate(n=aggregate).values("n")), 0)
 
-    released = total(ReleasedBlock.objects.for_network(network), Sum("respondents"))
-    waiting = total(Response.objects.for_network(network)
-                    .filter(submitted_at__isnull=False, released_block__isnull=True), Count("pk"))
-    return sum(Round.objects.for_network(network).filter(pk=round.pk)
-               .values_list(released, waiting).get())
+def waits_for_pooling(round, now):
+    """A closed round whose remaining answers are not pooled yet: the first read pools them,
+    so what it shows is made afresh."""
+    return round.pooled_at is None and round.has_closed(now)
+
+
+def common_key(network, round, language):
+    """What every part made from a round's released blocks depends on besides its blocks: the
+    round, the language, k and when the round was pooled (live.part_key, group_results_state)."""
+    return (f"{round.pk}:{language}:{network.anonymity_threshold}:"
+            f"{round.pooled_at and round.pooled_at.timestamp()}")
+
+
+@dataclass
+class ResultsState:
+    """What the group results page shows besides its numbers, and the key of the part made
+    from released blocks (None: made afresh, as something waits to be pooled)."""
+
+    submitted: int
+    groups: list  # [(label, group id)], as far as the person may follow them
+    organisations: list  # [(name, id)] the person coordinates
+    key: str | None
+    last_block: int = 0  # the round's latest released block (in the key too)
+
+
+def group_results_state(network, roles, round, position, language, now=None):
+    """Everything the group results page's numbers depend on, in two small queries (the
+    state, the groups; a third for coordinators: their organisations): the round's released
+    blocks and the number submitted, the earlier round's blocks (the change), the closed rounds
+    of the benchmark, the groups and organisations shown with their names, the dimension compared,
+    the language and k. Released blocks never change, so the same key means the same part."""
+    now = now or timezone.now()
+    instrument = round.instrument
+    with connection.cursor() as cursor:
+        cursor.execute(_RESULTS_STATE, {
+            "network": network.pk, "round": round.pk, "cohort": round.cohort_id,
+            "instrument": instrument.pk, "slug": instrument.slug,
+            "opens": connection.ops.adapt_datetimefield_value(round.opens_at),
+            "now": connection.ops.adapt_datetimefield_value(now)})
+        row = cursor.fetchone()
+    submitted, block, earlier, earlier_waits, earlier_block, closed, closed_waiting = (
+        row[0], row[1], row[2:6], row[6], row[7], row[8:12], row[12])
+    labelled = _shown_groups(network, roles, round)
+    organisations = []
+    if roles.coordinated_organisation_ids:
+        organisations = list(Organisation.objects.for_network(network)
+                             .filter(pk__in=roles.coordinated_organisation_ids)
+                             .order_by("name").values_list("name", "pk"))
+    fresh = waits_for_pooling(round, now) or earlier_waits or closed_waiting
+    shown = hashlib.sha256(repr(
+        (network.name, network.slug, instrument.published_at, earlier, earlier_block, closed,
+         organisations, labelled)
+    ).encode()).hexdigest()[:40]
+    key = None if fresh else (
+        f"assessments:group-results:{common_key(network, round, language)}:{position}:"
+        f"{block or 0}:{shown}")  # not the number submitted: the page writes it outside
+    return ResultsState(submitted, labelled, organisations, key, block or 0)
+
+
+def _shown_groups(network, roles, round):
+    """[(label, group id)] of the groups the person may follow in the round (_visible_groups,
+    its SQL compiled once per process for the roles and round: issue 11)."""
+    compiled = compiled_once(
+        ("visible_groups", roles.key, round.pk, round.cohort_id),
+        lambda: _visible_groups_query(network, roles, round, _groups_with_blocks(network, round))
+        .values_list("pk", "name", "organisation__name"))
+    if compiled is None:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(*compiled)
+        rows = cursor.fetchall()
+    return list(zip(labels_of([(name, organisation) for _pk, name, organisation in rows]),
+                    [pk for pk, _name, _organisation in rows], strict=True))
+
+
+def _groups_with_blocks(network, round):
+    """The groups with a released block in the round (a group may have left the cohort)."""
+    return (ReleasedBlock.objects.for_network(network)
+            .filter(round=round, leader_group_id__isnull=False).values("leader_group_id"))
 
 
 # --- The leader's own results ----------------------------------------------------------
@@ -79,40 +200,52 @@ class OwnResults:
     overall_ambition: float | None = None
 
 
-def _scores_by_dimension(network, response):
-    scores = {}
-    for dimension_id, kind, score in (DimensionScore.objects.for_network(network)
-                                      .filter(response=response)
-                                      .values_list("dimension_id", "kind", "score")):
-        scores[dimension_id, kind] = score
-    return scores
+def _own_responses(network, person, round):
+    """The person's submitted response to the round and their latest to an earlier cohort
+    round of the same instrument (any version; personal rounds are compared on the
+    development page), in one query: (response or None, earlier or None). The earlier
+    rounds' SQL is compiled once per process for the round (issue 11)."""
+    earlier_rounds = compiled_once(
+        ("earlier_rounds", network.pk, round.pk),
+        lambda: Round.objects.for_network(network).filter(
+            instrument__slug=round.instrument.slug, opens_at__lt=round.opens_at).values("pk"))
+    condition, params = "found.round_id = %s", [round.pk]
+    if earlier_rounds is not None:
+        condition = f"(found.round_id = %s OR found.round_id IN ({earlier_rounds[0]}))"
+        params += earlier_rounds[1]
+    responses = instances(
+        Response, "found.network_id = %s AND found.person_id = %s"
+        f" AND found.submitted_at IS NOT NULL AND {condition}",
+        [network.pk, person.pk, *params], related=("round",))
+    response = next((r for r in responses if r.round_id == round.pk), None)
+    earlier = max((r for r in responses if r.round_id != round.pk),
+                  key=lambda r: r.round.opens_at, default=None)
+    return response, earlier
 
 
-def _earlier_response(network, person, round):
-    """The person's latest submitted response to an earlier cohort round of the same
-    instrument (any version); personal rounds are compared on the development page."""
-    return (Response.objects.for_network(network)
-            .filter(person=person, submitted_at__isnull=False,
-                    round__in=Round.objects.for_network(network),
-                    round__instrument__slug=round.instrument.slug,
-                    round__opens_at__lt=round.opens_at)
-            .select_related("round").order_by("-round__opens_at").first())
+_OWN_SCORES = """
+SELECT score.response_id, score.dimension_id, dimension.code, score.kind, score.score
+FROM assessments_dimensionscore score
+JOIN assessments_dimension dimension ON dimension.id = score.dimension_id
+WHERE score.network_id = %s AND score.response_id IN (%s, %s)
+"""
 
 
 def own_results(network, person, round, dimensions):
     """The person's own scores in the round, per area and overall, and the change since their
-    earlier round of the same instrument (dimensions matched by code)."""
-    response = (Response.objects.for_network(network)
-                .filter(round=round, person=person, submitted_at__isnull=False).first())
+    earlier round of the same instrument (dimensions matched by code); two queries."""
+    response, earlier = _own_responses(network, person, round)
     if response is None:
         return OwnResults(None)
-    scores = _scores_by_dimension(network, response)
-    earlier = _earlier_response(network, person, round)
-    earlier_scores = {}
-    if earlier is not None:
-        codes = {d.pk: d.code for d in earlier.round.instrument.dimensions.all()}
-        earlier_scores = {(codes[dimension_id], kind): score for (dimension_id, kind), score
-                          in _scores_by_dimension(network, earlier).items()}
+    scores, earlier_scores = {}, {}
+    with connection.cursor() as cursor:
+        cursor.execute(_OWN_SCORES, [network.pk, response.pk, (earlier or response).pk])
+        rows = cursor.fetchall()
+    for response_id, dimension_id, code, kind, score in rows:
+        if response_id == response.pk:
+            scores[dimension_id, kind] = score
+        else:
+            earlier_scores[code, kind] = score
     rows = [OwnRow(d, scores.get((d.pk, "today")), scores.get((d.pk, "ambition")),
                    earlier_scores.get((d.code, "today")),
                    earlier_scores.get((d.code, "ambition")))
@@ -172,7 +305,7 @@ class Selection:
 
     label: str
     aggregate: object
-    group: LeaderGroup | None = None
+    group_id: int | None = None
 
 
 @dataclass
@@ -197,9 +330,11 @@ class GroupResultsPage:
 def round_groups(network, cohort_id, group_ids_with_results):
     """The groups a cohort's results show, in the order every page and the PDF show them:
     every group of the cohort and every group with results (a group may have left it), by
-    name, then by when it was made."""
+    name, then by when it was made. `group_ids_with_results`: ids, or a query of them."""
+    if not isinstance(group_ids_with_results, QuerySet):
+        group_ids_with_results = list(group_ids_with_results)
     return (LeaderGroup.objects.for_network(network)
-            .filter(Q(pk__in=list(group_ids_with_results)) | Q(cohorts=cohort_id))
+            .filter(Q(pk__in=group_ids_with_results) | Q(cohorts=cohort_id))
             .select_related("organisation").distinct().order_by("name", "pk"))
 
 
@@ -208,13 +343,16 @@ def _visible_groups(network, roles, round, group_ids_with_results, person_runs_r
     the people who follow the round's cohort, their organisation's groups for coordinators.
     Whoever runs the round follows its cohort (policies.rounds_person_runs), so for them
     (`person_runs_round`, when the round was found through that policy) it is all of them."""
-    groups = round_groups(network, round.cohort_id, group_ids_with_results)
     if person_runs_round:
-        return list(groups)
+        return list(round_groups(network, round.cohort_id, group_ids_with_results))
+    return list(_visible_groups_query(network, roles, round, group_ids_with_results))
+
+
+def _visible_groups_query(network, roles, round, group_ids_with_results):
     follows_cohort = Exists(
         cohorts_person_can_follow(network, roles).filter(pk=round.cohort_id))
-    return list(groups.filter(
-        follows_cohort | Q(organisation__in=roles.coordinated_organisation_ids)))
+    return round_groups(network, round.cohort_id, group_ids_with_results).filter(
+        follows_cohort | Q(organisation__in=roles.coordinated_organisation_ids))
 
 
 def _earlier_round(network, round):
@@ -226,12 +364,15 @@ def _earlier_round(network, round):
 
 
 def group_results_page(network, roles, round, *, with_change=True, with_benchmark=False,
-                       dimension_position=None, with_submitted=True, person_runs_round=False):
+                       dimension_position=None, state=None, with_submitted=True,
+                       person_runs_round=False):
     """The network, the person's organisations and the groups they may follow side by side.
     With `dimension_position` (1, 2, ...) the groups and organisations are read for that one
     dimension only (`page.shown_dimensions`), with 0 not at all: a page reads what it shows,
-    so it costs the same whatever the size of the network. Without `with_submitted` the
-    page's `submitted` is None (the gathering screen reads it on every poll, live.py)."""
+    so it costs the same whatever the size of the network. `state` (group_results_state)
+    brings the groups, organisations and number submitted already read; without it and
+    without `with_submitted` the page's `submitted` is None (the gathering screen reads it on
+    every poll, live.py)."""
     dimensions = instrument_dimensions(round.instrument)
     shown_dimensions = dimensions
     if dimension_position is not None:
@@ -239,20 +380,22 @@ def group_results_page(network, roles, round, *, with_change=True, with_benchmar
             if dimension_position > 0 else []
     results = round_results(round, dimensions=dimensions,
                             selection_dimensions=shown_dimensions)
-    groups = _visible_groups(network, roles, round, results.group_sums, person_runs_round)
-    organisations = []
-    coordinated = roles.coordinated_organisation_ids
-    if coordinated:
-        organisations = [
-            Selection(organisation.name, results.organisation(organisation.pk))
-            for organisation in Organisation.objects.for_network(network)
-            .filter(pk__in=coordinated).order_by("name")]
+    if state is None:
+        groups = _visible_groups(network, roles, round, results.group_sums, person_runs_round)
+        labelled = list(zip(group_labels(groups), [group.pk for group in groups], strict=True))
+        organisations = []
+        if roles.coordinated_organisation_ids:
+            organisations = list(Organisation.objects.for_network(network)
+                                 .filter(pk__in=roles.coordinated_organisation_ids)
+                                 .order_by("name").values_list("name", "pk"))
+        submitted = submitted_count(round) if with_submitted else None
+    else:
+        labelled, organisations, submitted = state.groups, state.organisations, state.submitted
     page = GroupResultsPage(
         round, dimensions, results, Selection(network.name, results.network),
-        [Selection(label, results.group(group.pk), group)
-         for label, group in zip(group_labels(groups), groups, strict=True)],
-        organisations, submitted_count(round) if with_submitted else None,
-        shown_dimensions=shown_dimensions)
+        [Selection(label, results.group(pk), pk) for label, pk in labelled],
+        [Selection(name, results.organisation(pk)) for name, pk in organisations],
+        submitted, shown_dimensions=shown_dimensions)
     if with_change:
         earlier = _earlier_round(network, round)
         if earlier is not None:

@@ -4,7 +4,6 @@ Numbers about other people come only from assessments.anonymity.aggregation; a v
 shown arrives as a Suppressed and is drawn as "not shown".
 """
 
-from django.db.models import Exists, OuterRef
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -13,7 +12,7 @@ from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from assessments import policies, services
+from assessments import access, policies, services
 from assessments.access import access_round_to_run
 from assessments.anonymity.presenter import (
     format_count,
@@ -31,11 +30,17 @@ from tenancy.spreadsheet import CSV, spreadsheet_response
 from tenancy.translated import translated
 
 GATHERING_REFRESH_SECONDS = 5
+# The group results page's key names its groups too, so it only needs to make room.
+RESULTS_CACHE_SECONDS = 6 * 60 * 60
 
 
 def profile_charts(instrument, rows, title):
     """The radar (or wheel) and the bar chart of one set of today/ambition rows, where
     rows are (dimension, today, ambition)."""
+    return [_shape_chart(instrument, rows, title), _bar_chart(instrument, rows, title)]
+
+
+def _shape_chart(instrument, rows, title):
     scale_max = instrument.scale_max
     if instrument.kind == InstrumentKind.WHEEL:
         shape = charts.wheel_chart(
@@ -45,11 +50,14 @@ def profile_charts(instrument, rows, title):
         shape = charts.radar_chart(
             [charts.Row(translated(d.name), today, ambition) for d, today, ambition in rows],
             title=title, scale_max=scale_max)
-    bars = charts.bar_chart(
+    return shape
+
+
+def _bar_chart(instrument, rows, title):
+    return charts.bar_chart(
         [charts.Row(translated(d.name), today, ambition) for d, today, ambition in rows],
         title=_("%(title)s: today and ambition per dimension") % {"title": title},
-        scale_max=scale_max)
-    return [shape, bars]
+        scale_max=instrument.scale_max)
 
 
 def _aggregate_rows(aggregate):
@@ -71,9 +79,7 @@ def _generation_rule(instrument, average):
 def assessment_results(request, round_id):
     """The leader's own results in a round, with their group's and the network's aggregates
     next to them when these may be shown. Only the person's own response is ever read."""
-    round = get_or_404(
-        policies.rounds_person_can_take(request.network, request.roles)
-        .select_related("instrument", "cohort", "network"), round_id)
+    round = access.round_to_read_own_results(request, round_id)
     page = selectors.leader_page(request.network, request.roles, request.user, round)
     instrument = round.instrument
     context = {"page": page, "round": round, "instrument": instrument,
@@ -88,11 +94,11 @@ def assessment_results(request, round_id):
             request.network, instrument, [(row.dimension, row.gap) for row in page.own.rows],
             [(row.dimension, row.gap) for row in page.group.dimensions], cohort=round.cohort_id))
     if page.group.shown:
-        context["group_charts"] = profile_charts(
-            instrument, _aggregate_rows(page.group), _("Your leader group"))[-1:]
+        context["group_charts"] = [
+            _bar_chart(instrument, _aggregate_rows(page.group), _("Your leader group"))]
     if page.network.shown:
-        context["network_charts"] = profile_charts(
-            instrument, _aggregate_rows(page.network), request.network.name)[-1:]
+        context["network_charts"] = [
+            _bar_chart(instrument, _aggregate_rows(page.network), request.network.name)]
     return render(request, "assessments/results/leader.html", context)
 
 
@@ -113,18 +119,39 @@ def _selection_chart(page, dimension, *, font_size=16, stacked=True):
 @network_roles(RoleKind.COORDINATOR, RoleKind.FACILITATOR, RoleKind.NETWORK_ADMIN)
 def round_results(request, round_id):
     """Each group and the network side by side for one round, every value only once it may
-    be shown, with the discussion prompt per dimension."""
+    be shown, with the discussion prompt per dimension.
+
+    The numbers (everything below the heading) are made from released blocks only, so they
+    are made once per released block and kept for every reader and worker (live.shared_part,
+    keyed by selectors.group_results_state)."""
     # Whether the person runs the round (and may open its gathering screen) comes with it.
-    runs = policies.rounds_person_runs(request.network, request.roles).filter(pk=OuterRef("pk"))
-    round = get_or_404(
-        policies.rounds_with_group_results_for(request.network, request.roles)
-        .annotate(person_runs=Exists(runs))
-        .select_related("instrument", "cohort", "network"), round_id)
+    round = access.round_with_group_results(request, round_id)
     # The groups side by side for one dimension at a time (?d=1, 2, ...), so the page costs
     # the same whatever the number of groups times dimensions (issue 11).
+    position = max(_position(request), 1)
+    state = selectors.group_results_state(request.network, request.roles, round, position,
+                                          translation.get_language())
+    numbers = live.shared_part(
+        state.key, live.LiveState(state.submitted, state.last_block),
+        lambda: str(render_to_string("assessments/results/group.html#numbers",
+                                     _group_numbers_context(request, round, position, state),
+                                     request)),
+        RESULTS_CACHE_SECONDS)
+    context = {"round": round, "instrument": round.instrument, "numbers": mark_safe(numbers),
+               "submitted": state.submitted, "k": request.network.anonymity_threshold,
+               "final": round.pooled_at is not None, "runs_round": round.person_runs}
+    context["export_urls"] = [
+        (label, reverse(name, kwargs={"network_slug": request.network.slug,
+                                      "round_id": round.pk}))
+        for label, name in ((_("Download the results (Excel)"), "round_results_xlsx"),
+                            (_("Download the results (CSV)"), "round_results_csv"))]
+    return render(request, "assessments/results/group.html", context)
+
+
+def _group_numbers_context(request, round, position, state):
     page = selectors.group_results_page(request.network, request.roles, round,
-                                        with_benchmark=True,
-                                        dimension_position=max(_position(request), 1))
+                                        with_benchmark=True, dimension_position=position,
+                                        state=state)
     instrument = round.instrument
     sections = []
     for index, dimension in enumerate(page.dimensions):
@@ -143,17 +170,11 @@ def round_results(request, round_id):
             "benchmark": page.benchmark.dimensions[index],
             "change": page.network_change.get(dimension.code),
         })
-    context = {"page": page, "round": round, "instrument": instrument, "sections": sections,
-               "runs_round": round.person_runs}
-    context["export_urls"] = [
-        (label, reverse(name, kwargs={"network_slug": request.network.slug,
-                                      "round_id": round.pk}))
-        for label, name in ((_("Download the results (Excel)"), "round_results_xlsx"),
-                            (_("Download the results (CSV)"), "round_results_csv"))]
+    context = {"page": page, "round": round, "instrument": instrument, "sections": sections}
     if page.network.aggregate.shown:
         context["network_charts"] = profile_charts(
             instrument, _aggregate_rows(page.network.aggregate), request.network.name)
-    return render(request, "assessments/results/group.html", context)
+    return context
 
 
 def _released(cell, attribute):

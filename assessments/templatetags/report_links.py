@@ -10,6 +10,8 @@ register = template.Library()
 
 
 @register.inclusion_tag("assessments/reports/_links.html", takes_context=True)
-def report_links(context, group=None, cohort=None):
+def report_links(context, group=None, cohort=None, follows_cohort=None,
+                 leads_in_cohort=False):
     request = context["request"]
-    return report_links_for(request.network, request.roles, group=group, cohort=cohort)
+    return report_links_for(request.network, request.roles, group=group, cohort=cohort,
+                            follows_cohort=follows_cohort, leads_in_cohort=leads_in_cohort)
