@@ -30,7 +30,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchenv import prepare_scale_dataset, use_production_settings
 
-PAGES = ("floor", "own", "group_closed", "group_open", "cohort", "live_fresh", "live_cached")
+PAGES = ("floor", "own", "group_closed", "group_open", "cohort", "admin_dashboard",
+         "organisation", "live_fresh", "live_cached")
+PROGRAMME_PAGES = ("cohort", "admin_dashboard", "organisation")  # count a running programme
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -42,10 +44,12 @@ def backend_seconds(pid):
 
 
 @contextlib.contextmanager
-def running_programme(cohort):
-    """The cohort runs the standard programme's modules, the second one now; rolled back."""
+def running_programme(cohort, admin):
+    """The cohort runs the standard programme's modules, the second one now, and the network
+    admin has an authenticator app (admins must); rolled back."""
     from datetime import timedelta
 
+    from allauth.mfa.totp.internal.auth import TOTP
     from django.db import connection, transaction
     from django.utils import timezone
 
@@ -57,6 +61,7 @@ def running_programme(cohort):
     from tenancy.scoping import platform_wide
 
     with transaction.atomic():
+        TOTP.activate(admin, "JBSWY3DPEHPK3PXP")
         with platform_wide():
             modules = list(load_programme().programme.modules.order_by("position"))
             today = timezone.localdate()
@@ -138,11 +143,17 @@ def measure_size(leaders, arguments):
                   .filter(round=gathering, submitted_at__isnull=False)
                   .order_by("pk").first().person)
         facilitator = Role.objects.for_network(network).get(kind=RoleKind.FACILITATOR).person
+        admin = Role.objects.for_network(network).get(kind=RoleKind.NETWORK_ADMIN).person
+        coordinator = (Role.objects.for_network(network).filter(kind=RoleKind.COORDINATOR)
+                       .select_related("person", "organisation").order_by("pk").first())
         groups = LeaderGroup.objects.for_network(network).count()
     slug = network.slug
     as_leader, as_facilitator = Client(), Client()
+    as_admin, as_coordinator = Client(), Client()
     as_leader.force_login(leader)
     as_facilitator.force_login(facilitator)
+    as_admin.force_login(admin)
+    as_coordinator.force_login(coordinator.person)
 
     def url(name, **kwargs):
         return reverse(name, kwargs={"network_slug": slug, **kwargs})
@@ -155,6 +166,9 @@ def measure_size(leaders, arguments):
         "group_closed": lambda: as_facilitator.get(url("round_results", round_id=start.pk)),
         "group_open": lambda: as_facilitator.get(url("round_results", round_id=gathering.pk)),
         "cohort": lambda: as_facilitator.get(url("cohort_detail", cohort_id=cohort.pk)),
+        "admin_dashboard": lambda: as_admin.get(url("manage_dashboard")),
+        "organisation": lambda: as_coordinator.get(url(
+            "organisation_detail", organisation_id=coordinator.organisation_id)),
         "live_fresh": lambda: (cache.clear(), as_facilitator.get(live, headers=htmx))[1],
         "live_cached": lambda: as_facilitator.get(live, headers=htmx),
     }
@@ -164,6 +178,8 @@ def measure_size(leaders, arguments):
         "group_closed": "group results, closed round (capabilities)",
         "group_open": "group results, open round (competence wheel)",
         "cohort": "cohort page",
+        "admin_dashboard": "network admin's dashboard (heatmap)",
+        "organisation": "organisation page (coordinator's groups)",
         "live_fresh": "gathering live part, made afresh",
         "live_cached": "gathering live part, from the shared cache",
     }
@@ -187,7 +203,8 @@ def measure_size(leaders, arguments):
         if name != "floor" and name not in arguments.pages:
             continue
         page = pages[name]
-        with running_programme(cohort) if name == "cohort" else contextlib.nullcontext():
+        with (running_programme(cohort, admin) if name in PROGRAMME_PAGES
+              else contextlib.nullcontext()):
             for _ in range(3):
                 response = page()
                 assert response.status_code == 200, (name, response.status_code)
