@@ -1,6 +1,7 @@
 """What the results pages cost as a network grows (issue 11, item 3): the group results page,
-the leader's own results, the cohort page and the gathering screen's live part, at 300 and
-1,000 leaders, each as a ratio to the floor measured in the same run.
+the leader's own results, the cohort page, the network admin's dashboard, the organisation
+page (the coordinator's) and the gathering screen's live part, at 300 and 1,000 leaders, each
+as a ratio to the floor measured in the same run.
 
     .venv/bin/python bench/bench_results.py                    # 300 and 1,000 leaders
     .venv/bin/python bench/bench_results.py --leaders 300 --profile group_open --top 30
@@ -8,10 +9,11 @@ the leader's own results, the cohort page and the gathering screen's live part, 
 Each size has a database of its own (bro_bench_results_<leaders>, filled once by
 `manage.py seed_scale`: one network, groups of seven, a closed "Start" round of the
 capabilities test and an open "Gathering" round of the competence wheel), production settings
-(bench/benchenv.py) and Redis database 13. For the cohort page the cohort runs the standard
-programme (its second module now, with the capabilities assessment the "Start" round answers,
-two thirds of its other activities marked done), in a transaction rolled back afterwards, so
-the other pages and anyone sharing the database see the dataset as seeded. A page is served
+(bench/benchenv.py) and Redis database 13. For the cohort page and the two dashboards the
+cohort runs the standard programme (its second module now, with the capabilities assessment
+the "Start" round answers, two thirds of its other activities marked done; the admin has an
+authenticator app, as admins must), in a transaction rolled back afterwards, so the other
+pages and anyone sharing the database see the dataset as seeded. A page is served
 in this process through the whole middleware (Django's test client); its cost is the CPU of
 this process plus that of its PostgreSQL backend (read from /proc), per request, after warming
 up, in five chunks with the floor measured between them. Printed per page: that CPU, its ratio
