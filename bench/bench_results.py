@@ -1,6 +1,7 @@
 """What the results pages cost as a network grows (issue 11, item 3): the group results page,
-the leader's own results, the cohort page and the gathering screen's live part, at 300 and
-1,000 leaders, each as a ratio to the floor measured in the same run.
+the leader's own results, the cohort page, the network admin's dashboard, the organisation
+page (the coordinator's) and the gathering screen's live part, at 300 and 1,000 leaders, each
+as a ratio to the floor measured in the same run.
 
     .venv/bin/python bench/bench_results.py                    # 300 and 1,000 leaders
     .venv/bin/python bench/bench_results.py --leaders 300 --profile group_open --top 30
@@ -8,10 +9,11 @@ the leader's own results, the cohort page and the gathering screen's live part, 
 Each size has a database of its own (bro_bench_results_<leaders>, filled once by
 `manage.py seed_scale`: one network, groups of seven, a closed "Start" round of the
 capabilities test and an open "Gathering" round of the competence wheel), production settings
-(bench/benchenv.py) and Redis database 13. For the cohort page the cohort runs the standard
-programme (its second module now, with the capabilities assessment the "Start" round answers,
-two thirds of its other activities marked done), in a transaction rolled back afterwards, so
-the other pages and anyone sharing the database see the dataset as seeded. A page is served
+(bench/benchenv.py) and Redis database 13. For the cohort page and the two dashboards the
+cohort runs the standard programme (its second module now, with the capabilities assessment
+the "Start" round answers, two thirds of its other activities marked done; the admin has an
+authenticator app, as admins must), in a transaction rolled back afterwards, so the other
+pages and anyone sharing the database see the dataset as seeded. A page is served
 in this process through the whole middleware (Django's test client); its cost is the CPU of
 this process plus that of its PostgreSQL backend (read from /proc), per request, after warming
 up, in five chunks with the floor measured between them. Printed per page: that CPU, its ratio
@@ -33,7 +35,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchenv import prepare_scale_dataset, use_production_settings
 
 PAGES = ("floor", "own", "group_closed_fresh", "group_closed", "group_open_fresh", "group_open",
-         "cohort", "live_fresh", "live_cached")
+         "cohort", "admin_dashboard", "organisation", "live_fresh", "live_cached")
+PROGRAMME_PAGES = ("cohort", "admin_dashboard", "organisation")  # count a running programme
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -45,10 +48,12 @@ def backend_seconds(pid):
 
 
 @contextlib.contextmanager
-def running_programme(cohort):
-    """The cohort runs the standard programme's modules, the second one now; rolled back."""
+def running_programme(cohort, admin):
+    """The cohort runs the standard programme's modules, the second one now, and the network
+    admin has an authenticator app (admins must); rolled back."""
     from datetime import timedelta
 
+    from allauth.mfa.totp.internal.auth import TOTP
     from django.db import connection, transaction
     from django.utils import timezone
 
@@ -60,6 +65,7 @@ def running_programme(cohort):
     from tenancy.scoping import platform_wide
 
     with transaction.atomic():
+        TOTP.activate(admin, "JBSWY3DPEHPK3PXP")
         with platform_wide():
             modules = list(load_programme().programme.modules.order_by("position"))
             today = timezone.localdate()
@@ -141,11 +147,17 @@ def measure_size(leaders, arguments):
                   .filter(round=gathering, submitted_at__isnull=False)
                   .order_by("pk").first().person)
         facilitator = Role.objects.for_network(network).get(kind=RoleKind.FACILITATOR).person
+        admin = Role.objects.for_network(network).get(kind=RoleKind.NETWORK_ADMIN).person
+        coordinator = (Role.objects.for_network(network).filter(kind=RoleKind.COORDINATOR)
+                       .select_related("person", "organisation").order_by("pk").first())
         groups = LeaderGroup.objects.for_network(network).count()
     slug = network.slug
     as_leader, as_facilitator = Client(), Client()
+    as_admin, as_coordinator = Client(), Client()
     as_leader.force_login(leader)
     as_facilitator.force_login(facilitator)
+    as_admin.force_login(admin)
+    as_coordinator.force_login(coordinator.person)
 
     def url(name, **kwargs):
         return reverse(name, kwargs={"network_slug": slug, **kwargs})
@@ -171,6 +183,9 @@ def measure_size(leaders, arguments):
         "group_open_fresh": lambda: afresh(as_facilitator, open_results),
         "group_open": lambda: as_facilitator.get(open_results),
         "cohort": lambda: as_facilitator.get(url("cohort_detail", cohort_id=cohort.pk)),
+        "admin_dashboard": lambda: as_admin.get(url("manage_dashboard")),
+        "organisation": lambda: as_coordinator.get(url(
+            "organisation_detail", organisation_id=coordinator.organisation_id)),
         "live_fresh": lambda: (cache.clear(), as_facilitator.get(live, headers=htmx))[1],
         "live_cached": lambda: as_facilitator.get(live, headers=htmx),
     }
@@ -182,6 +197,8 @@ def measure_size(leaders, arguments):
         "group_open_fresh": "group results, open round, made afresh",
         "group_open": "group results, open round (competence wheel), cached",
         "cohort": "cohort page",
+        "admin_dashboard": "network admin's dashboard (heatmap)",
+        "organisation": "organisation page (coordinator's groups)",
         "live_fresh": "gathering live part, made afresh",
         "live_cached": "gathering live part, from the shared cache",
     }
@@ -205,7 +222,8 @@ def measure_size(leaders, arguments):
         if name != "floor" and name not in arguments.pages:
             continue
         page = pages[name]
-        with running_programme(cohort) if name == "cohort" else contextlib.nullcontext():
+        with (running_programme(cohort, admin) if name in PROGRAMME_PAGES
+              else contextlib.nullcontext()):
             for _ in range(3):
                 response = page()
                 assert response.status_code == 200, (name, response.status_code)

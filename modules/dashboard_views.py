@@ -17,8 +17,10 @@ from tenancy.templatetags.bro import ICONS
 @network_roles(RoleKind.NETWORK_ADMIN)
 def network_admin_dashboard(request):
     """Manage <network>, led by the overview: cohorts, next gatherings, open rounds with how
-    many have submitted, and groups × modules progress of one cohort (?cohort=)."""
-    overview = dashboards.network_overview(request.network, request.GET.get("cohort"))
+    many have submitted, and groups × modules progress of one cohort (?cohort=), a page of
+    its groups at a time (?page=)."""
+    overview = dashboards.network_overview(request.network, request.GET.get("cohort"),
+                                           page_number=request.GET.get("page"))
     return tenancy_views.manage_dashboard(
         request, template_name="modules/dashboards/network_admin.html",
         extra_context={"overview": overview})

@@ -475,16 +475,25 @@ class Completion:
     groups: list
 
 
+def groups_done(network, cohort, cohort_modules, groups):
+    """(the columns of `cohort_modules`, {group id: (leaders, never signed in, [done (leader,
+    activity) pairs per column])}) for `groups` of `cohort`, counted by the database
+    (modules.progress.done_per_group): it grows with the groups, not with their leaders.
+    At most five queries."""
+    columns = _columns(network, cohort_modules) if cohort_modules else []
+    return columns, progress.done_per_group(
+        network, cohort, [(column.cohort_module, column.activities) for column in columns],
+        [group.pk for group in groups])
+
+
 def groups_completion(network, cohort, cohort_module, groups):
     """Per group in `groups` (one page of the cohort's groups): the counts of GroupProgress
     for the phases of `cohort_module` (or None), counted by the database
     (modules.progress.done_per_group), so the cost grows with the page, not with the cohort.
     Never what anyone answered. At most six queries."""
     groups = list(groups)
-    columns = _columns(network, [cohort_module]) if cohort_module is not None else []
-    counts = progress.done_per_group(
-        network, cohort, [(column.cohort_module, column.activities) for column in columns],
-        [group.pk for group in groups])
+    columns, counts = groups_done(network, cohort, [cohort_module] if cohort_module else [],
+                                  groups)
     completions = []
     for group in groups:
         leaders, never, done = counts.get(group.pk, (0, 0, [0] * len(columns)))
