@@ -1,6 +1,7 @@
 """What the results pages cost as a network grows (issue 11, item 3): the group results page,
 the leader's own results, the cohort page and the gathering screen's live part, at 300 and
-1,000 leaders, each as a ratio to the floor measured in the same run.
+1,000 leaders, each as a ratio to the floor measured in the same run; and the layout alone
+that every HTML page pays (tenancy.views.bench_chrome: base.html with no content).
 
     .venv/bin/python bench/bench_results.py                    # 300 and 1,000 leaders
     .venv/bin/python bench/bench_results.py --leaders 300 --profile group_open --top 30
@@ -30,7 +31,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchenv import prepare_scale_dataset, use_production_settings
 
-PAGES = ("floor", "own", "group_closed", "group_open", "cohort", "live_fresh", "live_cached")
+PAGES = ("floor", "chrome", "chrome_admin", "own", "group_closed", "group_open", "cohort",
+         "live_fresh", "live_cached")
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -87,6 +89,20 @@ def running_programme(cohort):
                        f"{CohortModule._meta.db_table}")
 
 
+@contextlib.contextmanager
+def with_authenticator(person):
+    """The network admin has set up an authenticator app (else every page sends them to do
+    so); rolled back."""
+    from allauth.mfa.models import Authenticator
+    from django.db import transaction
+
+    with transaction.atomic():
+        Authenticator.objects.create(user=person, type=Authenticator.Type.TOTP,
+                                     data={"secret": "bench"})
+        yield
+        transaction.set_rollback(True)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--leaders", type=int, nargs="*", default=[300, 1000])
@@ -138,11 +154,14 @@ def measure_size(leaders, arguments):
                   .filter(round=gathering, submitted_at__isnull=False)
                   .order_by("pk").first().person)
         facilitator = Role.objects.for_network(network).get(kind=RoleKind.FACILITATOR).person
+        admin = Role.objects.for_network(network).filter(kind=RoleKind.NETWORK_ADMIN) \
+            .order_by("pk").first().person
         groups = LeaderGroup.objects.for_network(network).count()
     slug = network.slug
-    as_leader, as_facilitator = Client(), Client()
+    as_leader, as_facilitator, as_admin = Client(), Client(), Client()
     as_leader.force_login(leader)
     as_facilitator.force_login(facilitator)
+    as_admin.force_login(admin)
 
     def url(name, **kwargs):
         return reverse(name, kwargs={"network_slug": slug, **kwargs})
@@ -151,6 +170,8 @@ def measure_size(leaders, arguments):
     htmx = {"HX-Request": "true", "HX-Target": "gathering-live"}
     pages = {
         "floor": lambda: as_leader.get(url("bench_floor")),
+        "chrome": lambda: as_leader.get(url("bench_chrome")),
+        "chrome_admin": lambda: as_admin.get(url("bench_chrome")),
         "own": lambda: as_leader.get(url("assessment_results", round_id=gathering.pk)),
         "group_closed": lambda: as_facilitator.get(url("round_results", round_id=start.pk)),
         "group_open": lambda: as_facilitator.get(url("round_results", round_id=gathering.pk)),
@@ -160,6 +181,8 @@ def measure_size(leaders, arguments):
     }
     labels = {
         "floor": "floor (cheapest signed-in network page)",
+        "chrome": "layout alone, leader (base.html, no content)",
+        "chrome_admin": "layout alone, network admin",
         "own": "own results (open round)",
         "group_closed": "group results, closed round (capabilities)",
         "group_open": "group results, open round (competence wheel)",
@@ -187,7 +210,10 @@ def measure_size(leaders, arguments):
         if name != "floor" and name not in arguments.pages:
             continue
         page = pages[name]
-        with running_programme(cohort) if name == "cohort" else contextlib.nullcontext():
+        around = {"cohort": lambda: running_programme(cohort),
+                  "chrome_admin": lambda: with_authenticator(admin)}.get(
+                      name, contextlib.nullcontext)
+        with around():
             for _ in range(3):
                 response = page()
                 assert response.status_code == 200, (name, response.status_code)
