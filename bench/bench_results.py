@@ -1,7 +1,8 @@
 """What the results pages cost as a network grows (issue 11, item 3): the group results page,
 the leader's own results, the cohort page, the network admin's dashboard, the organisation
 page (the coordinator's) and the gathering screen's live part, at 300 and 1,000 leaders, each
-as a ratio to the floor measured in the same run.
+as a ratio to the floor measured in the same run; and the layout alone that every HTML page
+pays (tenancy.views.bench_chrome: base.html with no content).
 
     .venv/bin/python bench/bench_results.py                    # 300 and 1,000 leaders
     .venv/bin/python bench/bench_results.py --leaders 300 --profile group_open --top 30
@@ -34,8 +35,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchenv import prepare_scale_dataset, use_production_settings
 
-PAGES = ("floor", "own", "group_closed_fresh", "group_closed", "group_open_fresh", "group_open",
-         "cohort", "admin_dashboard", "organisation", "live_fresh", "live_cached")
+PAGES = ("floor", "chrome", "chrome_admin", "own", "group_closed_fresh", "group_closed",
+         "group_open_fresh", "group_open", "cohort", "admin_dashboard", "organisation",
+         "live_fresh", "live_cached")
 PROGRAMME_PAGES = ("cohort", "admin_dashboard", "organisation")  # count a running programme
 TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -53,7 +55,6 @@ def running_programme(cohort, admin):
     admin has an authenticator app (admins must); rolled back."""
     from datetime import timedelta
 
-    from allauth.mfa.totp.internal.auth import TOTP
     from django.db import connection, transaction
     from django.utils import timezone
 
@@ -64,8 +65,7 @@ def running_programme(cohort, admin):
     from tenancy.models import Role, RoleKind
     from tenancy.scoping import platform_wide
 
-    with transaction.atomic():
-        TOTP.activate(admin, "JBSWY3DPEHPK3PXP")
+    with transaction.atomic(), with_authenticator(admin):
         with platform_wide():
             modules = list(load_programme().programme.modules.order_by("position"))
             today = timezone.localdate()
@@ -94,6 +94,19 @@ def running_programme(cohort, admin):
     with connection.cursor() as cursor:  # the rolled-back rows' index entries, gone
         cursor.execute(f"VACUUM ANALYZE {ActivityCompletion._meta.db_table}, "
                        f"{CohortModule._meta.db_table}")
+
+
+@contextlib.contextmanager
+def with_authenticator(person):
+    """The network admin has set up an authenticator app (else every page sends them to do
+    so); rolled back."""
+    from allauth.mfa.totp.internal.auth import TOTP
+    from django.db import transaction
+
+    with transaction.atomic():
+        TOTP.activate(person, "JBSWY3DPEHPK3PXP")
+        yield
+        transaction.set_rollback(True)
 
 
 def main():
@@ -177,6 +190,8 @@ def measure_size(leaders, arguments):
     open_results = url("round_results", round_id=gathering.pk)
     pages = {
         "floor": lambda: as_leader.get(url("bench_floor")),
+        "chrome": lambda: as_leader.get(url("bench_chrome")),
+        "chrome_admin": lambda: as_admin.get(url("bench_chrome")),
         "own": lambda: as_leader.get(url("assessment_results", round_id=gathering.pk)),
         "group_closed_fresh": lambda: afresh(as_facilitator, closed_results),
         "group_closed": lambda: as_facilitator.get(closed_results),
@@ -191,6 +206,8 @@ def measure_size(leaders, arguments):
     }
     labels = {
         "floor": "floor (cheapest signed-in network page)",
+        "chrome": "layout alone, leader (base.html, no content)",
+        "chrome_admin": "layout alone, network admin",
         "own": "own results (open round)",
         "group_closed_fresh": "group results, closed round, made afresh",
         "group_closed": "group results, closed round (capabilities), cached",
@@ -222,8 +239,9 @@ def measure_size(leaders, arguments):
         if name != "floor" and name not in arguments.pages:
             continue
         page = pages[name]
-        with (running_programme(cohort, admin) if name in PROGRAMME_PAGES
-              else contextlib.nullcontext()):
+        around = (lambda: running_programme(cohort, admin)) if name in PROGRAMME_PAGES else {
+            "chrome_admin": lambda: with_authenticator(admin)}.get(name, contextlib.nullcontext)
+        with around():
             for _ in range(3):
                 response = page()
                 assert response.status_code == 200, (name, response.status_code)

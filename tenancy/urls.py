@@ -17,4 +17,5 @@ urlpatterns = [
          name="revoke_invitation"),
     path("coordinate/", views.coordinator_home, name="coordinator_home"),
     path("bench/floor/", views.bench_floor, name="bench_floor"),
+    path("bench/chrome/", views.bench_chrome, name="bench_chrome"),
 ]

@@ -82,6 +82,15 @@ def bench_floor(request):
     return HttpResponse(b"floor", content_type="text/plain")
 
 
+@network_roles.any
+def bench_chrome(request):
+    """The layout every HTML page pays (base.html, its context processors) with no content:
+    what bench/ compares the floor and the pages with. Missing unless BENCH_FLOOR is on."""
+    if not settings.BENCH_FLOOR:
+        raise Http404
+    return render(request, "base.html")
+
+
 def network_logo(request, slug):
     """A network's logo, uploaded by platform staff in the admin; public like any letterhead.
 

@@ -105,6 +105,7 @@ ALLOWED = {
     "poll_answer": {"leader"},
     "polls_now": {"leader"},
     "bench_floor": set(),  # only with BENCH_FLOOR on (tests/tenancy/test_bench_floor.py)
+    "bench_chrome": set(),  # likewise
 }
 
 

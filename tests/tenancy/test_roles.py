@@ -124,7 +124,7 @@ def test_every_network_page_declares_the_roles_the_role_matrix_gives_it(world):
         if name == "network_home":  # also sends platform staff without a role to the admin
             assert not hasattr(view.func, "network_roles")
             continue
-        if name == "bench_floor":  # every role, but only with BENCH_FLOOR on (bench/)
+        if name in ("bench_floor", "bench_chrome"):  # every role, only with BENCH_FLOOR on
             assert view.func.network_roles == set(KINDS.values())
             continue
         assert view.func.network_roles == {KINDS[role] for role in ALLOWED[name]}, name
