@@ -1,5 +1,7 @@
 """Reads on networks, people and roles."""
 
+from django.db.models import Q
+
 from tenancy.audit import AuditEvent
 from tenancy.models import (
     ROLE_PRIORITY,
@@ -25,11 +27,24 @@ def landing_role(roles):
     return next((kind for kind in ROLE_PRIORITY if kind in roles.kinds), None)
 
 
-def network_people(network):
-    """Every role in the network with its person and target, for the admin's people page."""
-    return (Role.objects.for_network(network)
-            .select_related("person", "organisation", "leader_group")
-            .order_by("kind", "person__name"))
+def network_people(network, *, search=""):
+    """The network's roles with their person and target, for the admin's people page: every
+    one, or those whose person's name or email holds `search`."""
+    roles = Role.objects.for_network(network)
+    if search:
+        roles = roles.filter(Q(person__name__icontains=search)
+                             | Q(person__email__icontains=search))
+    return (roles.select_related("person", "organisation", "leader_group")
+            .order_by("kind", "person__name", "pk"))
+
+
+def network_staff_and_leader_count(network):
+    """The roles besides leaders (admins, coordinators, facilitators: a few per organisation,
+    shown in full on Manage) and how many leader roles there are (listed on the people page,
+    a page at a time, as a network has hundreds)."""
+    roles = network_people(network)
+    return (list(roles.exclude(kind=RoleKind.LEADER)),
+            roles.filter(kind=RoleKind.LEADER).count())
 
 
 def pending_invitations(network, *, organisations=None):

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.network_home, name="network_home"),
     path("manage/sign-in/", views.sign_in_settings, name="sign_in_settings"),
     path("manage/settings/", views.network_settings, name="network_settings"),
+    path("manage/people/", views.network_people, name="network_people"),
     path("manage/audit/", views.audit_trail, name="audit_trail"),
     path("manage/statements/", views.network_statements, name="network_statements"),
     path("manage/audit/csv/", views.audit_trail_csv, name="audit_trail_csv"),

@@ -216,9 +216,11 @@ def manage_dashboard(request, template_name="tenancy/manage_dashboard.html", ext
             messages.success(request, _("The invitation to %(email)s is on its way.")
                              % {"email": data["email"]})
             return redirect("manage_dashboard", network_slug=network.slug)
+    staff, leader_count = selectors.network_staff_and_leader_count(network)
     return render(request, template_name, {
         "organisations": policies.organisations_person_can_manage(network, request.roles),
-        "people": selectors.network_people(network),
+        "people": staff,
+        "leader_count": leader_count,
         "invitations": selectors.pending_invitations(network),
         "organisation_form": organisation_form,
         "invitation_form": invitation_form,
@@ -373,6 +375,18 @@ def sign_in_settings(request):
 
 
 AUDIT_PAGE_SIZE = 50
+PEOPLE_PAGE_SIZE = 50
+
+
+@network_roles(RoleKind.NETWORK_ADMIN)
+def network_people(request):
+    """Everyone with a role in the network, a page at a time, found by name or email: Manage
+    lists the admins, coordinators and facilitators, and a network has hundreds of leaders."""
+    search = request.GET.get("q", "").strip()[:100]
+    page = Paginator(selectors.network_people(request.network, search=search),
+                     PEOPLE_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "tenancy/network_people.html", {
+        "page": page, "search": search, "query": urlencode({"q": search}) if search else ""})
 
 
 @network_roles(RoleKind.NETWORK_ADMIN)

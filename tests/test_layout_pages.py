@@ -111,6 +111,8 @@ PAGES = {
     "two-factor": (signed_in("admin"), lambda w: reverse("mfa_index")),
     "set up the app": (new_admin, lambda w: reverse("mfa_activate_totp")),
     "manage": (signed_in("admin"), lambda w: reverse("manage_dashboard", args=[slug(w)])),
+    "people and roles": (signed_in("admin"), lambda w: reverse("network_people",
+                                                               args=[slug(w)])),
     "sign-in providers": (signed_in("admin"), lambda w: reverse("sign_in_settings",
                                                                 args=[slug(w)])),
     "organisation": (signed_in("coordinator"), lambda w: reverse(

@@ -14,6 +14,7 @@ ALLOWED = {
     "network_home": set(ROLES),
     "manage_dashboard": {"admin"},
     "audit_trail": {"admin"},
+    "network_people": {"admin"},
     "sign_in_settings": {"admin"},
     "audit_trail_csv": {"admin"},
     "network_settings": {"admin"},
