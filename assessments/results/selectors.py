@@ -263,19 +263,14 @@ def own_results(network, person, round, dimensions):
 
 @dataclass
 class LeaderPage:
+    """The leader's own results and the group they answered for; the group's and the
+    network's numbers are read apart (together), as they are shared by every leader."""
+
     round: Round
     dimensions: list
     own: OwnResults
-    group: object  # an Aggregate (all suppressed when the leader answered for no group)
-    network: object
+    group_id: int | None
     k: int
-
-    @property
-    def comparison(self):
-        """(dimension, own row or None, group result, network result) per dimension."""
-        own = self.own.rows or [None] * len(self.dimensions)
-        return list(zip(self.dimensions, own, self.group.dimensions, self.network.dimensions,
-                        strict=True))
 
 
 def _own_group_id(roles, round, response):
@@ -290,11 +285,29 @@ def _own_group_id(roles, round, response):
 def leader_page(network, roles, person, round):
     dimensions = instrument_dimensions(round.instrument)
     own = own_results(network, person, round, dimensions)
-    group_id = _own_group_id(roles, round, own.response)
+    return LeaderPage(round, dimensions, own, _own_group_id(roles, round, own.response),
+                      network.anonymity_threshold)
+
+
+def together(round, dimensions, group_id):
+    """(the group's Aggregate, the network's), from the released totals only: all suppressed
+    for a leader who answered for no group."""
     results = round_results(round, dimensions=dimensions, group_ids=[group_id],
                             organisation_ids=[])
-    return LeaderPage(round, dimensions, own, results.group(group_id), results.network,
-                      results.k)
+    return results.group(group_id), results.network
+
+
+def together_key(network, round, group_id, language, now=None):
+    """The cache key of the group's and the network's part of the leader's own results page
+    (views.assessment_results), or None when it must be made afresh (a closed round whose
+    remaining answers are not pooled yet). It is made from released blocks only, so besides
+    the round's latest released block (`round.last_block`) it depends on the group, the
+    language, k, the pooling and the network's name (a chart's title)."""
+    if waits_for_pooling(round, now or timezone.now()):
+        return None
+    name = hashlib.sha256(network.name.encode()).hexdigest()[:16]
+    return (f"assessments:own-results:{common_key(network, round, language)}:{group_id}:"
+            f"{round.last_block}:{name}")
 
 
 # --- Group results and the gathering screen ----------------------------------------------
