@@ -194,7 +194,7 @@ def measure_size(leaders, arguments):
         "floor": lambda: as_leader.get(url("bench_floor")),
         "chrome": lambda: as_leader.get(url("bench_chrome")),
         "chrome_admin": lambda: as_admin.get(url("bench_chrome")),
-        "own_fresh": lambda: afresh(as_leader, own_results, "own-results"),
+        "own_fresh": lambda: afresh(as_leader, own_results, "own-results-*"),
         "own": lambda: as_leader.get(own_results),
         "group_closed_fresh": lambda: afresh(as_facilitator, closed_results),
         "group_closed": lambda: as_facilitator.get(closed_results),

@@ -26,8 +26,9 @@ def at(minutes):
     return timezone.now() - timedelta(hours=2) + timedelta(minutes=minutes)
 
 
-def own_results(client, world, round, person):
-    client.force_login(person)
+def own_results(client, world, round, person=None):
+    if person is not None:
+        client.force_login(person)
     url = reverse("assessment_results",
                   kwargs={"network_slug": world.network.slug, "round_id": round.pk})
     page = client.get(url).content.decode()
@@ -36,12 +37,20 @@ def own_results(client, world, round, person):
             for name, today, ambition, shared in ROW.findall(table[:table.index("</table>")])}
 
 
-def shared_entry(world, round, group):
-    """What the cache holds for the group's leaders (the key as the view makes it)."""
+def shared_entries(world, round, person):
+    """What the cache holds for the person's page: the network's part and their group's (the
+    keys as the view makes them)."""
+    from assessments.models import Response
+
     round.last_block = (ReleasedBlock.objects.for_network(world.network)
                         .filter(round=round).order_by("-pk").values_list("pk", flat=True)
                         .first() or 0)
-    return cache.get(selectors.together_key(world.network, round, group.pk, "en"))
+    own = selectors.own_results(world.network, person, round,
+                                selectors.instrument_dimensions(round.instrument))
+    group_id = (Response.objects.for_network(world.network)
+                .get(round=round, person=person).leader_group_id)
+    return [cache.get(key) for key in selectors.together_keys(world.network, round, own,
+                                                              group_id, "en")]
 
 
 def test_two_leaders_of_a_group_share_the_part_and_each_sees_only_their_own(client, world):
@@ -60,16 +69,18 @@ def test_two_leaders_of_a_group_share_the_part_and_each_sees_only_their_own(clie
     cache.clear()
 
     mine = own_results(client, world, round, world.leader)
-    entry = shared_entry(world, round, world.group)
+    entries = shared_entries(world, round, world.leader)
     theirs = own_results(client, world, round, other)
-    assert shared_entry(world, round, world.group) == entry  # made once, then read
+    assert shared_entries(world, round, other) == entries  # the same keys: made once, read
+    assert all(entry is not None for entry in entries)
 
     vision = "vision"
     assert mine[vision][:2] == ("1.0", "2.0") and theirs[vision][:2] == ("4.5", "1.5")
     # the group's and the network's cells are the same for both: (1+4.5+9)/5, (2+1.5+15)/5
-    assert mine[vision][2] == theirs[vision][2] == entry[1].cells[0]
+    network, group = (entry[1] for entry in entries)
+    assert mine[vision][2] == theirs[vision][2] == group.cells[0] + network.cells[0]
     assert "<td>2.9</td><td>3.7</td><td>5</td>" in mine[vision][2]
-    text = pickle.dumps(entry).decode("latin-1")
+    text = pickle.dumps(entries).decode("latin-1")
     for value in ("1.0", "2.0", "4.5", "1.5"):  # nobody's own numbers are kept
         assert f">{value}<" not in text
 
@@ -92,9 +103,30 @@ def test_a_shared_part_holds_no_value_that_is_not_released(client, world):
     cache.clear()
 
     page = own_results(client, world, round, world.leader)
-    entry = shared_entry(world, round, world.group)[1]
-    assert not entry.group_shown and entry.network_shown and entry.group_gaps == ()
-    kept = set(re.findall(r"<td>([^<]*)</td>", "".join(entry.cells) + entry.charts))
+    network, group = (entry[1] for entry in shared_entries(world, round, world.leader))
+    assert not group.shown and network.shown and group.gaps == () and group.chart == ""
+    kept = set(re.findall(r"<td>([^<]*)</td>", "".join(group.cells + network.cells)
+                          + network.chart))
     assert kept <= {"not shown", "", "–", "3.0", "5.0", "5", "+2.0", "2.0"}, str(sorted(kept))
     vision = "vision"
     assert page[vision][:2] == ("1.5", "2.5")  # the leader's own, outside the shared part
+
+
+def test_a_block_of_another_group_renews_the_network_part_alone(
+        client, world, django_assert_num_queries):
+    round = build_round(world)
+    build_submission(round, person=world.leader, group=world.group, submitted_at=at(0),
+                     scores={"vision": (3, 5)})
+    for minute in range(4):
+        build_submission(round, group=world.group, submitted_at=at(1 + minute),
+                         scores={"vision": (3, 5)})
+    before = own_results(client, world, round, world.leader)["vision"][2]
+    assert before == "<td>3.0</td><td>5.0</td><td>5</td>" * 2
+    other = make_group(world.network, world.organisation, name="Other group")
+    round.cohort.leader_groups.add(other)
+    for minute in range(5):
+        build_submission(round, group=other, submitted_at=at(10 + minute),
+                         scores={"vision": (1, 2)})
+    with django_assert_num_queries(9):  # the network's released totals, the group's kept
+        after = own_results(client, world, round)["vision"][2]
+    assert after == "<td>3.0</td><td>5.0</td><td>5</td><td>2.0</td><td>3.5</td><td>10</td>"
