@@ -21,7 +21,7 @@ up, in five chunks with the floor measured between them. Printed per page: that 
 to the floor of those chunks, the queries and the size of the HTML. The group results page is
 measured made afresh (its part made from released blocks taken out of the cache first, as for
 the first reader after a block is released) and as every later reader gets it; so is the
-leader's own results page (its group's and network's part, shared by the group's leaders).
+leader's own results page (its network's and group's parts, shared by their leaders).
 """
 
 import argparse
@@ -211,7 +211,7 @@ def measure_size(leaders, arguments):
         "floor": "floor (cheapest signed-in network page)",
         "chrome": "layout alone, leader (base.html, no content)",
         "chrome_admin": "layout alone, network admin",
-        "own_fresh": "own results, group's and network's part made afresh",
+        "own_fresh": "own results, group's and network's parts made afresh",
         "own": "own results (open round), that part shared",
         "group_closed_fresh": "group results, closed round, made afresh",
         "group_closed": "group results, closed round (capabilities), cached",
