@@ -212,7 +212,7 @@ def measure_size(leaders, arguments):
         "chrome": "layout alone, leader (base.html, no content)",
         "chrome_admin": "layout alone, network admin",
         "own_fresh": "own results, group's and network's parts made afresh",
-        "own": "own results (open round), that part shared",
+        "own": "own results (open round), those parts shared",
         "group_closed_fresh": "group results, closed round, made afresh",
         "group_closed": "group results, closed round (capabilities), cached",
         "group_open_fresh": "group results, open round, made afresh",
