@@ -151,11 +151,17 @@ def round_with_group_results(request, round_id):
 
 def round_to_read_own_results(request, round_id):
     """A round of the person's cohorts (rounds_person_can_take) for their own results page,
-    with its instrument, cohort and network; its policy compiled once per process."""
+    with its instrument, cohort and network, and its latest released block (`last_block`, 0
+    without one: the key of the group's and network's part, views.assessment_results); its
+    policy compiled once per process."""
     network, led = request.network, tuple(request.roles.led_group_ids)
     allowed = compiled_once(("rounds_led_groups_can_take", network.pk, led),
                             lambda: rounds_led_groups_can_take(network, list(led)).values("pk"))
-    return _one_round(network, round_id, allowed)
+    return _one_round(network, round_id, allowed, extra=(("last_block", _LAST_BLOCK),))
+
+
+_LAST_BLOCK = """coalesce((SELECT max(block.id) FROM assessments_releasedblock block
+    WHERE block.network_id = found.network_id AND block.round_id = found.id), 0)"""
 
 
 def _one_round(network, round_id, allowed, extra=(), extra_params=()):

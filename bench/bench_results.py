@@ -20,7 +20,8 @@ this process plus that of its PostgreSQL backend (read from /proc), per request,
 up, in five chunks with the floor measured between them. Printed per page: that CPU, its ratio
 to the floor of those chunks, the queries and the size of the HTML. The group results page is
 measured made afresh (its part made from released blocks taken out of the cache first, as for
-the first reader after a block is released) and as every later reader gets it.
+the first reader after a block is released) and as every later reader gets it; so is the
+leader's own results page (its network's and group's parts, shared by their leaders).
 """
 
 import argparse
@@ -35,9 +36,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchenv import prepare_scale_dataset, use_production_settings
 
-PAGES = ("floor", "chrome", "chrome_admin", "own", "group_closed_fresh", "group_closed",
-         "group_open_fresh", "group_open", "cohort", "admin_dashboard", "organisation",
-         "live_fresh", "live_cached")
+PAGES = ("floor", "chrome", "chrome_admin", "own_fresh", "own", "group_closed_fresh",
+         "group_closed", "group_open_fresh", "group_open", "cohort", "admin_dashboard",
+         "organisation", "live_fresh", "live_cached")
 PROGRAMME_PAGES = ("cohort", "admin_dashboard", "organisation")  # count a running programme
 TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -179,20 +180,22 @@ def measure_size(leaders, arguments):
     htmx = {"HX-Request": "true", "HX-Target": "gathering-live"}
     redis = cache._cache.get_client()
 
-    def afresh(client, address):
+    def afresh(client, address, part="group-results"):
         """The page with its part made from released blocks made afresh (the first reader
         after a block is released), the rest of the cache (the benchmark's sums) kept."""
-        for key in redis.scan_iter("*:assessments:group-results:*"):
+        for key in redis.scan_iter(f"*:assessments:{part}:*"):
             redis.delete(key)
         return client.get(address)
 
+    own_results = url("assessment_results", round_id=gathering.pk)
     closed_results = url("round_results", round_id=start.pk)
     open_results = url("round_results", round_id=gathering.pk)
     pages = {
         "floor": lambda: as_leader.get(url("bench_floor")),
         "chrome": lambda: as_leader.get(url("bench_chrome")),
         "chrome_admin": lambda: as_admin.get(url("bench_chrome")),
-        "own": lambda: as_leader.get(url("assessment_results", round_id=gathering.pk)),
+        "own_fresh": lambda: afresh(as_leader, own_results, "own-results-*"),
+        "own": lambda: as_leader.get(own_results),
         "group_closed_fresh": lambda: afresh(as_facilitator, closed_results),
         "group_closed": lambda: as_facilitator.get(closed_results),
         "group_open_fresh": lambda: afresh(as_facilitator, open_results),
@@ -208,7 +211,8 @@ def measure_size(leaders, arguments):
         "floor": "floor (cheapest signed-in network page)",
         "chrome": "layout alone, leader (base.html, no content)",
         "chrome_admin": "layout alone, network admin",
-        "own": "own results (open round)",
+        "own_fresh": "own results, group's and network's parts made afresh",
+        "own": "own results (open round), those parts shared",
         "group_closed_fresh": "group results, closed round, made afresh",
         "group_closed": "group results, closed round (capabilities), cached",
         "group_open_fresh": "group results, open round, made afresh",

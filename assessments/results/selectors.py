@@ -216,12 +216,19 @@ def _own_responses(network, person, round):
     responses = instances(
         Response, "found.network_id = %s AND found.person_id = %s"
         f" AND found.submitted_at IS NOT NULL AND {condition}",
-        [network.pk, person.pk, *params], related=("round",))
+        [network.pk, person.pk, *params], related=("round",),
+        extra=(("group_block", _GROUP_BLOCK),))
     response = next((r for r in responses if r.round_id == round.pk), None)
     earlier = max((r for r in responses if r.round_id != round.pk),
                   key=lambda r: r.round.opens_at, default=None)
     return response, earlier
 
+
+# The latest block released for the response's group in its round (its group's totals
+# change only with these: blocks.py), the key of the group's part of the own results page.
+_GROUP_BLOCK = """coalesce((SELECT max(block.id) FROM assessments_releasedblock block
+    WHERE block.network_id = found.network_id AND block.round_id = found.round_id
+      AND block.leader_group_id = found.leader_group_id), 0)"""
 
 _OWN_SCORES = """
 SELECT score.response_id, score.dimension_id, dimension.code, score.kind, score.score
@@ -263,19 +270,14 @@ def own_results(network, person, round, dimensions):
 
 @dataclass
 class LeaderPage:
+    """The leader's own results and the group they answered for; the group's and the
+    network's numbers are read apart (together), as they are shared by every leader."""
+
     round: Round
     dimensions: list
     own: OwnResults
-    group: object  # an Aggregate (all suppressed when the leader answered for no group)
-    network: object
+    group_id: int | None
     k: int
-
-    @property
-    def comparison(self):
-        """(dimension, own row or None, group result, network result) per dimension."""
-        own = self.own.rows or [None] * len(self.dimensions)
-        return list(zip(self.dimensions, own, self.group.dimensions, self.network.dimensions,
-                        strict=True))
 
 
 def _own_group_id(roles, round, response):
@@ -290,11 +292,33 @@ def _own_group_id(roles, round, response):
 def leader_page(network, roles, person, round):
     dimensions = instrument_dimensions(round.instrument)
     own = own_results(network, person, round, dimensions)
-    group_id = _own_group_id(roles, round, own.response)
-    results = round_results(round, dimensions=dimensions, group_ids=[group_id],
+    return LeaderPage(round, dimensions, own, _own_group_id(roles, round, own.response),
+                      network.anonymity_threshold)
+
+
+def together(round, dimensions, group_id):
+    """(the group's Aggregate, the network's), from the released totals only: all suppressed
+    for a leader who answered for no group (group_id None: the network's alone)."""
+    results = round_results(round, dimensions=dimensions,
+                            group_ids=[] if group_id is None else [group_id],
                             organisation_ids=[])
-    return LeaderPage(round, dimensions, own, results.group(group_id), results.network,
-                      results.k)
+    return results.group(group_id), results.network
+
+
+def together_keys(network, round, own, group_id, language, now=None):
+    """The cache keys of the network's and the group's part of the leader's own results page
+    (views.assessment_results), or (None, None) when they must be made afresh (a closed round
+    whose remaining answers are not pooled yet). They are made from released blocks only, so
+    besides common_key (round, language, k, pooling) the network's depends on the round's
+    latest released block (`round.last_block`) and the network's name (a chart's title), the
+    group's on the group's latest block (the round's before the leader has answered)."""
+    if waits_for_pooling(round, now or timezone.now()):
+        return None, None
+    common = common_key(network, round, language)
+    name = hashlib.sha256(network.name.encode()).hexdigest()[:16]
+    group_block = round.last_block if own.response is None else own.response.group_block
+    return (f"assessments:own-results-network:{common}:{round.last_block}:{name}",
+            f"assessments:own-results-group:{common}:{group_id}:{group_block}")
 
 
 # --- Group results and the gathering screen ----------------------------------------------

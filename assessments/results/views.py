@@ -4,11 +4,14 @@ Numbers about other people come only from assessments.anonymity.aggregation; a v
 shown arrives as a Suppressed and is drawn as "not shown".
 """
 
+from dataclasses import dataclass
+
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -16,6 +19,7 @@ from assessments import access, policies, services
 from assessments.access import access_round_to_run
 from assessments.anonymity.presenter import (
     format_count,
+    format_value,
     hidden_reason,
     hidden_value,
     number_format,
@@ -75,31 +79,81 @@ def _generation_rule(instrument, average):
             "next": generation + 1 if generation < instrument.scale_max else None}
 
 
+@dataclass(frozen=True)
+class Part:
+    """The group's or the network's part of a leader's own results page, made from released
+    blocks only and shared by every leader who sees it: never anyone's own numbers."""
+
+    shown: bool
+    cells: tuple  # per dimension, its <td>s (today, ambition, answers) in the comparison
+    chart: str  # its bar chart
+    gaps: tuple  # (dimension id, gap) where its gap may be shown
+
+
 @network_roles(RoleKind.LEADER)
 def assessment_results(request, round_id):
     """The leader's own results in a round, with their group's and the network's aggregates
-    next to them when these may be shown. Only the person's own response is ever read."""
+    next to them when these may be shown. Only the person's own response is ever read; the
+    network's part is made once per released block and the group's once per block of the
+    group, each shared (live.shared_part, keyed by selectors.together_keys)."""
     round = access.round_to_read_own_results(request, round_id)
     page = selectors.leader_page(request.network, request.roles, request.user, round)
     instrument = round.instrument
+    network_key, group_key = selectors.together_keys(
+        request.network, round, page.own, page.group_id, translation.get_language())
+    # Each key names the blocks its part is made from, so any entry under it will do.
+    any_entry = live.LiveState(0, 0)
+    group = live.shared_part(group_key, any_entry, lambda: _part(request, page, "group"),
+                             RESULTS_CACHE_SECONDS)
+    whole = live.shared_part(network_key, any_entry, lambda: _part(request, page, "network"),
+                             RESULTS_CACHE_SECONDS)
     context = {"page": page, "round": round, "instrument": instrument,
-               "has_levels": instrument.has_levels,
+               "has_levels": instrument.has_levels, "group_part": group, "network_part": whole,
+               "together_charts": mark_safe(group.chart + whole.chart),
                "generation_rule": _generation_rule(instrument, page.own.overall_today)}
     if page.own.response is not None:
         context["own_charts"] = profile_charts(
             instrument, [(row.dimension, row.today, row.ambition) for row in page.own.rows],
             _("Your results"))
+    if group.shown or whole.shown:
+        context["comparison"] = _comparison_rows(page, group, whole)
+    dimensions = {dimension.pk: dimension for dimension in page.dimensions}
     context["own_recommendations"], context["group_recommendations"] = (
         recommendations_for_gaps(
             request.network, instrument, [(row.dimension, row.gap) for row in page.own.rows],
-            [(row.dimension, row.gap) for row in page.group.dimensions], cohort=round.cohort_id))
-    if page.group.shown:
-        context["group_charts"] = [
-            _bar_chart(instrument, _aggregate_rows(page.group), _("Your leader group"))]
-    if page.network.shown:
-        context["network_charts"] = [
-            _bar_chart(instrument, _aggregate_rows(page.network), request.network.name)]
+            [(dimensions[pk], gap) for pk, gap in group.gaps], cohort=round.cohort_id))
     return render(request, "assessments/results/leader.html", context)
+
+
+def _part(request, page, scope):
+    """The group's or the network's numbers and bar chart (released totals only)."""
+    group, whole = selectors.together(page.round, page.dimensions,
+                                      page.group_id if scope == "group" else None)
+    aggregate, title = ((group, _("Your leader group")) if scope == "group"
+                        else (whole, request.network.name))
+    cells = tuple(
+        "".join(f"<td>{conditional_escape(text)}</td>" for text in (
+            format_value(row.today), format_value(row.ambition), format_count(row.today)))
+        for row in aggregate.dimensions)
+    chart = (_bar_chart(page.round.instrument, _aggregate_rows(aggregate), title).figure
+             if aggregate.shown else "")
+    return Part(aggregate.shown, cells, str(chart),
+                tuple((row.dimension.pk, row.gap) for row in aggregate.dimensions
+                      if row.today.shown and row.ambition.shown))
+
+
+def _comparison_rows(page, group, whole):
+    """The rows of the table of you, your group and the network, written in one join (as
+    charts.Chart.figure) rather than by a template node per cell: the leader's own cells
+    here, the group's and the network's from their shared parts."""
+    own = page.own.rows or [None] * len(page.dimensions)
+    return mark_safe("".join(
+        f'<tr><th scope="row">{conditional_escape(translated(dimension.name))}</th>'
+        f"<td>{conditional_escape(format_value(None if row is None else row.today))}</td>"
+        f"<td>{conditional_escape(format_value(None if row is None else row.ambition))}</td>"
+        f"{ours}{all_}</tr>"
+        for dimension, row, ours, all_ in zip(page.dimensions, own, group.cells, whole.cells,
+                                               strict=True)))
 
 
 def _selection_chart(page, dimension, *, font_size=16, stacked=True):

@@ -67,8 +67,10 @@ def big(world):
 # afresh, then as every later reader gets it while no block is released: the group results
 # page's numbers and the gathering screen's live part (htmx) come from the shared cache, after
 # one query for whether anything changed (and one for the groups shown on the results page).
-PAGES = [("assessment_results", "leader", 9, 9, {}),  # + the material for the largest gaps:
-         # resources and the cohort's exercises (one more query each for those found, if any)
+PAGES = [("assessment_results", "leader", 8, 8, {}),  # the round (with its latest block), the
+         # own response and scores, the material for the largest gaps: resources and the
+         # cohort's exercises (one more query each for those found, if any); the group's and
+         # the network's numbers are shared (one more query each when made afresh, below)
          ("round_results", "facilitator", 10, 6, {}),
          ("round_results", "coordinator", 11, 7, {}),  # + their organisations
          ("round_gathering", "facilitator", 5, 5, {}),
@@ -107,6 +109,24 @@ def test_the_gathering_live_part_made_afresh_costs_the_same_at_any_size(
     cache.clear()
     with django_assert_num_queries(7):
         assert client.get(url, headers={"HX-Request": "true"}).status_code == 200
+
+
+@pytest.mark.parametrize("size", [small, big], ids=["small", "big"])
+def test_own_results_made_afresh_cost_two_queries_more_at_any_size(
+        client, world, django_assert_num_queries, size):
+    """After a released block of the group (here: the shared parts gone from the cache) the
+    network's and the group's part of the leader's own results are made again: the released
+    totals of each (a block of another group renews the network's part alone: one)."""
+    from django.core.cache import cache
+
+    round = size(world)
+    url = reverse("assessment_results", kwargs={"network_slug": world.network.slug,
+                                                "round_id": round.pk})
+    client.force_login(world.person("leader"))
+    assert client.get(url).status_code == 200
+    cache.clear()
+    with django_assert_num_queries(10):
+        assert client.get(url).status_code == 200
 
 
 def test_the_big_world_really_is_bigger(client, world):
