@@ -29,14 +29,6 @@ def journey(world):
     return make_journey(world)
 
 
-@pytest.fixture
-def admin(client, world):
-    world.admin.language = "en"
-    world.admin.save(update_fields=["language"])
-    client.force_login(with_mfa(world.admin))
-    return client
-
-
 def write_url(world, cohort_module):
     return reverse("own_activity_write", kwargs={"network_slug": world.network.slug,
                                                  "cohort_module_id": cohort_module.pk})

@@ -23,14 +23,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def admin(client, world):
-    world.admin.language = "en"
-    world.admin.save(update_fields=["language"])
-    client.force_login(with_mfa(world.admin))
-    return client
-
-
-@pytest.fixture
 def journey(world):
     return make_journey(world)
 
