@@ -22,7 +22,7 @@ from functools import lru_cache
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import pgettext_lazy
 
 from assessments.anonymity.presenter import (
     format_gap,
@@ -44,13 +44,17 @@ _ids = itertools.count(1)
 _NEEDS_ESCAPING = re.compile(r"[&<>\"']")
 
 
+_FACETS = {"knowledge": pgettext_lazy("competence facet", "Knowledge"),
+           "skills": pgettext_lazy("competence facet", "Skills"),
+           "attitude": pgettext_lazy("competence facet", "Attitude")}
+
+
 def wheel_segment_label(dimension):
     """A wheel segment is named by its facet (its area labels the ring around it); other
-    dimensions by their own name."""
-    labels = {"knowledge": pgettext("competence facet", "Knowledge"),
-              "skills": pgettext("competence facet", "Skills"),
-              "attitude": pgettext("competence facet", "Attitude")}
-    return labels.get(dimension.facet) or translated(dimension.name)
+    dimensions by their own name. Only the one facet named is translated (issue 11: a wheel
+    names a dozen segments on every own results page)."""
+    facet = _FACETS.get(dimension.facet)
+    return str(facet) if facet is not None else translated(dimension.name)
 
 
 @dataclass
@@ -226,35 +230,31 @@ def _largest_gap_sentence(rows):
 def bar_chart(rows, *, title, scale_max, first_column=None, note=""):
     """Today and ambition per dimension as horizontal bars, with the gap written out."""
     uid = f"chart-{next(_ids)}"
-    width, left, right = 480, 8, 60
-    plot = width - left - right
-    row_height, top = 64, 40
-    height = top + row_height * len(rows) + 30
-    body = [_hatch(uid), _legend(uid, left, 20)]
-
-    def x_of(value):
-        return left + plot * max(0.0, value) / scale_max
-
-    body += _scale_lines(x_of, scale_max, top=top - 4, bottom=height - 24, label_y=height - 8)
+    width, left = 480, 8
+    height, frame, label_texts = _bar_frame(tuple(row.label for row in rows), scale_max)
+    body = [_hatch(uid), _legend(uid, left, 20), frame]
+    plot = _BAR_PLOT
+    gap_text, hidden = _("gap %(gap)s"), escape(hidden_value())
     for index, row in enumerate(rows):
-        y = top + index * row_height
-        body.append(_text(left, y + 14, _fit(row.label, plot - 50, 14), font_weight="600"))
+        y = _BAR_TOP + index * _BAR_ROW_HEIGHT
+        body.append(label_texts[index])
         gap = _gap(row)
         if gap is not None:
-            body.append(_text(width - 4, y + 14, _("gap %(gap)s") % {"gap": format_gap(gap)},
-                              text_anchor="end", fill=MUTED))
-        for offset, value, fill, stroke in ((20, row.today, TODAY, None),
-                                            (39, row.ambition, f"url(#{uid}-hatch)", AMBITION)):
+            body.append(f'<text x="{width - 4:.1f}" y="{y + 14:.1f}" text-anchor="end" '
+                        f'fill="{MUTED}">{escape(gap_text % {"gap": format_gap(gap)})}</text>')
+        for offset, value, paint in ((20, row.today, f'fill="{TODAY}"'),
+                                     (39, row.ambition, f'fill="url(#{uid}-hatch)" '
+                                                        f'stroke="{AMBITION}" stroke-width="1.5"')):
             value = number(value)
             bar_y = y + offset
             if value is None:
-                body.append(_text(left, bar_y + 13, hidden_value(), fill=MUTED,
-                                  font_style="italic"))
+                body.append(f'<text x="{left:.1f}" y="{bar_y + 13:.1f}" fill="{MUTED}" '
+                            f'font-style="italic">{hidden}</text>')
                 continue
-            body.append(_el("rect", x=f"{left}", y=f"{bar_y}", width=f"{x_of(value) - left:.1f}",
-                            height="16", fill=fill, stroke=stroke,
-                            stroke_width="1.5" if stroke else None))
-            body.append(_text(x_of(value) + 4, bar_y + 13, number_format(value, 1)))
+            x = left + plot * max(0.0, value) / scale_max
+            body.append(f'<rect x="{left}" y="{bar_y}" width="{x - left:.1f}" height="16" '
+                        f'{paint}/><text x="{x + 4:.1f}" y="{bar_y + 13:.1f}">'
+                        f"{escape(number_format(value, 1))}</text>")
     description = _("Today and ambition for %(count)s dimensions on a scale up to %(max)s.") % {
         "count": len(rows), "max": scale_max} + _largest_gap_sentence(rows) + (
         f" {note}" if note else "")
@@ -263,67 +263,124 @@ def bar_chart(rows, *, title, scale_max, first_column=None, note=""):
                  columns, table)
 
 
+_BAR_LEFT, _BAR_PLOT, _BAR_TOP, _BAR_ROW_HEIGHT = 8, 480 - 8 - 60, 40, 64
+
+
+@lru_cache(maxsize=256)
+def _bar_frame(labels, scale_max):
+    """What a bar chart of these dimension names draws whatever the values: its height, the
+    scale and the names; worked out once per process (the leader's own results page draws
+    the same instrument's bars on every visit, issue 11). Never any values."""
+    height = _BAR_TOP + _BAR_ROW_HEIGHT * len(labels) + 30
+
+    def x_of(value):
+        return _BAR_LEFT + _BAR_PLOT * max(0.0, value) / scale_max
+
+    frame = "".join(_scale_lines(x_of, scale_max, top=_BAR_TOP - 4, bottom=height - 24,
+                                 label_y=height - 8))
+    texts = tuple(_text(_BAR_LEFT, _BAR_TOP + index * _BAR_ROW_HEIGHT + 14,
+                        _fit(label, _BAR_PLOT - 50, 14), font_weight="600")
+                  for index, label in enumerate(labels))
+    return height, frame, texts
+
+
 def _around(center, distance, index, count):
     """The point at `distance` on axis `index` of `count`, the first one pointing up."""
     angle = -math.pi / 2 + 2 * math.pi * index / count
     return center[0] + distance * math.cos(angle), center[1] + distance * math.sin(angle)
 
 
-def _polygon_points(values, center, radius, scale_max):
-    count = max(len(values), 3)
-    return [_around(center, radius * max(0.0, value) / scale_max, index, count)
-            for index, value in enumerate(map(number, values)) if value is not None]
+def _polygon_points(values, axes, radius, scale_max):
+    """The points of the values shown, on their axes (there are at least three axes)."""
+    return [(center_x + radius * max(0.0, value) / scale_max * cos,
+             center_y + radius * max(0.0, value) / scale_max * sin)
+            for (center_x, center_y, cos, sin), value
+            in zip(axes, map(number, values), strict=False)
+            if value is not None]
+
+
+_RADAR_CENTER, _RADAR_RADIUS = (300, 290), 170
+
+
+@lru_cache(maxsize=64)
+def _radar_frame(count, scale_max):
+    """The rings of a radar with `count` axes and, per axis, its line and what places a point
+    on it; worked out once per process (issue 11). Never any values."""
+    center, radius = _RADAR_CENTER, _RADAR_RADIUS
+    rings = []
+    for ring in range(1, scale_max + 1):
+        ring_points = [_around(center, radius * ring / scale_max, i, count) for i in range(count)]
+        rings.append(_el("polygon", points=" ".join(f"{x:.1f},{y:.1f}" for x, y in ring_points),
+                         fill="none", stroke=GRID, stroke_width="1"))
+        rings.append(_text(center[0] + 4, center[1] - radius * ring / scale_max - 2, str(ring),
+                           fill=MUTED, font_size="11"))
+    lines, axes = [], []
+    for index in range(count):
+        angle = -math.pi / 2 + 2 * math.pi * index / count
+        end = (center[0] + radius * math.cos(angle), center[1] + radius * math.sin(angle))
+        lines.append(_el("line", x1=f"{center[0]}", y1=f"{center[1]}", x2=f"{end[0]:.1f}",
+                         y2=f"{end[1]:.1f}", stroke=GRID, stroke_width="1"))
+        axes.append((center[0], center[1], math.cos(angle), math.sin(angle)))
+    return "".join(rings), tuple(lines), tuple(axes)
+
+
+@lru_cache(maxsize=1024)
+def _radar_label(label, index, count):
+    """A dimension's name at the end of its axis, cut into lines; remembered for a name alone
+    (a name with "not shown" added is written each time: it depends on the values)."""
+    return _radar_label_text(label, index, count)
+
+
+def _radar_label_text(label, index, count):
+    center, radius = _RADAR_CENTER, _RADAR_RADIUS
+    angle = -math.pi / 2 + 2 * math.pi * index / count
+    label_x = center[0] + (radius + 14) * math.cos(angle)
+    label_y = center[1] + (radius + 14) * math.sin(angle)
+    anchor = "middle" if abs(math.cos(angle)) < 0.3 else (
+        "start" if math.cos(angle) > 0 else "end")
+    lines = _wrap(label, 17)
+    if math.sin(angle) < -0.3:
+        label_y -= 16 * (len(lines) - 1)
+    elif abs(math.sin(angle)) <= 0.3:
+        label_y -= 8 * (len(lines) - 1) - 4
+    else:
+        label_y += 12
+    tspans = "".join(_el("tspan", escape(line), x=f"{label_x:.1f}",
+                         dy="0" if i == 0 else "16") for i, line in enumerate(lines))
+    return _el("text", tspans, x=f"{label_x:.1f}", y=f"{label_y:.1f}", text_anchor=anchor,
+               font_size="13")
 
 
 def radar_chart(rows, *, title, scale_max, first_column=None):
-    """Today and ambition around one axis per dimension."""
+    """Today and ambition around one axis per dimension; what depends only on the number of
+    dimensions, the scale and the names is drawn once per process (_radar_frame,
+    _radar_label), the values on every call."""
     uid = f"chart-{next(_ids)}"
     width, height = 600, 540
-    center, radius = (300, 290), 170
     count = max(len(rows), 3)
-    body = [_hatch(uid), _legend(uid, 8, 20)]
-    for ring in range(1, scale_max + 1):
-        ring_points = [_around(center, radius * ring / scale_max, i, count) for i in range(count)]
-        body.append(_el("polygon", points=" ".join(f"{x:.1f},{y:.1f}" for x, y in ring_points),
-                        fill="none", stroke=GRID, stroke_width="1"))
-        body.append(_text(center[0] + 4, center[1] - radius * ring / scale_max - 2, str(ring),
-                          fill=MUTED, font_size="11"))
+    rings, lines, axes = _radar_frame(count, scale_max)
+    body = [_hatch(uid), _legend(uid, 8, 20), rings]
     for index, row in enumerate(rows):
-        angle = -math.pi / 2 + 2 * math.pi * index / count
-        end = (center[0] + radius * math.cos(angle), center[1] + radius * math.sin(angle))
-        body.append(_el("line", x1=f"{center[0]}", y1=f"{center[1]}", x2=f"{end[0]:.1f}",
-                        y2=f"{end[1]:.1f}", stroke=GRID, stroke_width="1"))
-        label_x = center[0] + (radius + 14) * math.cos(angle)
-        label_y = center[1] + (radius + 14) * math.sin(angle)
-        anchor = "middle" if abs(math.cos(angle)) < 0.3 else (
-            "start" if math.cos(angle) > 0 else "end")
-        label = row.label
+        body.append(lines[index])
         if number(row.today) is None and number(row.ambition) is None:
-            label = f"{label} ({hidden_value()})"
-        lines = _wrap(label, 17)
-        if math.sin(angle) < -0.3:
-            label_y -= 16 * (len(lines) - 1)
-        elif abs(math.sin(angle)) <= 0.3:
-            label_y -= 8 * (len(lines) - 1) - 4
+            body.append(_radar_label_text(f"{row.label} ({hidden_value()})", index, count))
         else:
-            label_y += 12
-        tspans = "".join(_el("tspan", escape(line), x=f"{label_x:.1f}",
-                             dy="0" if i == 0 else "16") for i, line in enumerate(lines))
-        body.append(_el("text", tspans, x=f"{label_x:.1f}", y=f"{label_y:.1f}",
-                        text_anchor=anchor, font_size="13"))
-    today = _polygon_points([row.today for row in rows], center, radius, scale_max)
-    ambition = _polygon_points([row.ambition for row in rows], center, radius, scale_max)
+            body.append(_radar_label(row.label, index, count))
+    radius = _RADAR_RADIUS
+    today = _polygon_points([row.today for row in rows], axes, radius, scale_max)
+    ambition = _polygon_points([row.ambition for row in rows], axes, radius, scale_max)
     if ambition:
-        body.append(_el("polygon", points=" ".join(f"{x:.1f},{y:.1f}" for x, y in ambition),
-                        fill="none", stroke=AMBITION, stroke_width="3",
-                        stroke_dasharray="8 5"))
-        body.extend(_el("rect", x=f"{x - 5:.1f}", y=f"{y - 5:.1f}", width="10", height="10",
-                        fill=f"url(#{uid}-hatch)", stroke=AMBITION, stroke_width="2")
+        points = " ".join(f"{x:.1f},{y:.1f}" for x, y in ambition)
+        body.append(f'<polygon points="{points}" fill="none" stroke="{AMBITION}" '
+                    f'stroke-width="3" stroke-dasharray="8 5"/>')
+        body.extend(f'<rect x="{x - 5:.1f}" y="{y - 5:.1f}" width="10" height="10" '
+                    f'fill="url(#{uid}-hatch)" stroke="{AMBITION}" stroke-width="2"/>'
                     for x, y in ambition)
     if today:
-        body.append(_el("polygon", points=" ".join(f"{x:.1f},{y:.1f}" for x, y in today),
-                        fill=TODAY, fill_opacity="0.12", stroke=TODAY, stroke_width="3"))
-        body.extend(_el("circle", cx=f"{x:.1f}", cy=f"{y:.1f}", r="5", fill=TODAY)
+        points = " ".join(f"{x:.1f},{y:.1f}" for x, y in today)
+        body.append(f'<polygon points="{points}" fill="{TODAY}" fill-opacity="0.12" '
+                    f'stroke="{TODAY}" stroke-width="3"/>')
+        body.extend(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" fill="{TODAY}"/>'
                     for x, y in today)
     description = _("Radar chart of today (solid line, dots) and ambition (dashed line, "
                     "squares) for %(count)s dimensions on a scale up to %(max)s.") % {
@@ -381,68 +438,86 @@ def distribution_chart(today, ambition, *, title, value_labels=None):
                  columns, rows)
 
 
-def wheel_chart(segments, *, title, scale_max):
-    """The competence wheel: one segment per (area, facet), grouped by area. `segments` is a
-    list of (area label, Row) in wheel order; the Row's label names the facet."""
-    uid = f"chart-{next(_ids)}"
-    width, height = 560, 600
-    center, radius = (280, 320), 190
-    count = max(len(segments), 1)
-    step = 2 * math.pi / count
-    body = [_hatch(uid), _legend(uid, 8, 20)]
+_WHEEL_CENTER, _WHEEL_RADIUS = (280, 320), 190
 
-    def point(angle, distance):
-        return (center[0] + distance * math.cos(angle), center[1] + distance * math.sin(angle))
 
-    def wedge(start, end, distance):
-        (x1, y1), (x2, y2) = point(start, distance), point(end, distance)
-        return (f"M{center[0]},{center[1]} L{x1:.1f},{y1:.1f} "
-                f"A{distance:.1f},{distance:.1f} 0 0 1 {x2:.1f},{y2:.1f} Z")
+def _wheel_point(angle, distance):
+    return (_WHEEL_CENTER[0] + distance * math.cos(angle),
+            _WHEEL_CENTER[1] + distance * math.sin(angle))
 
-    for ring in range(1, scale_max + 1):
-        body.append(_el("circle", cx=f"{center[0]}", cy=f"{center[1]}",
+
+@lru_cache(maxsize=64)
+def _wheel_frame(segments, scale_max):
+    """What a wheel of these (area, facet) names draws whatever the values: the rings, each
+    segment's angles and name, and the areas' lines and names; worked out once per process
+    (the leader's own results page draws the same instrument's wheel on every visit,
+    issue 11). Never any values."""
+    center, radius = _WHEEL_CENTER, _WHEEL_RADIUS
+    step = 2 * math.pi / max(len(segments), 1)
+    rings = "".join(_el("circle", cx=f"{center[0]}", cy=f"{center[1]}",
                         r=f"{radius * ring / scale_max:.1f}", fill="none", stroke=GRID,
-                        stroke_width="1"))
-    areas = []
-    for index, (area, row) in enumerate(segments):
+                        stroke_width="1") for ring in range(1, scale_max + 1))
+    placed, areas = [], []
+    for index, (area, label) in enumerate(segments):
         start = -math.pi / 2 + step * index
         end = start + step
-        today = number(row.today)
-        if today is not None:
-            body.append(_el("path", d=wedge(start + 0.02, end - 0.02,
-                                            radius * max(0.0, today) / scale_max),
-                            fill=TODAY))
-        ambition = number(row.ambition)
-        if ambition is not None:
-            distance = radius * max(0.0, ambition) / scale_max
-            (x1, y1), (x2, y2) = point(start + 0.04, distance), point(end - 0.04, distance)
-            body.append(_el("path", d=f"M{x1:.1f},{y1:.1f} A{distance:.1f},{distance:.1f} 0 0 1 "
-                                      f"{x2:.1f},{y2:.1f}",
-                            fill="none", stroke=AMBITION, stroke_width="4",
-                            stroke_dasharray="7 4"))
         middle = (start + end) / 2
-        label_x, label_y = point(middle, radius + 16)
+        label_x, label_y = _wheel_point(middle, radius + 16)
         anchor = "middle" if abs(math.cos(middle)) < 0.3 else (
             "start" if math.cos(middle) > 0 else "end")
-        body.append(_text(label_x, label_y + 4, row.label, text_anchor=anchor, font_size="12",
-                          fill=MUTED))
+        placed.append((start, end, _text(label_x, label_y + 4, label, text_anchor=anchor,
+                                         font_size="12", fill=MUTED)))
         if not areas or areas[-1][0] != area:
             areas.append([area, start, end])
         else:
             areas[-1][2] = end
+    area_marks = []
     for area, start, end in areas:
-        x, y = point(start, radius + 4)
-        body.append(_el("line", x1=f"{center[0]}", y1=f"{center[1]}", x2=f"{x:.1f}",
-                        y2=f"{y:.1f}", stroke=INK, stroke_width="2"))
+        x, y = _wheel_point(start, radius + 4)
+        area_marks.append(_el("line", x1=f"{center[0]}", y1=f"{center[1]}", x2=f"{x:.1f}",
+                              y2=f"{y:.1f}", stroke=INK, stroke_width="2"))
         middle = (start + end) / 2
-        label_x, label_y = point(middle, radius + 42)
+        label_x, label_y = _wheel_point(middle, radius + 42)
         anchor = "middle" if abs(math.cos(middle)) < 0.3 else (
             "start" if math.cos(middle) > 0 else "end")
-        body.append(_text(label_x, label_y + 5, area, text_anchor=anchor, font_weight="700",
-                          font_size="15"))
+        area_marks.append(_text(label_x, label_y + 5, area, text_anchor=anchor,
+                                font_weight="700", font_size="15"))
+    return rings, tuple(placed), "".join(area_marks), len(areas)
+
+
+def wheel_chart(segments, *, title, scale_max):
+    """The competence wheel: one segment per (area, facet), grouped by area. `segments` is a
+    list of (area label, Row) in wheel order; the Row's label names the facet. What depends
+    only on the names and the scale is drawn once per process (_wheel_frame), the values on
+    every call."""
+    uid = f"chart-{next(_ids)}"
+    width, height = 560, 600
+    center, radius = _WHEEL_CENTER, _WHEEL_RADIUS
+    rings, placed, area_marks, area_count = _wheel_frame(
+        tuple((area, row.label) for area, row in segments), scale_max)
+    body = [_hatch(uid), _legend(uid, 8, 20), rings]
+    for (_area, row), (start, end, label) in zip(segments, placed, strict=True):
+        today = number(row.today)
+        if today is not None:
+            distance = radius * max(0.0, today) / scale_max
+            (x1, y1), (x2, y2) = (_wheel_point(start + 0.02, distance),
+                                  _wheel_point(end - 0.02, distance))
+            body.append(f'<path d="M{center[0]},{center[1]} L{x1:.1f},{y1:.1f} '
+                        f'A{distance:.1f},{distance:.1f} 0 0 1 {x2:.1f},{y2:.1f} Z" '
+                        f'fill="{TODAY}"/>')
+        ambition = number(row.ambition)
+        if ambition is not None:
+            distance = radius * max(0.0, ambition) / scale_max
+            (x1, y1), (x2, y2) = (_wheel_point(start + 0.04, distance),
+                                  _wheel_point(end - 0.04, distance))
+            body.append(f'<path d="M{x1:.1f},{y1:.1f} A{distance:.1f},{distance:.1f} 0 0 1 '
+                        f'{x2:.1f},{y2:.1f}" fill="none" stroke="{AMBITION}" stroke-width="4" '
+                        f'stroke-dasharray="7 4"/>')
+        body.append(label)
+    body.append(area_marks)
     description = _("Competence wheel: %(count)s segments in %(areas)s areas; the filled "
                     "segment is today, the dashed arc the ambition, on a scale up to "
-                    "%(max)s.") % {"count": len(segments), "areas": len(areas), "max": scale_max}
+                    "%(max)s.") % {"count": len(segments), "areas": area_count, "max": scale_max}
     rows = [Row(f"{area} – {row.label}", row.today, row.ambition) for area, row in segments]
     columns, table = _pair_table(rows, _("Segment"))
     return Chart(_svg(uid, width, height, title, description, body), title, description,

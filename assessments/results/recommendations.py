@@ -78,21 +78,15 @@ def cohort_exercises(network, cohort_id, instrument):
 
 
 def _tagged_resources(network, instrument):
-    """The network's and the shared resources tagged for the instrument, in order; the
-    query compiled once per process for the network and instrument (issue 11)."""
+    """The network's and the shared resources tagged for the instrument, in order, read in one
+    query whose SQL is compiled once per process for the network and instrument (issue 11)."""
     compiled = compiled_once(
         ("tagged_resources", network.pk, instrument.slug),
         lambda: Resource.objects.shared_or_of_network(network).filter(_tagged(instrument))
-        .order_by("network_id", "slug").values_list("pk", flat=True))
+        .order_by("network_id", "slug"))
     if compiled is None:
         return []
-    with connection.cursor() as cursor:
-        cursor.execute(*compiled)
-        found = [pk for (pk,) in cursor.fetchall()]
-    if not found:
-        return []
-    resources = Resource.objects.shared_or_of_network(network).in_bulk(found)
-    return [resources[pk] for pk in found]
+    return list(Resource.objects.raw(*compiled))
 
 
 def _cohort_exercises(network, cohort_id, instrument):
@@ -113,7 +107,7 @@ def _cohort_exercises(network, cohort_id, instrument):
 def recommendations_for_gaps(network, instrument, *gap_lists, cohort=None):
     """[Recommendation] per list of (dimension, gap) for its largest gaps that have tagged
     resources, or tagged exercises in the cohort (when given); a query for the resources and
-    one for the exercises (one more each for those found, if any), for all the lists. With
+    one for the exercises (one more for the exercises found, if any), for all the lists. With
     one list, its recommendations alone."""
     largest = [largest_gaps(gaps) for gaps in gap_lists]
     tags = {dimension_tag(instrument, dimension) for pairs in largest for dimension, _gap in pairs}
