@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.factories import with_mfa
+from tests.factories import make_journey, with_mfa
 
 
 @pytest.fixture
@@ -12,3 +12,9 @@ def admin(client, world):
     world.admin.save(update_fields=["language"])
     client.force_login(with_mfa(world.admin))
     return client
+
+
+@pytest.fixture
+def journey(world):
+    """A module of a cohort the world's group takes part in (make_journey)."""
+    return make_journey(world)

@@ -16,17 +16,11 @@ from tenancy.audit import AuditEvent, EventKind
 from tests.factories import (
     make_cohort,
     make_cohort_module,
-    make_journey,
     network_roles_of,
     with_mfa,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def journey(world):
-    return make_journey(world)
 
 
 def write_url(world, cohort_module):

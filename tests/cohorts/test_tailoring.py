@@ -13,18 +13,12 @@ from tenancy.audit import AuditEvent, EventKind
 from tests.factories import (
     make_cohort,
     make_cohort_module,
-    make_journey,
     make_network_resource,
     shared_resource,
     with_mfa,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def journey(world):
-    return make_journey(world)
 
 
 def url(world, cohort_module):
