@@ -29,9 +29,9 @@ def access_cohort_to_schedule(request, cohort_id):
 
 
 def access_round_to_schedule(request, round_id):
-    return get_or_404(
-        rounds_person_runs(request.network, request.roles)
-        .select_related("instrument", "cohort"), round_id)
+    return _with_instrument_and_network(get_or_404(
+        rounds_person_runs(request.network, request.roles).select_related("cohort"), round_id),
+        request.network)
 
 
 def access_round_to_run(request, round_id):
@@ -47,11 +47,10 @@ def access_round_to_run(request, round_id):
         raise Http404 from None
     found = instances(
         Round, f"found.network_id = %s AND found.id = %s AND found.id IN ({policy_sql})",
-        [request.network.pk, round_id, *policy_params],
-        related=("instrument", "cohort", "network"))
+        [request.network.pk, round_id, *policy_params], related=("cohort",))
     if not found:
         raise Http404
-    return found[0]
+    return _with_instrument_and_network(found[0], request.network)
 
 
 _ROUNDS_RUN_SQL = {}
@@ -70,9 +69,9 @@ def _rounds_run_sql(network, roles):
 
 def access_round_to_take(request, round_id):
     """A round of the person's cohorts, or one of their personal rounds."""
-    return get_or_404(
-        rounds_person_can_answer(request.network, request.roles, request.user)
-        .select_related("instrument"), round_id)
+    return _with_instrument_and_network(get_or_404(
+        rounds_person_can_answer(request.network, request.roles, request.user), round_id),
+        request.network)
 
 
 def own_response_to_answer(request, round_id):
@@ -171,7 +170,16 @@ def _one_round(network, round_id, allowed, extra=(), extra_params=()):
     found = instances(
         Round, f"found.network_id = %s AND found.id = %s AND found.id IN ({allowed[0]})",
         [*extra_params, network.pk, int(round_id), *allowed[1]],
-        related=("instrument", "cohort", "network"), extra=extra)
+        related=("cohort",), extra=extra)
     if not found:
         raise Http404
-    return found[0]
+    return _with_instrument_and_network(found[0], network)
+
+
+def _with_instrument_and_network(round, network):
+    """The round with its instrument read once per process (its definition alone is 30-65 KB
+    of JSON to send and decode on every request otherwise: issue 11) and the request's
+    network, which the look-up named."""
+    round.instrument = _published_instrument(round.instrument_id)
+    round.network = network
+    return round

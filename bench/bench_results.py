@@ -110,11 +110,38 @@ def with_authenticator(person):
         transaction.set_rollback(True)
 
 
+def print_queries(page, repeat):
+    """Each query of one request with its median wall time over `repeat` requests: where the
+    database's share of a page goes."""
+    import statistics
+
+    from django.db import connection
+
+    runs = []
+
+    def timed(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            runs[-1].append((sql, time.perf_counter() - started))
+
+    for _ in range(repeat):
+        runs.append([])
+        with connection.execute_wrapper(timed):
+            page()
+    for index, (sql, _seconds) in enumerate(runs[-1]):
+        times = [run[index][1] for run in runs if len(run) > index]
+        print(f"    {statistics.median(times) * 1000:6.2f} ms  {' '.join(sql.split())[:150]}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--leaders", type=int, nargs="*", default=[300, 1000])
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--profile", choices=PAGES, help="print a cProfile of this page")
+    parser.add_argument("--queries", choices=PAGES,
+                        help="print this page's queries with their median wall time")
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--sort", default="cumulative", help="the cProfile's order (tottime...)")
     parser.add_argument("--pages", nargs="*", choices=PAGES, default=list(PAGES),
@@ -132,6 +159,8 @@ def main():
                    "--pages", *arguments.pages]
         if arguments.profile:
             command += ["--profile", arguments.profile]
+        if arguments.queries:
+            command += ["--queries", arguments.queries]
         subprocess.run(command, check=True)
 
 
@@ -259,6 +288,8 @@ def measure_size(leaders, arguments):
             print(f"  {labels[name]:<46} {seconds / per_chunk / chunks * 1000:7.1f} ms "
                   f"{seconds / floor:5.1f}x floor {queries:3d} queries "
                   f"{len(response.content) / 1024:7.1f} KiB")
+            if name == arguments.queries:
+                print_queries(page, arguments.repeat)
             if name == arguments.profile:
                 profile = cProfile.Profile()
                 profile.enable()

@@ -3,16 +3,21 @@ facilitator's home with each group's completion of the module running now, and t
 tables of an organisation's or a group's leaders with their CSV and Excel files. They live
 here, not in cohorts, because they read completions and assessments."""
 
+import hashlib
+
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from cohorts import policies
 from cohorts import selectors as cohort_selectors
 from cohorts.access import access_cohort_to_follow, access_group_to_see_progress
 from modules import dashboards, selectors, services
+from tenancy import generations
 from tenancy import selectors as tenancy_selectors
 from tenancy.access import access_organisation_to_manage, network_roles
 from tenancy.models import RoleKind
@@ -44,12 +49,28 @@ def _group_overview(request, cohort, schedule, page_number=1):
 
 @network_roles(RoleKind.FACILITATOR, RoleKind.NETWORK_ADMIN)
 def cohort_detail(request, cohort_id):
-    """The cohort's schedule, who takes part and how far each group has come."""
+    """The cohort's schedule, who takes part and how far each group has come.
+
+    Everything below the layout is kept under the generation of the network's data
+    (tenancy.generations): made again after any write, shared by reloads meanwhile, so the page
+    costs about what its layout does (issue 11)."""
     cohort = access_cohort_to_follow(request, cohort_id)
+    page_number = request.GET.get("page", "")
+    page_number = page_number if page_number.isdigit() and len(page_number) < 5 else "1"
+    key = "cohort-page:" + hashlib.sha256(repr((
+        cohort.pk, page_number, translation.get_language(), request.roles.key,
+        timezone.localdate())).encode()).hexdigest()[:40]
+    body = generations.cached_part(request.network, key, lambda: render_to_string(
+        "modules/progress/cohort_detail.html#body",
+        _cohort_page(request, cohort, page_number), request))
+    return render(request, "modules/progress/cohort_detail.html",
+                  {"cohort": cohort, "body": mark_safe(body)})
+
+
+def _cohort_page(request, cohort, page_number):
     schedule = cohort_selectors.cohort_schedule(cohort)
-    current, page, overview = _group_overview(request, cohort, schedule,
-                                              request.GET.get("page"))
-    return render(request, "modules/progress/cohort_detail.html", {
+    current, page, overview = _group_overview(request, cohort, schedule, page_number)
+    return {
         "cohort": cohort,
         "schedule": schedule,
         "current": current,
@@ -59,7 +80,7 @@ def cohort_detail(request, cohort_id):
         "facilitators": cohort.facilitators.order_by("name"),
         "can_configure": policies.cohorts_person_can_configure(request.network, request.roles)
         .filter(pk=cohort.pk).exists(),
-    })
+    }
 
 
 @network_roles(RoleKind.FACILITATOR)

@@ -1,6 +1,7 @@
 """Keep allauth's email address row in step with each person, speak their language from the
 moment they sign in, and record sign-ins, failed sign-ins and authenticator app changes in
-the audit trail (platform events: they belong to no network).
+the audit trail (platform events: they belong to no network); and count every connection's
+writes for the parts of pages kept under the data's generation (tenancy.generations).
 
 allauth verifies an address when a sign-in code sent to it is entered, but only if the row
 exists; people created in the admin or by other code would otherwise be asked to confirm
@@ -13,13 +14,19 @@ from allauth.mfa import signals as mfa_signals
 from allauth.mfa.models import Authenticator
 from allauth.socialaccount.models import SocialAccount
 from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 from django.utils import translation
 
-from tenancy import audit, selectors, services, sessions
+from tenancy import audit, generations, selectors, services, sessions
 from tenancy.languages import choose_language
 from tenancy.models import Person
+
+
+@receiver(connection_created, dispatch_uid="tenancy.track_writes")
+def track_writes(sender, connection, **kwargs):
+    generations.install(connection)
 
 
 @receiver(post_save, sender=Person, dispatch_uid="tenancy.person_email_address")
