@@ -1,8 +1,9 @@
 """Which version of the data a cached part of a page was made from (issue 11).
 
 A part of a page that is read far more often than what it shows changes (the cohort page
-below its heading) is kept in the cache under the *generation* of the data: two counters, the
-network's and the platform's. Every statement that writes a table through Django's connection
+below its heading, the candidates for the own results page's recommendations) is kept in the
+cache under the *generation* of the data: two counters, the network's and the platform's.
+Every statement that writes a table through Django's connection
 moves one on: the network's when the table holds one network's rows (tenancy.scoping.
 TenantModel, their M2M tables) and the statement runs in that network's scope, the
 platform's otherwise (people, the programme, writes made platform-wide). The hook sits on the
@@ -135,13 +136,14 @@ def current(network):
 
 
 def cached_part(network, key, make, seconds=PART_SECONDS):
-    """`make()`'s result (a str), kept under `key` and the generation of the data: made again
-    after any write that could change it. `key` must name everything else it depends on (the
-    object, the language, the viewer's roles, the date...)."""
+    """`make()`'s result (HTML, or a few rows), kept under the network, `key` and the
+    generation of the data: made again after any write that could change it. `key` must name
+    everything else it depends on (the object, the language, the viewer's roles, the
+    date...)."""
     generation = current(network)
     if generation is None:
         return make()
-    full_key = f"part:{key}:{generation[0]}:{generation[1]}"
+    full_key = f"part:{network.pk}:{key}:{generation[0]}:{generation[1]}"
     part = cache.get(full_key)
     if part is None:
         part = make()

@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
 from django.utils import formats
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 NONE = "–"
@@ -52,7 +53,14 @@ def number_format(value, digits=1):
     """A number with the active language's decimal mark, rounded half up (Django's own
     number_format cuts digits off instead of rounding)."""
     text = _rounded_text(float(value), digits)
-    return text.replace(".", formats.get_format("DECIMAL_SEPARATOR")) if digits else text
+    return text.replace(".", _decimal_mark(get_language())) if digits else text
+
+
+@lru_cache(maxsize=16)
+def _decimal_mark(language):
+    """The language's decimal mark; looked up once per language (a page writes hundreds of
+    numbers: issue 11)."""
+    return formats.get_format("DECIMAL_SEPARATOR", language)
 
 
 def hidden_value():

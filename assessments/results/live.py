@@ -45,12 +45,25 @@ def part_key(network, roles, round, position, language):
             f"{position}:{coordinated}")
 
 
-def shared_part(key, state, make, seconds=PART_CACHE_SECONDS):
+_UNREAD = object()
+
+
+def shared_parts(parts, seconds=PART_CACHE_SECONDS):
+    """shared_part for each (key, state, make) of `parts`, read from the cache in one round
+    trip."""
+    entries = cache.get_many([key for key, _state, _make in parts if key is not None])
+    return [shared_part(key, state, make, seconds, entry=entries.get(key))
+            for key, state, make in parts]
+
+
+def shared_part(key, state, make, seconds=PART_CACHE_SECONDS, entry=_UNREAD):
     """The part for `state` from the cache, or `make()` run by one worker at a time. Also
-    the group results page's numbers (views.round_results), whose key names its block."""
+    the group results page's numbers (views.round_results), whose key names its block.
+    `entry`: what the cache held under `key`, when already read (shared_parts)."""
     if key is None:
         return make()
-    entry = cache.get(key)
+    if entry is _UNREAD:
+        entry = cache.get(key)
     if entry is not None and entry[0] >= state.last_block:  # block ids only grow
         return entry[1]
     lock = f"{key}:making"

@@ -18,6 +18,7 @@ from django.db.models import Exists, OuterRef, Q, Subquery
 from cohorts.models import CohortActivity, CohortModule
 from programmes.models import Activity, ActivityKind
 from resources.models import Resource
+from tenancy import generations
 from tenancy.rows import compiled_once
 
 LARGEST_GAPS = 3
@@ -104,21 +105,34 @@ def _cohort_exercises(network, cohort_id, instrument):
         .order_by("phase__module__position", "phase__position", "position"))
 
 
+def _candidates(network, instrument, cohort):
+    """(resources, the cohort's exercises) tagged for the instrument. They change only when
+    someone edits resources, activities or the cohort's modules, and every own results page
+    asks for them, so they are kept under the generation of the data (tenancy.generations):
+    no query until the next write (issue 11)."""
+    return generations.cached_part(
+        network, f"recommendation-candidates:{instrument.slug}:{cohort or 0}",
+        lambda: (_tagged_resources(network, instrument),
+                 cohort_exercises(network, cohort, instrument) if cohort else []))
+
+
 def recommendations_for_gaps(network, instrument, *gap_lists, cohort=None):
     """[Recommendation] per list of (dimension, gap) for its largest gaps that have tagged
     resources, or tagged exercises in the cohort (when given); a query for the resources and
     one for the exercises (one more for the exercises found, if any), for all the lists. With
-    one list, its recommendations alone."""
+    one list, its recommendations alone. The candidates are kept until the next write
+(_candidates)."""
     largest = [largest_gaps(gaps) for gaps in gap_lists]
     tags = {dimension_tag(instrument, dimension) for pairs in largest for dimension, _gap in pairs}
     resources = {tag: [] for tag in tags}
     exercises = {tag: [] for tag in tags}
     if tags:
-        for resource in _tagged_resources(network, instrument):
+        tagged_resources, tagged_exercises = _candidates(network, instrument, cohort)
+        for resource in tagged_resources:
             for tag in resource.dimension_tags:
                 if tag in resources:
                     resources[tag].append(resource)
-        for activity in cohort_exercises(network, cohort, instrument) if cohort else ():
+        for activity in tagged_exercises:
             for tag in activity.dimension_tags:
                 if tag in exercises:
                     exercises[tag].append(activity)

@@ -103,10 +103,10 @@ def assessment_results(request, round_id):
         request.network, round, page.own, page.group_id, translation.get_language())
     # Each key names the blocks its part is made from, so any entry under it will do.
     any_entry = live.LiveState(0, 0)
-    group = live.shared_part(group_key, any_entry, lambda: _part(request, page, "group"),
-                             RESULTS_CACHE_SECONDS)
-    whole = live.shared_part(network_key, any_entry, lambda: _part(request, page, "network"),
-                             RESULTS_CACHE_SECONDS)
+    group, whole = live.shared_parts(
+        [(group_key, any_entry, lambda: _part(request, page, "group")),
+         (network_key, any_entry, lambda: _part(request, page, "network"))],
+        RESULTS_CACHE_SECONDS)
     context = {"page": page, "round": round, "instrument": instrument,
                "has_levels": instrument.has_levels, "group_part": group, "network_part": whole,
                "together_charts": mark_safe(group.chart + whole.chart),

@@ -67,11 +67,11 @@ def big(world):
 # afresh, then as every later reader gets it while no block is released: the group results
 # page's numbers and the gathering screen's live part (htmx) come from the shared cache, after
 # one query for whether anything changed (and one for the groups shown on the results page).
-PAGES = [("assessment_results", "leader", 8, 8, {}),  # the round (with its latest block), the
-         # own response and scores, the material for the largest gaps: resources (read with
-         # the query that finds them) and the cohort's exercises (one more query for those
-         # found, if any); the group's and the network's numbers are shared (one more query
-         # each when made afresh, below)
+PAGES = [("assessment_results", "leader", 6, 6, {}),  # the round (with its latest block), the
+         # own response and scores; the material for the largest gaps (resources, the cohort's
+         # exercises: two or three queries) is kept until the next write (tenancy.generations)
+         # and the group's and the network's numbers are shared (one more query each when made
+         # afresh, below)
          ("round_results", "facilitator", 10, 6, {}),
          ("round_results", "coordinator", 11, 7, {}),  # + their organisations
          ("round_gathering", "facilitator", 5, 5, {}),
