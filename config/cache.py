@@ -79,20 +79,18 @@ def _with_fallback(name):
 
 class _ReusedClients(RedisCacheClient):
     """Django's client makes a redis.Redis (with its table of some 170 reply parsers) for
-    every cache call; one per connection pool does, as redis.Redis is thread-safe: about a
-    third of a millisecond less per cache call (bench/bench_results.py, issue 11)."""
+    every cache call; one per connection pool does: about a third of a millisecond less per
+    cache call (bench/bench_results.py, issue 11)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._clients = {}
-        self._clients_lock = threading.Lock()
 
     def get_client(self, key=None, *, write=False):
         pool = self._get_connection_pool(write)
         client = self._clients.get(id(pool))
         if client is None:
-            with self._clients_lock:
-                client = self._clients.setdefault(id(pool), self._client(connection_pool=pool))
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
         return client
 
 
@@ -100,10 +98,9 @@ class RedisCacheWithFallback(RedisCache):
     """Django's Redis cache that never raises because Redis is down (see the module), with
     one client per connection pool (_ReusedClients)."""
 
-    _class = _ReusedClients
-
     def __init__(self, server, params):
         super().__init__(server, params)
+        self._class = _ReusedClients
         self._location_key = f"{server}|{params.get('KEY_PREFIX', '')}"
         self._fallback = LocMemCache(
             f"redis-fallback|{self._location_key}",
