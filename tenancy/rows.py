@@ -7,6 +7,7 @@ would. The condition is the caller's and must name the network where the model h
 (tenancy.scoping): these reads go around the tenant query checks.
 """
 
+import re
 from functools import lru_cache
 
 from django.core.exceptions import EmptyResultSet
@@ -29,6 +30,45 @@ def compiled_once(key, build):
         except EmptyResultSet:
             _COMPILED[key] = None
     return _COMPILED[key]
+
+
+_PLACEHOLDER = re.compile(r"%%|%\((\w+)\)s|%s")
+
+
+def rows_of_each(statements):
+    """The rows of each (sql, params) of `statements`: one round trip to PostgreSQL for all
+    (Django's psycopg cursor binds parameters on the client, so it may send several
+    statements at once), one statement at a time elsewhere (SQLite, the demo). For a page's
+    small reads that do not depend on each other (issue 11)."""
+    results = []
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            for sql, params in statements:
+                cursor.execute(sql, params)
+                results.append(cursor.fetchall())
+            return results
+        parts = [_positional(sql, params) for sql, params in statements]
+        cursor.execute(";\n".join(sql.rstrip().rstrip(";") for sql, _params in parts),
+                       [param for _sql, params in parts for param in params])
+        results.append(cursor.fetchall())
+        while cursor.nextset():
+            results.append(cursor.fetchall())
+    return results
+
+
+def _positional(sql, params):
+    """(sql, [params]) with %s placeholders only, from %(name)s ones and a dict."""
+    if not isinstance(params, dict):
+        return sql, list(params)
+    values = []
+
+    def placeholder(match):
+        if match.group() == "%%":
+            return "%%"
+        values.append(params[match.group(1)])
+        return "%s"
+
+    return _PLACEHOLDER.sub(placeholder, sql), values
 
 
 def instances(model, where, params, related=(), extra=()):

@@ -23,7 +23,7 @@ from assessments.scoring import gap, overall_score
 from cohorts.models import CohortGroup
 from cohorts.policies import cohorts_person_can_follow
 from tenancy.models import LeaderGroup, Organisation
-from tenancy.rows import compiled_once, instances
+from tenancy.rows import compiled_once, instances, rows_of_each
 
 # What a page made from released blocks shows changes only when one of these does: the number
 # submitted (released blocks' people, stored, and those still waiting: submitted_count) and
@@ -105,23 +105,24 @@ class ResultsState:
 
 
 def group_results_state(network, roles, round, position, language, now=None):
-    """Everything the group results page's numbers depend on, in two small queries (the
-    state, the groups; a third for coordinators: their organisations): the round's released
-    blocks and the number submitted, the earlier round's blocks (the change), the closed rounds
-    of the benchmark, the groups and organisations shown with their names, the dimension compared,
-    the language and k. Released blocks never change, so the same key means the same part."""
+    """Everything the group results page's numbers depend on, in two small queries sent
+    together (the state, the groups; a third for coordinators: their organisations): the
+    round's released blocks and the number submitted, the earlier round's blocks (the
+    change), the closed rounds of the benchmark, the groups and organisations shown with their
+    names, the dimension compared, the language and k. Released blocks never change, so the
+    same key means the same part."""
     now = now or timezone.now()
     instrument = round.instrument
-    with connection.cursor() as cursor:
-        cursor.execute(_RESULTS_STATE, {
-            "network": network.pk, "round": round.pk, "cohort": round.cohort_id,
-            "instrument": instrument.pk, "slug": instrument.slug,
-            "opens": connection.ops.adapt_datetimefield_value(round.opens_at),
-            "now": connection.ops.adapt_datetimefield_value(now)})
-        row = cursor.fetchone()
+    state = (_RESULTS_STATE, {
+        "network": network.pk, "round": round.pk, "cohort": round.cohort_id,
+        "instrument": instrument.pk, "slug": instrument.slug,
+        "opens": connection.ops.adapt_datetimefield_value(round.opens_at),
+        "now": connection.ops.adapt_datetimefield_value(now)})
+    shown_groups = _shown_groups_sql(network, roles, round)
+    (row, *_), *group_rows = rows_of_each([state, *([shown_groups] if shown_groups else [])])
     submitted, block, earlier, earlier_waits, earlier_block, closed, closed_waiting = (
         row[0], row[1], row[2:6], row[6], row[7], row[8:12], row[12])
-    labelled = _shown_groups(network, roles, round)
+    labelled = _labelled(group_rows[0] if group_rows else [])
     organisations = []
     if roles.coordinated_organisation_ids:
         organisations = list(Organisation.objects.for_network(network)
@@ -138,18 +139,18 @@ def group_results_state(network, roles, round, position, language, now=None):
     return ResultsState(submitted, labelled, organisations, key, block or 0)
 
 
-def _shown_groups(network, roles, round):
-    """[(label, group id)] of the groups the person may follow in the round (_visible_groups,
-    its SQL compiled once per process for the roles and round: issue 11)."""
-    compiled = compiled_once(
+def _shown_groups_sql(network, roles, round):
+    """(sql, params) of the groups the person may follow in the round (_visible_groups:
+    id, name, organisation's name), compiled once per process for the roles and round (issue
+    11); None when there can be none."""
+    return compiled_once(
         ("visible_groups", roles.key, round.pk, round.cohort_id),
         lambda: _visible_groups_query(network, roles, round, _groups_with_blocks(network, round))
         .values_list("pk", "name", "organisation__name"))
-    if compiled is None:
-        return []
-    with connection.cursor() as cursor:
-        cursor.execute(*compiled)
-        rows = cursor.fetchall()
+
+
+def _labelled(rows):
+    """[(label, group id)] of _shown_groups_sql's rows."""
     return list(zip(labels_of([(name, organisation) for _pk, name, organisation in rows]),
                     [pk for pk, _name, _organisation in rows], strict=True))
 

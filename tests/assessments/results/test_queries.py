@@ -66,14 +66,15 @@ def big(world):
 # the person's groups are in the cohort unless the page knows: one group, or none). Made
 # afresh, then as every later reader gets it while no block is released: the group results
 # page's numbers and the gathering screen's live part (htmx) come from the shared cache, after
-# one query for whether anything changed (and one for the groups shown on the results page).
+# one query for whether anything changed (sent together with the one for the groups shown on
+# the results page: tenancy.rows.rows_of_each).
 PAGES = [("assessment_results", "leader", 6, 6, {}),  # the round (with its latest block), the
          # own response and scores; the material for the largest gaps (resources, the cohort's
          # exercises: two or three queries) is kept until the next write (tenancy.generations)
          # and the group's and the network's numbers are shared (one more query each when made
          # afresh, below)
-         ("round_results", "facilitator", 10, 6, {}),
-         ("round_results", "coordinator", 11, 7, {}),  # + their organisations
+         ("round_results", "facilitator", 9, 5, {}),
+         ("round_results", "coordinator", 10, 6, {}),  # + their organisations
          ("round_gathering", "facilitator", 5, 5, {}),
          ("round_gathering", "admin", 6, 6, {"HX-Request": "true"})]
 
