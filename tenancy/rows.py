@@ -76,30 +76,40 @@ def instances(model, where, params, related=(), extra=()):
     of the foreign keys named in `related` attached (LEFT JOINs: a NULL key gives None), and
     the value of each (attribute, SQL expression) of `extra` set on it (their parameters come
     first in `params`)."""
+    statement, build = instances_read(model, where, params, related, extra)
+    (rows,) = rows_of_each([statement])
+    return build(rows)
+
+
+def instances_read(model, where, params, related=(), extra=()):
+    """instances() in two steps, for rows_of_each: ((sql, params), build), where build(rows)
+    makes the instances of the statement's rows."""
     sql, parts, conversions = _select(model, where, tuple(related), tuple(extra))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    built_rows = []
-    for row in rows:
-        row = list(row)
-        for position, converters, column in conversions:
-            for convert in converters:
-                row[position] = convert(row[position], column, connection)
-        start = 0
-        built = []
-        for part_model, attnames, key_position in parts:
-            values = row[start:start + len(attnames)]
-            start += len(attnames)
-            null = key_position is not None and values[key_position] is None
-            built.append(None if null else part_model.from_db(connection.alias, attnames, values))
-        instance = built[0]
-        for name, related_instance in zip(related, built[1:], strict=True):
-            setattr(instance, name, related_instance)
-        for (name, _sql), value in zip(extra, row[start:], strict=True):
-            setattr(instance, name, value)
-        built_rows.append(instance)
-    return built_rows
+
+    def build(rows):
+        built_rows = []
+        for row in rows:
+            row = list(row)
+            for position, converters, column in conversions:
+                for convert in converters:
+                    row[position] = convert(row[position], column, connection)
+            start = 0
+            built = []
+            for part_model, attnames, key_position in parts:
+                values = row[start:start + len(attnames)]
+                start += len(attnames)
+                null = key_position is not None and values[key_position] is None
+                built.append(None if null
+                             else part_model.from_db(connection.alias, attnames, values))
+            instance = built[0]
+            for name, related_instance in zip(related, built[1:], strict=True):
+                setattr(instance, name, related_instance)
+            for (name, _sql), value in zip(extra, row[start:], strict=True):
+                setattr(instance, name, value)
+            built_rows.append(instance)
+        return built_rows
+
+    return (sql, params), build
 
 
 @lru_cache(maxsize=256)

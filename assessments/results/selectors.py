@@ -23,7 +23,7 @@ from assessments.scoring import gap, overall_score
 from cohorts.models import CohortGroup
 from cohorts.policies import cohorts_person_can_follow
 from tenancy.models import LeaderGroup, Organisation
-from tenancy.rows import compiled_once, instances, rows_of_each
+from tenancy.rows import compiled_once, instances_read, rows_of_each
 
 # What a page made from released blocks shows changes only when one of these does: the number
 # submitted (released blocks' people, stored, and those still waiting: submitted_count) and
@@ -201,11 +201,13 @@ class OwnResults:
     overall_ambition: float | None = None
 
 
-def _own_responses(network, person, round):
+def _own_responses_and_scores(network, person, round):
     """The person's submitted response to the round and their latest to an earlier cohort
     round of the same instrument (any version; personal rounds are compared on the
-    development page), in one query: (response or None, earlier or None). The earlier
-    rounds' SQL is compiled once per process for the round (issue 11)."""
+    development page), with the scores of all their responses to these rounds, in one round
+    trip: (response or None, earlier or None, [(response id, dimension id, dimension code,
+    kind, score)]). The earlier rounds' SQL is compiled once per process for the round
+    (issue 11)."""
     earlier_rounds = compiled_once(
         ("earlier_rounds", network.pk, round.pk),
         lambda: Round.objects.for_network(network).filter(
@@ -214,15 +216,22 @@ def _own_responses(network, person, round):
     if earlier_rounds is not None:
         condition = f"(found.round_id = %s OR found.round_id IN ({earlier_rounds[0]}))"
         params += earlier_rounds[1]
-    responses = instances(
-        Response, "found.network_id = %s AND found.person_id = %s"
-        f" AND found.submitted_at IS NOT NULL AND {condition}",
-        [network.pk, person.pk, *params], related=("round",),
+    where = (f"found.network_id = %s AND found.person_id = %s"
+             f" AND found.submitted_at IS NOT NULL AND {condition}")
+    where_params = [network.pk, person.pk, *params]
+    responses_read, build = instances_read(
+        Response, where, where_params, related=("round",),
         extra=(("group_block", _GROUP_BLOCK),))
+    response_rows, score_rows = rows_of_each([
+        responses_read,
+        (_OWN_SCORES.format(responses=f"SELECT found.id FROM assessments_response found "
+                                      f"WHERE {where}"),
+         [network.pk, *where_params])])
+    responses = build(response_rows)
     response = next((r for r in responses if r.round_id == round.pk), None)
     earlier = max((r for r in responses if r.round_id != round.pk),
                   key=lambda r: r.round.opens_at, default=None)
-    return response, earlier
+    return response, earlier, score_rows
 
 
 # The latest block released for the response's group in its round (its group's totals
@@ -235,24 +244,21 @@ _OWN_SCORES = """
 SELECT score.response_id, score.dimension_id, dimension.code, score.kind, score.score
 FROM assessments_dimensionscore score
 JOIN assessments_dimension dimension ON dimension.id = score.dimension_id
-WHERE score.network_id = %s AND score.response_id IN (%s, %s)
+WHERE score.network_id = %s AND score.response_id IN ({responses})
 """
 
 
 def own_results(network, person, round, dimensions):
     """The person's own scores in the round, per area and overall, and the change since their
-    earlier round of the same instrument (dimensions matched by code); two queries."""
-    response, earlier = _own_responses(network, person, round)
+    earlier round of the same instrument (dimensions matched by code); one round trip."""
+    response, earlier, score_rows = _own_responses_and_scores(network, person, round)
     if response is None:
         return OwnResults(None)
     scores, earlier_scores = {}, {}
-    with connection.cursor() as cursor:
-        cursor.execute(_OWN_SCORES, [network.pk, response.pk, (earlier or response).pk])
-        rows = cursor.fetchall()
-    for response_id, dimension_id, code, kind, score in rows:
+    for response_id, dimension_id, code, kind, score in score_rows:
         if response_id == response.pk:
             scores[dimension_id, kind] = score
-        else:
+        elif earlier is not None and response_id == earlier.pk:
             earlier_scores[code, kind] = score
     rows = [OwnRow(d, scores.get((d.pk, "today")), scores.get((d.pk, "ambition")),
                    earlier_scores.get((d.code, "today")),
