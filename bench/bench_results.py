@@ -195,6 +195,7 @@ def measure_size(leaders, arguments):
                        .select_related("person", "organisation").order_by("pk").first())
         groups = LeaderGroup.objects.for_network(network).count()
     slug = network.slug
+    cache.clear()  # another size's or run's parts, under the same ids, are not this one's
     as_leader, as_facilitator = Client(), Client()
     as_admin, as_coordinator = Client(), Client()
     as_leader.force_login(leader)

@@ -115,6 +115,27 @@ class RedisCacheWithFallback(RedisCache):
         """Whether this process reaches Redis now, so every process sees what it stores."""
         return not _outage_of(self._location_key).is_down()
 
+    def bump(self, key, start):
+        """Add one to the integer under `key`, first setting it to `start` if it is missing:
+        one round trip (tenancy.generations)."""
+        outage = _outage_of(self._location_key)
+        if not outage.is_down():
+            made = self.make_and_validate_key(key)
+            pipeline = self._cache.get_client(made, write=True).pipeline(transaction=False)
+            pipeline.set(made, start, nx=True).incr(made)
+            try:
+                result = pipeline.execute()[1]
+            except REDIS_ERRORS as error:
+                outage.began(self._location_key, error)
+            else:
+                outage.ended(self._location_key)
+                return result
+        try:
+            return self._fallback.incr(key)
+        except ValueError:
+            self._fallback.add(key, start)
+            return start
+
     add = _with_fallback("add")
     get = _with_fallback("get")
     set = _with_fallback("set")

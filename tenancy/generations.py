@@ -8,9 +8,9 @@ moves one on: the network's when the table holds one network's rows (tenancy.sco
 TenantModel, their M2M tables) and the statement runs in that network's scope, the
 platform's otherwise (people, the programme, writes made platform-wide). The hook sits on the
 connection (`track_writes`), so ORM saves, updates, bulk writes, M2M changes and raw SQL all
-count, and no writer has to remember it. A counter moves when the statement has run and
-again when its transaction commits, so a part made from what a reader saw before the commit
-is never kept under the newest generation.
+count, and no writer has to remember it. A counter moves only once the write is committed
+(when its transaction commits), so a part made from what a reader saw before the commit is
+never kept under the newest generation.
 
 Left out (UNTRACKED): tables no cached part reads that are written on every request or
 answer. While the cache cannot be reached no part is kept (`current` is None); a write that
@@ -91,23 +91,27 @@ class _MoveOnCommit:
 
 
 def _moved(db, counter):
-    # A test's transaction never commits, and reads what it wrote: there every write moves.
+    """Move the counter once the write is committed: at once outside a transaction, else
+    when it commits (once per counter). A test's transaction never commits and reads what it
+    wrote: there every write moves at once."""
     if not db.in_atomic_block or any(getattr(block, "_from_testcase", False)
                                      for block in db.atomic_blocks):
         _move(counter)
-        return
-    if not any(isinstance(callback, _MoveOnCommit) and callback.counter == counter
-               for _savepoints, callback, _robust in db.run_on_commit):
-        _move(counter)
+    elif not any(isinstance(callback, _MoveOnCommit) and callback.counter == counter
+                 for _savepoints, callback, _robust in db.run_on_commit):
         db.on_commit(_MoveOnCommit(counter))
 
 
 def _move(counter):
     global _missed
-    try:
-        cache.incr(counter)
-    except ValueError:  # never moved, evicted or cleared: start from a value never used
-        cache.add(counter, time.time_ns())
+    bump = getattr(cache, "bump", None)
+    if bump is not None:
+        bump(counter, time.time_ns())
+    else:
+        try:
+            cache.incr(counter)
+        except ValueError:  # never moved, evicted or cleared: start from a value never used
+            cache.add(counter, time.time_ns())
     if not _cache_is_shared():
         _missed = True
 
