@@ -7,7 +7,6 @@ would. The condition is the caller's and must name the network where the model h
 (tenancy.scoping): these reads go around the tenant query checks.
 """
 
-import re
 from functools import lru_cache
 
 from django.core.exceptions import EmptyResultSet
@@ -32,43 +31,28 @@ def compiled_once(key, build):
     return _COMPILED[key]
 
 
-_PLACEHOLDER = re.compile(r"%%|%\((\w+)\)s|%s")
-
-
 def rows_of_each(statements):
-    """The rows of each (sql, params) of `statements`: one round trip to PostgreSQL for all
-    (Django's psycopg cursor binds parameters on the client, so it may send several
-    statements at once), one statement at a time elsewhere (SQLite, the demo). For a page's
-    small reads that do not depend on each other (issue 11)."""
-    results = []
-    with connection.cursor() as cursor:
-        if connection.vendor != "postgresql":
+    """The rows of each (sql, params) of `statements`: sent to PostgreSQL together in one
+    pipeline (one round trip), one at a time elsewhere (SQLite, the demo). For a page's small
+    reads that do not depend on each other (issue 11)."""
+    if connection.vendor != "postgresql" or len(statements) == 1:
+        results = []
+        with connection.cursor() as cursor:
             for sql, params in statements:
                 cursor.execute(sql, params)
                 results.append(cursor.fetchall())
-            return results
-        parts = [_positional(sql, params) for sql, params in statements]
-        cursor.execute(";\n".join(sql.rstrip().rstrip(";") for sql, _params in parts),
-                       [param for _sql, params in parts for param in params])
-        results.append(cursor.fetchall())
-        while cursor.nextset():
-            results.append(cursor.fetchall())
-    return results
-
-
-def _positional(sql, params):
-    """(sql, [params]) with %s placeholders only, from %(name)s ones and a dict."""
-    if not isinstance(params, dict):
-        return sql, list(params)
-    values = []
-
-    def placeholder(match):
-        if match.group() == "%%":
-            return "%%"
-        values.append(params[match.group(1)])
-        return "%s"
-
-    return _PLACEHOLDER.sub(placeholder, sql), values
+        return results
+    connection.ensure_connection()
+    cursors = []
+    try:
+        with connection.connection.pipeline():
+            for sql, params in statements:
+                cursors.append(connection.cursor())
+                cursors[-1].execute(sql, params)
+        return [cursor.fetchall() for cursor in cursors]
+    finally:
+        for cursor in cursors:
+            cursor.close()
 
 
 def instances(model, where, params, related=(), extra=()):

@@ -48,12 +48,14 @@ def part_key(network, roles, round, position, language):
 _UNREAD = object()
 
 
-def shared_parts(parts, seconds=PART_CACHE_SECONDS):
+def shared_parts(parts, seconds=PART_CACHE_SECONDS, also=()):
     """shared_part for each (key, state, make) of `parts`, read from the cache in one round
-    trip."""
-    entries = cache.get_many([key for key, _state, _make in parts if key is not None])
-    return [shared_part(key, state, make, seconds, entry=entries.get(key))
-            for key, state, make in parts]
+    trip together with the keys `also` (say tenancy.generations.counters_of): (the parts,
+    {key: what the cache held} of `also`)."""
+    entries = cache.get_many([key for key, _state, _make in parts if key is not None] + also)
+    return ([shared_part(key, state, make, seconds, entry=entries.get(key))
+             for key, state, make in parts],
+            {key: entries[key] for key in also if key in entries})
 
 
 def shared_part(key, state, make, seconds=PART_CACHE_SECONDS, entry=_UNREAD):

@@ -43,7 +43,7 @@ def test_every_reader_gets_the_same_numbers_until_a_block_is_released(
     assert "4 responses submitted." in first and "not shown: fewer than 5" in first
     other_reader = Client()
     other_reader.force_login(world.facilitator)
-    with django_assert_num_queries(5):  # the middleware's 3, the round, the state with the groups
+    with django_assert_num_queries(6):  # the middleware's 3, the round; the state and the groups
         assert numbers(results(other_reader, world, round)) == numbers(first)
 
     fill(round, world.group, 1, {"vision": (5, 5)}, start=10)  # the fifth: a block
