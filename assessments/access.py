@@ -108,8 +108,8 @@ def _answerable_rounds_sql(network_id, led_group_ids, person_id):
 @lru_cache(maxsize=64)
 def _published_instrument(instrument_id):
     """A published instrument version is never deleted, and changes only by texts added in a
-    language it lacked (instruments_io), loaded by a deploy that restarts the processes: its
-    id is key enough."""
+    language it lacked (instruments_io): its id is key enough. Such texts show in a process
+    once it restarts, as the instrument's layout and dimensions read once per process do."""
     return Instrument.objects.get(pk=instrument_id)
 
 

@@ -1,16 +1,15 @@
 """Which version of the data a cached part of a page was made from (issue 11).
 
 A part of a page that is read far more often than what it shows changes (the cohort page
-below its heading, the candidates for the own results page's recommendations) is kept in the
-cache under the *generation* of the data: two counters, the network's and the platform's.
-Every statement that writes a table through Django's connection
-moves one on: the network's when the table holds one network's rows (tenancy.scoping.
-TenantModel, their M2M tables) and the statement runs in that network's scope, the
-platform's otherwise (people, the programme, writes made platform-wide). The hook sits on the
-connection (`track_writes`), so ORM saves, updates, bulk writes, M2M changes and raw SQL all
-count, and no writer has to remember it. A counter moves only once the write is committed
-(when its transaction commits), so a part made from what a reader saw before the commit is
-never kept under the newest generation.
+below its heading, the candidates for the own results page's recommendations) is kept under
+the *generation* of the data: two counters in the cache, the network's and the platform's.
+Every statement that writes a table through Django's connection moves one on: the network's
+when the table holds one network's rows (tenancy.scoping.TenantModel, their M2M tables) and
+the statement runs in that network's scope, the platform's otherwise (people, the programme,
+writes made platform-wide). The hook sits on the connection (`track_writes`), so ORM saves,
+updates, bulk writes, M2M changes and raw SQL all count, and no writer has to remember it.
+A counter moves once the write is committed (when its transaction commits), so a part made
+from what a reader saw before the commit is never kept under the newest generation.
 
 Left out (UNTRACKED): tables no cached part reads that are written on every request or
 answer. While the cache cannot be reached no part is kept (`current` is None); a write that
