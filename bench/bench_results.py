@@ -143,6 +143,7 @@ def main():
     parser.add_argument("--queries", choices=PAGES,
                         help="print this page's queries with their median wall time")
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--callers", help="with --profile: who calls the functions matching this")
     parser.add_argument("--sort", default="cumulative", help="the cProfile's order (tottime...)")
     parser.add_argument("--pages", nargs="*", choices=PAGES, default=list(PAGES),
                         help="measure only these (the floor always)")
@@ -161,6 +162,8 @@ def main():
             command += ["--profile", arguments.profile]
         if arguments.queries:
             command += ["--queries", arguments.queries]
+        if arguments.callers:
+            command += ["--callers", arguments.callers]
         subprocess.run(command, check=True)
 
 
@@ -297,8 +300,10 @@ def measure_size(leaders, arguments):
                 for _ in range(arguments.repeat):
                     page()
                 profile.disable()
-                pstats.Stats(profile, stream=sys.stdout).sort_stats(arguments.sort).print_stats(
-                    arguments.top)
+                stats = pstats.Stats(profile, stream=sys.stdout).sort_stats(arguments.sort)
+                stats.print_stats(arguments.top)
+                if arguments.callers:
+                    stats.print_callers(arguments.callers)
 
 
 if __name__ == "__main__":
