@@ -434,3 +434,22 @@ def test_the_cohort_page_shows_each_change_at_once(client, world, scene):
                                         "100 % done"]
     Cohort.objects.for_network(world.network).filter(pk=cohort.pk).update(name="Kull 2027")
     assert "<h1>Kull 2027</h1>" in cells()[0]
+
+
+def test_an_erased_facilitator_is_gone_from_the_kept_cohort_page(client, world, scene):
+    """The page kept under the data's generation names the facilitators; erasing one is a
+    write, so the next view is made afresh without them."""
+    from django.db import transaction
+
+    from gdpr.services import erase_person
+
+    cohort, _cohort_module = scene
+    other = make_person(name="Fasilitator Fjernes")
+    grant_role(other, world.network, RoleKind.FACILITATOR)
+    cohort.facilitators.add(other)
+    client.force_login(world.facilitator)
+    target = url(world, "cohort_detail", cohort_id=cohort.pk)
+    assert "Fasilitator Fjernes" in client.get(target).content.decode()
+    with transaction.atomic():
+        erase_person(other)
+    assert "Fasilitator Fjernes" not in client.get(target).content.decode()
