@@ -57,14 +57,20 @@ def cohort_detail(request, cohort_id):
     cohort = access_cohort_to_follow(request, cohort_id)
     page_number = request.GET.get("page", "")
     page_number = page_number if page_number.isdigit() and len(page_number) < 5 else "1"
-    key = "cohort-page:" + hashlib.sha256(repr((
-        cohort.pk, page_number, translation.get_language(), request.roles.key,
-        timezone.localdate())).encode()).hexdigest()[:40]
-    body = generations.cached_part(request.network, key, lambda: render_to_string(
-        "modules/progress/cohort_detail.html#body",
-        _cohort_page(request, cohort, page_number), request))
+    body = generations.cached_part(
+        request.network, _kept_key(request, "cohort-page", cohort.pk, page_number),
+        lambda: render_to_string("modules/progress/cohort_detail.html#body",
+                                 _cohort_page(request, cohort, page_number), request))
     return render(request, "modules/progress/cohort_detail.html",
                   {"cohort": cohort, "body": mark_safe(body)})
+
+
+def _kept_key(request, *names):
+    """A kept part's key (tenancy.generations): `names`, and what else the part shows depends
+    on: the viewer's roles, the language and the date (the module running now)."""
+    return f"{names[0]}:" + hashlib.sha256(repr((
+        names, translation.get_language(), request.roles.key,
+        timezone.localdate())).encode()).hexdigest()[:40]
 
 
 def _cohort_page(request, cohort, page_number):
@@ -87,18 +93,29 @@ def _cohort_page(request, cohort, page_number):
 def facilitator_home(request):
     """The cohorts a facilitator runs, led by the next gathering with one click each to its
     rounds, gathering screen, results and reports; then each cohort's gatherings with agendas,
-    and each group's completion per phase of the module running now."""
+    and each group's completion per phase of the module running now. Each cohort's section
+    is kept under the generation of the data, as the cohort page is; the next gathering,
+    which turns on the time of day, is read on every view."""
     facilitated = list(request.roles.facilitated_cohorts
                        .select_related("programme").order_by("-starts_on"))
-    cohorts = []
-    for cohort in facilitated:
-        schedule = cohort_selectors.cohort_schedule(cohort)
-        current, page, overview = _group_overview(request, cohort, schedule)
-        cohorts.append({"cohort": cohort, "schedule": schedule, "current": current,
-                        "page": page, "overview": overview})
+    sections = []
+    for index, cohort in enumerate(facilitated):
+        first = index == 0  # its schedule shown open
+        sections.append(mark_safe(generations.cached_part(
+            request.network, _kept_key(request, "facilitated-cohort", cohort.pk, first),
+            lambda cohort=cohort, first=first: render_to_string(
+                "modules/progress/facilitator_home.html#cohort",
+                {"entry": _facilitated_cohort(request, cohort), "first": first}, request))))
     return render(request, "modules/progress/facilitator_home.html", {
-        "cohorts": cohorts,
+        "sections": sections,
         "next_gathering": dashboards.next_gathering(request.network, facilitated)})
+
+
+def _facilitated_cohort(request, cohort):
+    schedule = cohort_selectors.cohort_schedule(cohort)
+    current, page, overview = _group_overview(request, cohort, schedule)
+    return {"cohort": cohort, "schedule": schedule, "current": current, "page": page,
+            "overview": overview}
 
 
 # --- Progress -----------------------------------------------------------------------------

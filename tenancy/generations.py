@@ -1,7 +1,8 @@
 """Which version of the data a cached part of a page was made from (issue 11).
 
 A part of a page that is read far more often than what it shows changes (the cohort page
-below its heading, the candidates for the own results page's recommendations) is kept under
+below its heading, the facilitator's home's cohorts, the candidates for the own results
+page's recommendations) is kept under
 the *generation* of the data: two counters in the cache, the network's and the platform's.
 Every statement that writes a table through Django's connection moves one on: the network's
 when the table holds one network's rows (tenancy.scoping.TenantModel, their M2M tables) and

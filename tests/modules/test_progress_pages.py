@@ -251,8 +251,7 @@ def test_the_facilitator_page_shows_completion_per_group_and_the_gatherings(clie
     client.force_login(world.facilitator)
     response = client.get(url(world, "facilitator_home"))
     assert response.status_code == 200
-    (entry,) = response.context["cohorts"]
-    (block,) = entry["overview"].groups
+    (block,) = response.context["entry"]["overview"].groups
     assert block.phase_percentages == [50, 0, 25]
     page = response.content.decode()
     assert "50 % done" in page and "09.00 Velkommen til samling" in page
@@ -453,3 +452,18 @@ def test_an_erased_facilitator_is_gone_from_the_kept_cohort_page(client, world, 
     with transaction.atomic():
         erase_person(other)
     assert "Fasilitator Fjernes" not in client.get(target).content.decode()
+
+
+def test_the_facilitator_home_keeps_each_cohort_until_the_next_write(
+        client, world, scene, django_assert_num_queries):
+    """Each cohort's section is kept as the cohort page is; the next gathering is read on
+    every view (it turns on the time of day)."""
+    cohort, cohort_module = scene
+    (colleague,) = add_leaders(world, world.group, 1)
+    client.force_login(world.facilitator)
+    home = url(world, "facilitator_home")
+    assert "50 % done" in client.get(home).content.decode()
+    with django_assert_num_queries(6):  # the floor's 3, the cohorts, the next gathering's 2
+        assert "50 % done" in client.get(home).content.decode()
+    complete(cohort, colleague, activities(cohort_module, "prework"))
+    assert "100 % done" in client.get(home).content.decode()
