@@ -122,23 +122,14 @@ def _cache_is_shared():
     return getattr(cache, "is_shared", lambda: True)()
 
 
-def counters_of(network):
-    """The cache keys of the network's generation: for a page that reads them in the same
-    round trip as its other cache entries (current's `read`)."""
-    return [PLATFORM, network_counter(network.pk)]
-
-
-def current(network, read=None):
-    """(the platform's counter, the network's), or None when no part may be kept now.
-    `read`: what the cache held under counters_of(network), when already read."""
+def current(network):
+    """(the platform's counter, the network's), or None when no part may be kept now."""
     global _missed
     if _missed and _cache_is_shared():
         _missed = False
         _move(PLATFORM)
-        read = None
-    counters = counters_of(network)
-    values = cache.get_many(counters) if read is None else {
-        counter: read[counter] for counter in counters if counter in read}
+    counters = [PLATFORM, network_counter(network.pk)]
+    values = cache.get_many(counters)
     if not _cache_is_shared():
         return None
     for counter in counters:

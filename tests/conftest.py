@@ -54,10 +54,14 @@ def other_world(db):
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """allauth's rate limits count in the (Redis) cache; every test starts from zero."""
+    """allauth's rate limits count in the (Redis) cache, and shared parts of pages are kept
+    there and in each process: every test starts from zero."""
     from django.core.cache import cache
 
+    from assessments.results.live import forget_held_parts
+
     cache.clear()
+    forget_held_parts()
     yield
 
 

@@ -46,27 +46,52 @@ def part_key(network, roles, round, position, language):
 
 
 _UNREAD = object()
+# Each process also keeps the parts it read or made last (the entry and until when), so a
+# reload costs no round trip to Redis and nothing to unpickle: an entry is still checked
+# against the state and expires when Redis's copy does, so it is never fresher or older.
+_IN_PROCESS = {}
+_IN_PROCESS_MAX = 64
 
 
-def shared_parts(parts, seconds=PART_CACHE_SECONDS, also=()):
-    """shared_part for each (key, state, make) of `parts`, read from the cache in one round
-    trip together with the keys `also` (say tenancy.generations.counters_of): (the parts,
-    {key: what the cache held} of `also`)."""
-    entries = cache.get_many([key for key, _state, _make in parts if key is not None] + also)
-    return ([shared_part(key, state, make, seconds, entry=entries.get(key))
-             for key, state, make in parts],
-            {key: entries[key] for key in also if key in entries})
+def _remembered(key):
+    found = _IN_PROCESS.get(key)
+    return found[1] if found is not None and found[0] > time.monotonic() else None
+
+
+def _remember(key, entry, seconds):
+    if len(_IN_PROCESS) >= _IN_PROCESS_MAX:
+        _IN_PROCESS.clear()
+    _IN_PROCESS[key] = (time.monotonic() + seconds, entry)
+
+
+def forget_held_parts():
+    """Drop what this process holds (with the cache cleared: a part made afresh, as after a
+    new block; for tests and bench/)."""
+    _IN_PROCESS.clear()
+
+
+def shared_parts(parts, seconds=PART_CACHE_SECONDS):
+    """shared_part for each (key, state, make) of `parts`, those this process does not hold
+    read from the cache in one round trip."""
+    held = {key: _remembered(key) for key, _state, _make in parts if key is not None}
+    missing = [key for key, entry in held.items() if entry is None]
+    entries = {**held, **(cache.get_many(missing) if missing else {})}
+    return [shared_part(key, state, make, seconds, entry=entries.get(key))
+            for key, state, make in parts]
 
 
 def shared_part(key, state, make, seconds=PART_CACHE_SECONDS, entry=_UNREAD):
-    """The part for `state` from the cache, or `make()` run by one worker at a time. Also
-    the group results page's numbers (views.round_results), whose key names its block.
-    `entry`: what the cache held under `key`, when already read (shared_parts)."""
+    """The part for `state` from this process or the cache, or `make()` run by one worker at a
+    time. Also the group results page's numbers (views.round_results), whose key names its
+    block. `entry`: what was held under `key`, when already read (shared_parts)."""
     if key is None:
         return make()
     if entry is _UNREAD:
-        entry = cache.get(key)
+        entry = _remembered(key)
+        if entry is None or entry[0] < state.last_block:
+            entry = cache.get(key)
     if entry is not None and entry[0] >= state.last_block:  # block ids only grow
+        _remember(key, entry, seconds)
         return entry[1]
     lock = f"{key}:making"
     if not cache.add(lock, 1, MAKING_LOCK_SECONDS):
@@ -79,6 +104,7 @@ def shared_part(key, state, make, seconds=PART_CACHE_SECONDS, entry=_UNREAD):
     try:
         part = make()
         cache.set(key, (state.last_block, part), seconds)
+        _remember(key, (state.last_block, part), seconds)
     finally:
         cache.delete(lock)
     return part

@@ -105,7 +105,7 @@ def _cohort_exercises(network, cohort_id, instrument):
         .order_by("phase__module__position", "phase__position", "position"))
 
 
-def _candidates(network, instrument, cohort, generation):
+def _candidates(network, instrument, cohort):
     """(resources, the cohort's exercises) tagged for the instrument. They change only when
     someone edits resources, activities or the cohort's modules, and every own results page
     asks for them, so each process keeps them under the generation of the data
@@ -114,26 +114,21 @@ def _candidates(network, instrument, cohort, generation):
         network, f"recommendation-candidates:{instrument.slug}:{cohort or 0}",
         lambda: (_tagged_resources(network, instrument),
                  cohort_exercises(network, cohort, instrument) if cohort else []),
-        generations.current(network) if generation is _UNREAD else generation)
+        generations.current(network))
 
 
-_UNREAD = object()
-
-
-def recommendations_for_gaps(network, instrument, *gap_lists, cohort=None,
-                             generation=_UNREAD):
+def recommendations_for_gaps(network, instrument, *gap_lists, cohort=None):
     """[Recommendation] per list of (dimension, gap) for its largest gaps that have tagged
     resources, or tagged exercises in the cohort (when given); a query for the resources and
     one for the exercises (one more for the exercises found, if any), for all the lists. With
     one list, its recommendations alone. The candidates are kept until the next write
-(_candidates; `generation`: tenancy.generations.current, when the page has read it)."""
+(_candidates)."""
     largest = [largest_gaps(gaps) for gaps in gap_lists]
     tags = {dimension_tag(instrument, dimension) for pairs in largest for dimension, _gap in pairs}
     resources = {tag: [] for tag in tags}
     exercises = {tag: [] for tag in tags}
     if tags:
-        tagged_resources, tagged_exercises = _candidates(network, instrument, cohort,
-                                                         generation)
+        tagged_resources, tagged_exercises = _candidates(network, instrument, cohort)
         for resource in tagged_resources:
             for tag in resource.dimension_tags:
                 if tag in resources:

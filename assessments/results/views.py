@@ -28,7 +28,6 @@ from assessments.models import InstrumentKind
 from assessments.results import charts, live, selectors
 from assessments.results.recommendations import recommendations_for_gaps
 from assessments.scoring import level_of
-from tenancy import generations
 from tenancy.access import get_or_404, network_roles
 from tenancy.models import RoleKind
 from tenancy.spreadsheet import CSV, spreadsheet_response
@@ -104,10 +103,10 @@ def assessment_results(request, round_id):
         request.network, round, page.own, page.group_id, translation.get_language())
     # Each key names the blocks its part is made from, so any entry under it will do.
     any_entry = live.LiveState(0, 0)
-    (group, whole), counters = live.shared_parts(
+    group, whole = live.shared_parts(
         [(group_key, any_entry, lambda: _part(request, page, "group")),
          (network_key, any_entry, lambda: _part(request, page, "network"))],
-        RESULTS_CACHE_SECONDS, also=generations.counters_of(request.network))
+        RESULTS_CACHE_SECONDS)
     context = {"page": page, "round": round, "instrument": instrument,
                "has_levels": instrument.has_levels, "group_part": group, "network_part": whole,
                "together_charts": mark_safe(group.chart + whole.chart),
@@ -122,8 +121,7 @@ def assessment_results(request, round_id):
     context["own_recommendations"], context["group_recommendations"] = (
         recommendations_for_gaps(
             request.network, instrument, [(row.dimension, row.gap) for row in page.own.rows],
-            [(dimensions[pk], gap) for pk, gap in group.gaps], cohort=round.cohort_id,
-            generation=generations.current(request.network, counters)))
+            [(dimensions[pk], gap) for pk, gap in group.gaps], cohort=round.cohort_id))
     return render(request, "assessments/results/leader.html", context)
 
 

@@ -136,6 +136,15 @@ def filled(context, template_name, **values):
 
 
 @register.simple_tag(takes_context=True)
+def fixed(context, template_name, **values):
+    """{% fixed "app/page.html#part" name=value ... %}: a part of a page that depends only on
+    the language and these values (names, numbers; never anyone's answers), rendered once per
+    process for them as the layout's parts are (layout_fragment): for the fixed text of a
+    busy page (issue 11)."""
+    return filled(context, template_name, **values)
+
+
+@register.simple_tag(takes_context=True)
 def layout_assets(context):
     """The style sheet (and the network's colours) and the scripts every page loads."""
     network = context.get("current_network")

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from assessments.models import ReleasedBlock
 from assessments.results import selectors
+from assessments.results.live import forget_held_parts
 from tenancy.models import RoleKind
 from tenancy.services import grant_role
 from tests.factories import build_round, build_submission, make_group, make_person
@@ -67,6 +68,7 @@ def test_two_leaders_of_a_group_share_the_part_and_each_sees_only_their_own(clie
         build_submission(round, group=world.group, submitted_at=at(2 + minute),
                          scores={"vision": (3, 5)})
     cache.clear()
+    forget_held_parts()
 
     mine = own_results(client, world, round, world.leader)
     entries = shared_entries(world, round, world.leader)
@@ -101,6 +103,7 @@ def test_a_shared_part_holds_no_value_that_is_not_released(client, world):
         build_submission(round, group=world.group, submitted_at=at(11 + minute),
                          scores={"vision": (1.5, 2.5)})
     cache.clear()
+    forget_held_parts()
 
     page = own_results(client, world, round, world.leader)
     network, group = (entry[1] for entry in shared_entries(world, round, world.leader))
