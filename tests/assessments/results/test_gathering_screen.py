@@ -179,17 +179,25 @@ def test_the_count_is_read_on_every_poll_the_rest_made_once_per_released_block(
     assert len(made) == 2
 
 
-def test_while_one_worker_makes_the_new_part_the_others_answer_with_the_last_one(monkeypatch):
-    from django.core.cache import cache
-
-    from assessments.results import live
-
+@pytest.fixture
+def counted_make():
+    """(made, make): make() returns "part 1", "part 2"... and `made` counts its calls."""
     made = []
 
     def make():
         made.append(1)
         return f"part {len(made)}"
 
+    return made, make
+
+
+def test_while_one_worker_makes_the_new_part_the_others_answer_with_the_last_one(
+        monkeypatch, counted_make):
+    from django.core.cache import cache
+
+    from assessments.results import live
+
+    made, make = counted_make
     key = "assessments:gathering-live:test"
     assert live.shared_part(key, live.LiveState(5, 1), make) == "part 1"
     assert live.shared_part(key, live.LiveState(6, 1), make) == "part 1"  # no new block
@@ -207,6 +215,41 @@ def test_while_one_worker_makes_the_new_part_the_others_answer_with_the_last_one
                         lambda seconds: cache.set(key, (3, "their part"), 60))
     assert live.shared_part(key, live.LiveState(15, 3), make) == "their part"
     assert len(made) == 2
+
+
+def test_a_part_held_by_the_process_answers_without_redis_but_never_past_its_block_or_time(
+        monkeypatch, counted_make):
+    """Each process holds the parts it read or made last (live.shared_parts)."""
+    import time
+
+    from django.core.cache import cache
+
+    from assessments.results import live
+
+    _made, make = counted_make
+    key = "assessments:test-held-part"
+    assert live.shared_part(key, live.LiveState(5, 1), make) == "part 1"
+    cache.delete(key)  # Redis lost it; this process still holds it
+    assert live.shared_part(key, live.LiveState(5, 1), make) == "part 1"
+    assert live.shared_part(key, live.LiveState(10, 2), make) == "part 2"  # a new block
+    cache.delete(key)
+    later = time.monotonic() + live.PART_CACHE_SECONDS + 1
+    monkeypatch.setattr(live.time, "monotonic", lambda: later)
+    assert live.shared_part(key, live.LiveState(10, 2), make) == "part 3"  # expired as Redis's
+
+
+def test_several_parts_come_from_this_process_from_redis_or_made():
+    from django.core.cache import cache
+
+    from assessments.results import live
+
+    cache.set("assessments:test-in-redis", (1, "from redis"), 60)
+    live.shared_part("assessments:test-held", live.LiveState(0, 1), lambda: "held")
+    parts = live.shared_parts([
+        ("assessments:test-held", live.LiveState(0, 1), lambda: "made"),
+        ("assessments:test-in-redis", live.LiveState(0, 1), lambda: "made"),
+        ("assessments:test-nowhere", live.LiveState(0, 1), lambda: "made")])
+    assert parts == ["held", "from redis", "made"]
 
 
 def test_a_facilitator_of_another_cohort_has_no_screen_of_this_round(client, world):
