@@ -20,7 +20,7 @@ from assessments.policies import (
 )
 from cohorts.models import CohortGroup
 from cohorts.policies import cohorts_person_can_follow
-from tenancy.access import get_or_404
+from tenancy.access import get_or_404, one_allowed_or_404
 from tenancy.rows import compiled_once, instances
 
 
@@ -165,15 +165,9 @@ _LAST_BLOCK = """coalesce((SELECT max(block.id) FROM assessments_releasedblock b
 
 def _one_round(network, round_id, allowed, extra=(), extra_params=()):
     """The round `round_id` among those of the compiled policy `allowed`; 404 otherwise."""
-    if allowed is None:
-        raise Http404
-    found = instances(
-        Round, f"found.network_id = %s AND found.id = %s AND found.id IN ({allowed[0]})",
-        [*extra_params, network.pk, int(round_id), *allowed[1]],
-        related=("cohort",), extra=extra)
-    if not found:
-        raise Http404
-    return _with_instrument_and_network(found[0], network)
+    return _with_instrument_and_network(one_allowed_or_404(
+        Round, network, round_id, allowed, related=("cohort",), extra=extra,
+        extra_params=extra_params), network)
 
 
 def _with_instrument_and_network(round, network):

@@ -2,13 +2,11 @@
 on; missing and forbidden both answer 404 (see tenancy.access)."""
 
 
-from django.http import Http404
-
 from cohorts import policies
 from cohorts.models import Cohort, CohortModule
-from tenancy.access import get_or_404
+from tenancy.access import get_or_404, one_allowed_or_404
 from tenancy.policies import leader_groups_person_can_manage
-from tenancy.rows import compiled_once, instances
+from tenancy.rows import compiled_once
 
 
 def access_cohort_to_configure(request, cohort_id):
@@ -24,14 +22,7 @@ def access_cohort_to_follow(request, cohort_id):
     network, roles = request.network, request.roles
     allowed = compiled_once(("cohorts_person_can_follow", roles.key),
                             lambda: policies.cohorts_person_can_follow(network, roles).values("pk"))
-    if allowed is None or not (str(cohort_id).isdigit() and len(str(cohort_id)) < 19):
-        raise Http404
-    found = instances(
-        Cohort, f"found.network_id = %s AND found.id = %s AND found.id IN ({allowed[0]})",
-        [network.pk, int(cohort_id), *allowed[1]], related=("programme",))
-    if not found:
-        raise Http404
-    return found[0]
+    return one_allowed_or_404(Cohort, network, cohort_id, allowed, related=("programme",))
 
 
 def access_cohort_module_to_configure(request, cohort_module_id):
