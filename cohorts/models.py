@@ -139,7 +139,9 @@ class CohortModule(TenantModel):
     class Meta(TenantModel.Meta):
         verbose_name = _("cohort module")
         verbose_name_plural = _("cohort modules")
-        ordering = ["cohort", "position"]
+        # Two modules may share a position (a network's own module added beside one): the
+        # primary key keeps their order the same on every page.
+        ordering = ["cohort", "position", "pk"]
         constraints = [models.UniqueConstraint(fields=["cohort", "module"],
                                                name="unique_cohort_module")]
 

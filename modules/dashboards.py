@@ -126,7 +126,7 @@ def network_overview(network, chosen_cohort_id=None, now=None, page_number=1):
                    .order_by("-starts_on", "pk"))
     schedule = {}
     for cohort_module in (CohortModule.objects.for_network(network)
-                          .select_related("module", "gathering").order_by("position")):
+                          .select_related("module", "gathering")):
         schedule.setdefault(cohort_module.cohort_id, []).append(cohort_module)
     groups = dict(CohortGroup.objects.for_network(network).values("cohort")
                   .annotate(n=Count("leadergroup")).values_list("cohort", "n"))
@@ -228,8 +228,7 @@ def organisation_groups_progress(network, organisation, invitations, today=None)
     cohort = next((c for c in cohorts if c.starts_on <= today), cohorts[0] if cohorts else None)
     if cohort is None:
         return None, None, []
-    modules = list(cohort.cohort_modules.select_related("module", "gathering")
-                   .order_by("position"))
+    modules = list(cohort.cohort_modules.select_related("module", "gathering"))
     current = current_module(modules, today)
     groups = list(organisation.leader_groups.filter(cohorts=cohort).order_by("name"))
     columns, counts = selectors.groups_done(network, cohort, [current] if current else [],

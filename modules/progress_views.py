@@ -133,8 +133,8 @@ def _default_cohort(cohorts):
 def _progress_context(request, cohorts, groups, *, all_modules=False):
     cohorts = list(cohorts)
     cohort = _choose(cohorts, request.GET.get("cohort"), _default_cohort(cohorts))
-    schedule = list(cohort.cohort_modules.select_related("module", "gathering")
-                    .order_by("position")) if cohort else []
+    schedule = list(cohort.cohort_modules.select_related("module", "gathering")) \
+        if cohort else []
     current = _choose(schedule, request.GET.get("module"),
                       cohort_selectors.current_cohort_module(schedule) if schedule else None)
     modules = schedule if all_modules else [current] if current else []

@@ -209,7 +209,7 @@ def leader_journeys(network, person, roles, today=None):
         return []
     cohort_modules = list(
         CohortModule.objects.for_network(network).filter(cohort__in=list(cohort_groups))
-        .select_related("module", "gathering").order_by("cohort", "position"))
+        .select_related("module", "gathering"))
     return _journeys(network, person, cohort_groups, cohort_modules, today)
 
 
@@ -254,7 +254,8 @@ def group_work(network, group):
     """The group's cohorts' modules, with its ambition and initiatives per module."""
     cohort_modules = list(
         CohortModule.objects.for_network(network).filter(cohort__leader_groups=group)
-        .select_related("cohort", "module", "gathering").order_by("-cohort__starts_on", "position"))
+        .select_related("cohort", "module", "gathering")
+        .order_by("-cohort__starts_on", "position", "pk"))
     ambitions = {(a.cohort_id, a.module_id): a for a in
                  Ambition.objects.for_network(network).filter(leader_group=group)
                  .select_related("updated_by")}
