@@ -12,6 +12,10 @@ updates, bulk writes, M2M changes and raw SQL all count, and no writer has to re
 A counter moves once the write is committed (when its transaction commits), so a part made
 from what a reader saw before the commit is never kept under the newest generation.
 
+A part nobody sees right after their own write (the recommendations' candidates, which admins
+edit) may ask for a `recent` generation instead: read by each process at most RECENT_SECONDS
+ago, so most of its requests make no round trip; the process's own writes are seen at once.
+
 Left out (UNTRACKED): tables no cached part reads that are written on every request or
 answer. While the cache cannot be reached no part is kept (`current` is None); a write that
 could not move its counter then moves the platform's once the cache is back, and parts expire
@@ -28,6 +32,7 @@ from django.core.cache import cache
 from tenancy.scoping import TenantModel, current_scope
 
 PART_SECONDS = 600
+RECENT_SECONDS = 1.0
 PLATFORM = "generation:platform"
 UNTRACKED = frozenset({
     "django_session",  # every sign-in and form kept for later
@@ -104,6 +109,7 @@ def _moved(db, counter):
 
 def _move(counter):
     global _missed
+    _RECENT.clear()
     bump = getattr(cache, "bump", None)
     if bump is not None:
         bump(counter, time.time_ns())
@@ -137,6 +143,28 @@ def current(network):
             cache.add(counter, time.time_ns())
             values[counter] = cache.get(counter)
     return tuple(values[counter] for counter in counters)
+
+
+_RECENT = {}
+
+
+def recent(network):
+    """current(network) as this process read it at most RECENT_SECONDS ago (or after its own
+    last write): for parts that may trail another process's write by that long (module
+    docstring), as most requests then need no round trip to the cache (issue 11)."""
+    now = time.monotonic()
+    held = _RECENT.get(network.pk)
+    if held is not None and held[0] > now:
+        return held[1]
+    generation = current(network)
+    if generation is not None:
+        _RECENT[network.pk] = (now + RECENT_SECONDS, generation)
+    return generation
+
+
+def forget_recent():
+    """Drop the generations this process read (with the cache cleared; for tests)."""
+    _RECENT.clear()
 
 
 _IN_PROCESS = {}

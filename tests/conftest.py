@@ -59,9 +59,11 @@ def _clear_cache():
     from django.core.cache import cache
 
     from assessments.results.live import forget_held_parts
+    from tenancy.generations import forget_recent
 
     cache.clear()
     forget_held_parts()
+    forget_recent()
     yield
 
 

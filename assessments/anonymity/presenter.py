@@ -12,7 +12,10 @@ from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
-from django.utils import formats
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.utils import formats, translation
+from django.utils.autoreload import file_changed
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -49,18 +52,66 @@ def number(value):
     return shown(getattr(value, "mean", value))
 
 
-def number_format(value, digits=1):
-    """A number with the active language's decimal mark, rounded half up (Django's own
-    number_format cuts digits off instead of rounding)."""
-    text = _rounded_text(float(value), digits)
-    return text.replace(".", _decimal_mark(get_language())) if digits else text
+class Wording:
+    """The rules below for one language, with what they look up (the decimal mark, "not
+    shown") found once: a results page writes some hundred numbers, and asking Django for the
+    active language costs more than writing one (issue 11). `wording()` gives the active
+    language's; the module's functions use it."""
+
+    def __init__(self, language):
+        self.mark = formats.get_format("DECIMAL_SEPARATOR", language)
+        with translation.override(language):
+            self.hidden = _("not shown")
+        self.zero = self.number(0)
+
+    def number(self, value, digits=1):
+        """A number with the language's decimal mark, rounded half up (Django's own
+        number_format cuts digits off instead of rounding)."""
+        text = _rounded_text(float(value), digits)
+        return text.replace(".", self.mark) if digits else text
+
+    def value(self, value, digits=1):
+        """A mean (or a number) with one decimal; a hidden value as "not shown", none as
+        "–"."""
+        if value is None:
+            return NONE
+        value = number(value)
+        if value is None:
+            return self.hidden
+        return self.number(value, digits)
+
+    def gap(self, value):
+        """A signed difference such as +0.8, ±0.0 or −1.2; "–" when there is none or it is
+        hidden (a gap or change of hidden values is itself hidden: no number is hinted at)."""
+        value = number(value)
+        if value is None:
+            return NONE
+        text = self.number(abs(value))
+        if text == self.zero:
+            return "±" + text
+        return ("+" if value > 0 else "−") + text
 
 
 @lru_cache(maxsize=16)
-def _decimal_mark(language):
-    """The language's decimal mark; looked up once per language (a page writes hundreds of
-    numbers: issue 11)."""
-    return formats.get_format("DECIMAL_SEPARATOR", language)
+def _wording(language):
+    return Wording(language)
+
+
+def wording():
+    """The active language's Wording."""
+    return _wording(get_language())
+
+
+@receiver(setting_changed)
+@receiver(file_changed)
+def forget_wordings(**kwargs):
+    """A setting changed (tests) or runserver saw a catalogue change."""
+    _wording.cache_clear()
+
+
+def number_format(value, digits=1):
+    """Wording.number in the active language."""
+    return wording().number(value, digits)
 
 
 def hidden_value():
@@ -79,25 +130,13 @@ def hidden_note(label, k):
 
 
 def format_value(value, digits=1):
-    """A mean (or a number) with one decimal; a hidden value as "not shown", none as "–"."""
-    if value is None:
-        return NONE
-    value = number(value)
-    if value is None:
-        return hidden_value()
-    return number_format(value, digits)
+    """Wording.value in the active language."""
+    return wording().value(value, digits)
 
 
 def format_gap(value):
-    """A signed difference such as +0.8, ±0.0 or −1.2; "–" when there is none or it is
-    hidden (a gap or change of hidden values is itself hidden: no number is hinted at)."""
-    value = number(value)
-    if value is None:
-        return NONE
-    text = number_format(abs(value), 1)
-    if text == number_format(0, 1):
-        return "±" + text
-    return ("+" if value > 0 else "−") + text
+    """Wording.gap in the active language."""
+    return wording().gap(value)
 
 
 def format_spread(cell):

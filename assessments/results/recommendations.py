@@ -108,13 +108,15 @@ def _cohort_exercises(network, cohort_id, instrument):
 def _candidates(network, instrument, cohort):
     """(resources, the cohort's exercises) tagged for the instrument. They change only when
     someone edits resources, activities or the cohort's modules, and every own results page
-    asks for them, so each process keeps them under the generation of the data
-    (tenancy.generations): no query until the next write (issue 11)."""
+    asks for them, so each process keeps them under the recent generation of the data
+    (tenancy.generations): no query until the next write, and no round trip to the cache on
+    most requests (issue 11). An admin's edit shows there within a second: the own results
+    page is not where anyone looks right after editing resources."""
     return generations.kept_in_process(
         network, f"recommendation-candidates:{instrument.slug}:{cohort or 0}",
         lambda: (_tagged_resources(network, instrument),
                  cohort_exercises(network, cohort, instrument) if cohort else []),
-        generations.current(network))
+        generations.recent(network))
 
 
 def recommendations_for_gaps(network, instrument, *gap_lists, cohort=None):

@@ -11,7 +11,6 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
-from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -23,6 +22,7 @@ from assessments.anonymity.presenter import (
     hidden_reason,
     hidden_value,
     number_format,
+    wording,
 )
 from assessments.models import InstrumentKind
 from assessments.results import charts, live, selectors
@@ -132,7 +132,7 @@ def _part(request, page, scope):
     aggregate, title = ((group, _("Your leader group")) if scope == "group"
                         else (whole, request.network.name))
     cells = tuple(
-        "".join(f"<td>{conditional_escape(text)}</td>" for text in (
+        "".join(f"<td>{charts.as_html(text)}</td>" for text in (
             format_value(row.today), format_value(row.ambition), format_count(row.today)))
         for row in aggregate.dimensions)
     chart = (_bar_chart(page.round.instrument, _aggregate_rows(aggregate), title).figure
@@ -147,10 +147,11 @@ def _comparison_rows(page, group, whole):
     charts.Chart.figure) rather than by a template node per cell: the leader's own cells
     here, the group's and the network's from their shared parts."""
     own = page.own.rows or [None] * len(page.dimensions)
+    words, as_html = wording(), charts.as_html
     return mark_safe("".join(
-        f'<tr><th scope="row">{conditional_escape(translated(dimension.name))}</th>'
-        f"<td>{conditional_escape(format_value(None if row is None else row.today))}</td>"
-        f"<td>{conditional_escape(format_value(None if row is None else row.ambition))}</td>"
+        f'<tr><th scope="row">{as_html(translated(dimension.name))}</th>'
+        f"<td>{as_html(words.value(None if row is None else row.today))}</td>"
+        f"<td>{as_html(words.value(None if row is None else row.ambition))}</td>"
         f"{ours}{all_}</tr>"
         for dimension, row, ours, all_ in zip(page.dimensions, own, group.cells, whole.cells,
                                                strict=True)))

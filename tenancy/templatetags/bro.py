@@ -1,3 +1,4 @@
+import time
 from functools import lru_cache
 
 from django import template
@@ -24,6 +25,13 @@ register = template.Library()
 def tr(value):
     """{{ activity.title|tr }}: the text in the active language (see tenancy.translated)."""
     return translated(value)
+
+
+@register.simple_tag
+def unix_time():
+    """{% unix_time %}: seconds since 1970, as {% now "U" %} writes them without formatting a
+    date in the active time zone first (every signed-in page writes it; issue 11)."""
+    return str(int(time.time()))
 
 
 @register.filter
@@ -123,10 +131,11 @@ def filled(context, template_name, **values):
     """The cached fragment with this request's CSRF token (as {% csrf_token %} writes it) and
     address (as {{ request.get_full_path }} and {{ request.get_full_path|urlencode }}) in it."""
     html = layout_fragment(template_name, translation.get_language(), tuple(values.items()))
-    token = context.get("csrf_token")
-    csrf_input = format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">',
-                             token) if token and token != "NOTPROVIDED" else ""
-    html = html.replace(CSRF_SLOT, csrf_input)
+    if CSRF_SLOT in html:  # the token is made (and masked) only for a page with a form
+        token = context.get("csrf_token")
+        csrf_input = format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">',
+                                 token) if token and token != "NOTPROVIDED" else ""
+        html = html.replace(CSRF_SLOT, csrf_input)
     if NEXT_SLOT in html or NEXT_QUERY_SLOT in html:
         request = context.get("request")
         path = request.get_full_path() if request is not None else ""

@@ -1,6 +1,9 @@
 """tenancy.generations: every write moves the counter a cached part is kept under, however it
 is written; reading does not; a part is never kept while the cache is down."""
 
+import time
+from types import SimpleNamespace
+
 import pytest
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -171,3 +174,27 @@ def test_no_part_is_kept_while_the_cache_is_down(cache_down):
     for _ in range(3):
         generations.cached_part(home, "test", part)
     assert len(made) == 3
+
+
+def test_a_recent_generation_trails_another_processs_write_by_at_most_recent_seconds(
+        monkeypatch):
+    home = make_network("home")
+    first = generations.recent(home)
+    cache.incr(generations.network_counter(home.pk))  # what a write in another process does
+    assert generations.recent(home) == first
+    later = time.monotonic() + generations.RECENT_SECONDS
+    monkeypatch.setattr(generations, "time", SimpleNamespace(
+        monotonic=lambda: later, time_ns=time.time_ns))
+    assert generations.recent(home) == counters(home) != first
+
+
+def test_a_recent_generation_moves_at_once_with_this_processs_own_write():
+    home = make_network("home")
+    first = generations.recent(home)
+    with network_scope(home):
+        make_organisation(home, "Ny")
+    assert generations.recent(home) == counters(home) != first
+
+
+def test_there_is_no_recent_generation_while_the_cache_is_down(cache_down):
+    assert generations.recent(make_network("home")) is None

@@ -1,6 +1,7 @@
 """Sessions end after idle time and at an absolute age, sooner for network admins and platform
 staff; a request after the end loses nothing (tenancy/sessions.py, README "Sessions")."""
 
+import re
 import time
 
 import pytest
@@ -155,6 +156,9 @@ def test_the_page_has_what_the_browser_needs_to_keep_the_text(client, world, jou
     client.force_login(world.leader)
     html = client.get(page).content.decode()
     assert f'data-person="{world.leader.pk}"' in html
+    # the server's clock, so the drafts' "saved at" reads right on a computer whose clock is off
+    server_now = int(re.search(r'data-now="(\d+)"', html).group(1))
+    assert abs(server_now - time.time()) < 5
     assert 'data-draft="text"' in html and 'data-draft-saved-at=""' in html
     assert '<template id="session-ended">' in html
     assert f'href="/accounts/login/code/?next={page}"' in html

@@ -130,7 +130,7 @@ def test_own_results_made_afresh_cost_two_queries_more_at_any_size(
     assert client.get(url).status_code == 200
     cache.clear()
     forget_held_parts()
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(8):
         assert client.get(url).status_code == 200
 
 
