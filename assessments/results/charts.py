@@ -17,7 +17,7 @@ import itertools
 import math
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -64,6 +64,22 @@ class Row:
     ambition: object = None
     note: str = ""
 
+    # Each value at the precision shown, worked out once: a chart and its table read them
+    # several times (issue 11).
+    @cached_property
+    def shown_today(self):
+        return number(self.today)
+
+    @cached_property
+    def shown_ambition(self):
+        return number(self.ambition)
+
+    @cached_property
+    def gap(self):
+        """Ambition minus today as shown, or None when either is absent or hidden."""
+        today, ambition = self.shown_today, self.shown_ambition
+        return None if today is None or ambition is None else ambition - today
+
 
 @dataclass
 class Chart:
@@ -94,7 +110,13 @@ class Chart:
 
 
 def escape(text):
-    return html.escape(str(text), quote=True)
+    return _escaped(str(text))
+
+
+@lru_cache(maxsize=4096)
+def _escaped(text):
+    """Remembered: a page writes the same few numbers and names hundreds of times (issue 11)."""
+    return html.escape(text, quote=True)
 
 
 def as_html(value):
@@ -102,11 +124,6 @@ def as_html(value):
     the lazy-text check of Django's conditional_escape, which costs four times as much (a
     results page writes a few hundred cells, issue 11)."""
     return value.__html__() if hasattr(value, "__html__") else escape(value)
-
-
-def _gap(row):
-    today, ambition = number(row.today), number(row.ambition)
-    return None if today is None or ambition is None else ambition - today
 
 
 def _attrs(attrs):
@@ -212,7 +229,7 @@ def _pair_table(rows, first_column, *, with_notes=False):
     body = []
     words = wording()
     for row in rows:
-        cells = [words.value(row.today), words.value(row.ambition), words.gap(_gap(row))]
+        cells = [words.value(row.today), words.value(row.ambition), words.gap(row.gap)]
         if with_notes:
             cells.append(row.note)
         body.append((row.label, cells))
@@ -220,7 +237,7 @@ def _pair_table(rows, first_column, *, with_notes=False):
 
 
 def _largest_gap_sentence(rows):
-    gaps = [(gap, row.label) for row in rows if (gap := _gap(row)) is not None]
+    gaps = [(row.gap, row.label) for row in rows if row.gap is not None]
     if not gaps:
         return ""
     gap, label = max(gaps)
@@ -240,14 +257,14 @@ def bar_chart(rows, *, title, scale_max, first_column=None, note=""):
     for index, row in enumerate(rows):
         y = _BAR_TOP + index * _BAR_ROW_HEIGHT
         body.append(label_texts[index])
-        gap = _gap(row)
+        gap = row.gap
         if gap is not None:
             body.append(f'<text x="{width - 4:.1f}" y="{y + 14:.1f}" text-anchor="end" '
                         f'fill="{MUTED}">{escape(gap_text % {"gap": words.gap(gap)})}</text>')
-        for offset, value, paint in ((20, row.today, f'fill="{TODAY}"'),
-                                     (39, row.ambition, f'fill="url(#{uid}-hatch)" '
-                                                        f'stroke="{AMBITION}" stroke-width="1.5"')):
-            value = number(value)
+        for offset, value, paint in ((20, row.shown_today, f'fill="{TODAY}"'),
+                                     (39, row.shown_ambition, f'fill="url(#{uid}-hatch)" '
+                                                              f'stroke="{AMBITION}" '
+                                                              f'stroke-width="1.5"')):
             bar_y = y + offset
             if value is None:
                 body.append(f'<text x="{left:.1f}" y="{bar_y + 13:.1f}" fill="{MUTED}" '
@@ -364,7 +381,7 @@ def radar_chart(rows, *, title, scale_max, first_column=None):
     body = [_hatch(uid), _legend(uid, 8, 20), rings]
     for index, row in enumerate(rows):
         body.append(lines[index])
-        if number(row.today) is None and number(row.ambition) is None:
+        if row.shown_today is None and row.shown_ambition is None:
             body.append(_radar_label_text(f"{row.label} ({hidden_value()})", index, count))
         else:
             body.append(_radar_label(row.label, index, count))
@@ -499,7 +516,7 @@ def wheel_chart(segments, *, title, scale_max):
         tuple((area, row.label) for area, row in segments), scale_max)
     body = [_hatch(uid), _legend(uid, 8, 20), rings]
     for (_area, row), (start, end, label) in zip(segments, placed, strict=True):
-        today = number(row.today)
+        today = row.shown_today
         if today is not None:
             distance = radius * max(0.0, today) / scale_max
             (x1, y1), (x2, y2) = (_wheel_point(start + 0.02, distance),
@@ -507,7 +524,7 @@ def wheel_chart(segments, *, title, scale_max):
             body.append(f'<path d="M{center[0]},{center[1]} L{x1:.1f},{y1:.1f} '
                         f'A{distance:.1f},{distance:.1f} 0 0 1 {x2:.1f},{y2:.1f} Z" '
                         f'fill="{TODAY}"/>')
-        ambition = number(row.ambition)
+        ambition = row.shown_ambition
         if ambition is not None:
             distance = radius * max(0.0, ambition) / scale_max
             (x1, y1), (x2, y2) = (_wheel_point(start + 0.04, distance),
@@ -576,7 +593,7 @@ def comparison_chart(rows, *, title, scale_max, first_column, font_size=16, hidd
                 for number, line in enumerate(lines))
             body.append(f'<text x="{label_x}" y="{first_y:.1f}" text-anchor="end" '
                         f'font-weight="600">{tspans}</text>')
-        today, ambition = number(row.today), number(row.ambition)
+        today, ambition = row.shown_today, row.shown_ambition
         if today is None and ambition is None:
             body.append(f'<text x="{label_width + 6:.1f}" y="{y + font_size / 3:.1f}" '
                         f'fill="{MUTED}" font-style="italic">{hidden}</text>')

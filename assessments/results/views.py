@@ -45,21 +45,25 @@ def profile_charts(instrument, rows, title):
 
 
 def _shape_chart(instrument, rows, title):
-    scale_max = instrument.scale_max
+    scale_max, language = instrument.scale_max, translation.get_language()
     if instrument.kind == InstrumentKind.WHEEL:
         shape = charts.wheel_chart(
-            [(translated(d.area.name), charts.Row(charts.wheel_segment_label(d), today, ambition))
+            [(translated(d.area.name, language),
+              charts.Row(charts.wheel_segment_label(d), today, ambition))
              for d, today, ambition in rows], title=title, scale_max=scale_max)
     else:
         shape = charts.radar_chart(
-            [charts.Row(translated(d.name), today, ambition) for d, today, ambition in rows],
+            [charts.Row(translated(d.name, language), today, ambition)
+             for d, today, ambition in rows],
             title=title, scale_max=scale_max)
     return shape
 
 
 def _bar_chart(instrument, rows, title):
+    language = translation.get_language()
     return charts.bar_chart(
-        [charts.Row(translated(d.name), today, ambition) for d, today, ambition in rows],
+        [charts.Row(translated(d.name, language), today, ambition)
+         for d, today, ambition in rows],
         title=_("%(title)s: today and ambition per dimension") % {"title": title},
         scale_max=instrument.scale_max)
 
