@@ -29,7 +29,12 @@ def shown(value, digits=SHOWN_DIGITS):
     """A number at the precision people see (one decimal, half up), as a float: what
     aggregation.py releases and what charts compute coordinates from, so no page, chart,
     table or file carries a finer value than the one written on it."""
-    return float(_rounded(float(value), digits))
+    return _shown(float(value), digits)
+
+
+@lru_cache(maxsize=8192)
+def _shown(value, digits):
+    return float(_rounded(value, digits))
 
 
 @lru_cache(maxsize=8192)
@@ -73,12 +78,15 @@ class Wording:
     def value(self, value, digits=1):
         """A mean (or a number) with one decimal; a hidden value as "not shown", none as
         "–"."""
+        return NONE if value is None else self.shown_value(value, number(value), digits)
+
+    def shown_value(self, value, shown_number, digits=1):
+        """value() for a caller that has `number(value)` at hand already (a chart's row)."""
         if value is None:
             return NONE
-        value = number(value)
-        if value is None:
+        if shown_number is None:
             return self.hidden
-        return self.number(value, digits)
+        return self.number(shown_number, digits)
 
     def gap(self, value):
         """A signed difference such as +0.8, ±0.0 or −1.2; "–" when there is none or it is

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, override, pgettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
 
 from assessments.anonymity.presenter import (
     format_gap,
@@ -51,8 +51,15 @@ def wheel_segment_label(dimension):
     """A wheel segment is named by its facet (its area labels the ring around it); other
     dimensions by their own name. Only the one facet named is translated (issue 11: a wheel
     names a dozen segments on every own results page)."""
-    facet = _FACETS.get(dimension.facet)
-    return str(facet) if facet is not None else translated(dimension.name)
+    if dimension.facet in _FACETS:
+        return _facet_label(dimension.facet, get_language())
+    return translated(dimension.name)
+
+
+@lru_cache(maxsize=64)
+def _facet_label(facet, language):
+    with override(language):
+        return str(_FACETS[facet])
 
 
 @dataclass
@@ -189,26 +196,40 @@ def _svg(uid, width, height, title, description, body, font_size=14):
         + _el("desc", escape(description), id=f"{uid}-desc") + "".join(body) + "</svg>")
 
 
+# A chart's own id in the parts drawn once per process, put in for each chart.
+_UID = "\x00uid\x00"
+
+
 def _hatch(uid):
     """The ambition pattern: orange diagonal stripes, so it differs from today in shape too."""
-    return ("<defs>" + _el(
-        "pattern",
-        _el("rect", width="8", height="8", fill="#ffffff")
-        + _el("path", d="M-2,2 l4,-4 M0,8 l8,-8 M6,10 l4,-4", stroke=AMBITION,
-              stroke_width="2.5"),
-        id=f"{uid}-hatch", width="8", height="8", patternUnits="userSpaceOnUse")
-        + "</defs>")
+    return _HATCH.replace(_UID, uid)
+
+
+_HATCH = ("<defs>" + _el(
+    "pattern",
+    _el("rect", width="8", height="8", fill="#ffffff")
+    + _el("path", d="M-2,2 l4,-4 M0,8 l8,-8 M6,10 l4,-4", stroke=AMBITION,
+          stroke_width="2.5"),
+    id=f"{_UID}-hatch", width="8", height="8", patternUnits="userSpaceOnUse")
+    + "</defs>")
 
 
 def _legend(uid, x, y, font_size=14):
+    return _legend_drawn(x, y, font_size, get_language()).replace(_UID, uid)
+
+
+@lru_cache(maxsize=64)
+def _legend_drawn(x, y, font_size, language):
     box = font_size
-    return "".join([
-        _el("rect", x=f"{x}", y=f"{y - box + 2}", width=f"{box}", height=f"{box}", fill=TODAY),
-        _text(x + box + 6, y, _("Today")),
-        _el("rect", x=f"{x + 110}", y=f"{y - box + 2}", width=f"{box}", height=f"{box}",
-            fill=f"url(#{uid}-hatch)", stroke=AMBITION, stroke_width="2"),
-        _text(x + 110 + box + 6, y, _("Ambition")),
-    ])
+    with override(language):
+        return "".join([
+            _el("rect", x=f"{x}", y=f"{y - box + 2}", width=f"{box}", height=f"{box}",
+                fill=TODAY),
+            _text(x + box + 6, y, _("Today")),
+            _el("rect", x=f"{x + 110}", y=f"{y - box + 2}", width=f"{box}", height=f"{box}",
+                fill=f"url(#{_UID}-hatch)", stroke=AMBITION, stroke_width="2"),
+            _text(x + 110 + box + 6, y, _("Ambition")),
+        ])
 
 
 def _scale_lines(x_of, scale_max, *, top, bottom, label_y):
@@ -229,7 +250,8 @@ def _pair_table(rows, first_column, *, with_notes=False):
     body = []
     words = wording()
     for row in rows:
-        cells = [words.value(row.today), words.value(row.ambition), words.gap(row.gap)]
+        cells = [words.shown_value(row.today, row.shown_today),
+                 words.shown_value(row.ambition, row.shown_ambition), words.gap(row.gap)]
         if with_notes:
             cells.append(row.note)
         body.append((row.label, cells))
