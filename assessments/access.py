@@ -148,15 +148,18 @@ def round_with_group_results(request, round_id):
                       extra_params=runs_params)
 
 
-def round_to_read_own_results(request, round_id):
+def round_to_read_own_results(request, round_id, own_reads):
     """A round of the person's cohorts (rounds_person_can_take) for their own results page,
     with its instrument, cohort and network, and its latest released block (`last_block`, 0
     without one: the key of the group's and network's part, views.assessment_results); its
-    policy compiled once per process."""
+    policy compiled once per process. `own_reads`: statements of the person's own rows in it,
+    read in the same round trip: (round, [their rows])."""
     network, led = request.network, tuple(request.roles.led_group_ids)
     allowed = compiled_once(("rounds_led_groups_can_take", network.pk, led),
                             lambda: rounds_led_groups_can_take(network, list(led)).values("pk"))
-    return _one_round(network, round_id, allowed, extra=(("last_block", _LAST_BLOCK),))
+    round, rows = one_allowed_or_404(Round, network, round_id, allowed, related=("cohort",),
+                                     extra=(("last_block", _LAST_BLOCK),), also=own_reads)
+    return _with_instrument_and_network(round, network), rows
 
 
 _LAST_BLOCK = """coalesce((SELECT max(block.id) FROM assessments_releasedblock block

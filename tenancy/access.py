@@ -10,7 +10,7 @@ from django.http import Http404
 
 from tenancy import policies
 from tenancy.models import RoleKind
-from tenancy.rows import instances
+from tenancy.rows import instances_read, rows_of_each
 
 
 def network_roles(*kinds):
@@ -52,20 +52,25 @@ def get_or_404(queryset, pk):
         raise Http404 from None
 
 
-def one_allowed_or_404(model, network, pk, allowed, related=(), extra=(), extra_params=()):
+def one_allowed_or_404(model, network, pk, allowed, related=(), extra=(), extra_params=(),
+                       also=()):
     """The row `pk` of `model` in `network` among the ids of a policy compiled once per
     process (`allowed`, tenancy.rows.compiled_once; None: none), read without the ORM's
     per-request work (tenancy.rows.instances: `related`, `extra` and their `extra_params`);
     404 for missing and forbidden alike, as get_or_404. For look-ups made on every view of a
-    busy page (issue 11)."""
+    busy page (issue 11). `also`: statements (sql, params) of the person's own rows that
+    need only `pk`, read in the same round trip (tenancy.rows.rows_of_each) and dropped on a
+    404; with them, (the row, [the rows of each])."""
     if allowed is None or not (str(pk).isdigit() and len(str(pk)) < 19):
         raise Http404
-    found = instances(
+    statement, build = instances_read(
         model, f"found.network_id = %s AND found.id = %s AND found.id IN ({allowed[0]})",
         [*extra_params, network.pk, int(pk), *allowed[1]], related=related, extra=extra)
+    rows, *also_rows = rows_of_each([statement, *also])
+    found = build(rows)
     if not found:
         raise Http404
-    return found[0]
+    return (found[0], also_rows) if also else found[0]
 
 
 def access_invitation_to_revoke(request, invitation_id):

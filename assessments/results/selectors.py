@@ -201,37 +201,41 @@ class OwnResults:
     overall_ambition: float | None = None
 
 
-def _own_responses_and_scores(network, person, round):
-    """The person's submitted response to the round and their latest to an earlier cohort
-    round of the same instrument (any version; personal rounds are compared on the
-    development page), with the scores of all their responses to these rounds, in one round
-    trip: (response or None, earlier or None, [(response id, dimension id, dimension code,
-    kind, score)]). The earlier rounds' SQL is compiled once per process for the round
-    (issue 11)."""
-    earlier_rounds = compiled_once(
-        ("earlier_rounds", network.pk, round.pk),
-        lambda: Round.objects.for_network(network).filter(
-            instrument__slug=round.instrument.slug, opens_at__lt=round.opens_at).values("pk"))
-    condition, params = "found.round_id = %s", [round.pk]
-    if earlier_rounds is not None:
-        condition = f"(found.round_id = %s OR found.round_id IN ({earlier_rounds[0]}))"
-        params += earlier_rounds[1]
-    where = (f"found.network_id = %s AND found.person_id = %s"
-             f" AND found.submitted_at IS NOT NULL AND {condition}")
-    where_params = [network.pk, person.pk, *params]
+def own_results_read(network, person, round_id):
+    """own_results in two steps, for a caller that reads the person's rows in the same round
+    trip as the round itself (views.assessment_results, tenancy.rows.rows_of_each): the
+    statements, and finish(their rows, dimensions) giving the OwnResults. They read the
+    person's submitted response to the round and their latest to an earlier cohort round of
+    the same instrument (any version; personal rounds are compared on the development page),
+    with the scores of both, and depend on the round's id alone (issue 11)."""
+    where = ("found.network_id = %s AND found.person_id = %s AND found.submitted_at IS NOT NULL"
+             f" AND (found.round_id = %s OR found.round_id IN ({_EARLIER_ROUNDS}))")
+    where_params = [network.pk, person.pk, round_id, round_id, network.pk]
     responses_read, build = instances_read(
         Response, where, where_params, related=("round",),
         extra=(("group_block", _GROUP_BLOCK),))
-    response_rows, score_rows = rows_of_each([
-        responses_read,
-        (_OWN_SCORES.format(responses=f"SELECT found.id FROM assessments_response found "
-                                      f"WHERE {where}"),
-         [network.pk, *where_params])])
-    responses = build(response_rows)
-    response = next((r for r in responses if r.round_id == round.pk), None)
-    earlier = max((r for r in responses if r.round_id != round.pk),
-                  key=lambda r: r.round.opens_at, default=None)
-    return response, earlier, score_rows
+    scores_read = (_OWN_SCORES.format(
+        responses=f"SELECT found.id FROM assessments_response found WHERE {where}"),
+        [network.pk, *where_params])
+
+    def finish(rows, dimensions):
+        response_rows, score_rows = rows
+        responses = build(response_rows)
+        response = next((r for r in responses if r.round_id == round_id), None)
+        earlier = max((r for r in responses if r.round_id != round_id),
+                      key=lambda r: r.round.opens_at, default=None)
+        return _own_results(response, earlier, score_rows, dimensions)
+
+    return [responses_read, scores_read], finish
+
+
+# The cohort rounds of the same instrument (any version) that opened before the round.
+_EARLIER_ROUNDS = """SELECT earlier.id FROM assessments_round earlier
+    JOIN assessments_round this ON this.id = %s
+    JOIN assessments_instrument this_version ON this_version.id = this.instrument_id
+    JOIN assessments_instrument earlier_version ON earlier_version.id = earlier.instrument_id
+    WHERE earlier.network_id = %s AND earlier.owner_id IS NULL
+      AND earlier_version.slug = this_version.slug AND earlier.opens_at < this.opens_at"""
 
 
 # The latest block released for the response's group in its round (its group's totals
@@ -251,7 +255,11 @@ WHERE score.network_id = %s AND score.response_id IN ({responses})
 def own_results(network, person, round, dimensions):
     """The person's own scores in the round, per area and overall, and the change since their
     earlier round of the same instrument (dimensions matched by code); one round trip."""
-    response, earlier, score_rows = _own_responses_and_scores(network, person, round)
+    statements, finish = own_results_read(network, person, round.pk)
+    return finish(rows_of_each(statements), dimensions)
+
+
+def _own_results(response, earlier, score_rows, dimensions):
     if response is None:
         return OwnResults(None)
     scores, earlier_scores = {}, {}
@@ -296,9 +304,10 @@ def _own_group_id(roles, round, response):
             .order_by("leadergroup__name").values_list("leadergroup_id", flat=True).first())
 
 
-def leader_page(network, roles, person, round):
+def leader_page(network, roles, round, own_finish, own_rows):
+    """The leader's page from the rows of own_results_read, read with the round."""
     dimensions = instrument_dimensions(round.instrument)
-    own = own_results(network, person, round, dimensions)
+    own = own_finish(own_rows, dimensions)
     return LeaderPage(round, dimensions, own, _own_group_id(roles, round, own.response),
                       network.anonymity_threshold)
 

@@ -100,8 +100,9 @@ def assessment_results(request, round_id):
     next to them when these may be shown. Only the person's own response is ever read; the
     network's part is made once per released block and the group's once per block of the
     group, each shared (live.shared_part, keyed by selectors.together_keys)."""
-    round = access.round_to_read_own_results(request, round_id)
-    page = selectors.leader_page(request.network, request.roles, request.user, round)
+    own_reads, own_finish = selectors.own_results_read(request.network, request.user, round_id)
+    round, own_rows = access.round_to_read_own_results(request, round_id, own_reads)
+    page = selectors.leader_page(request.network, request.roles, round, own_finish, own_rows)
     instrument = round.instrument
     network_key, group_key = selectors.together_keys(
         request.network, round, page.own, page.group_id, translation.get_language())

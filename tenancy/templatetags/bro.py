@@ -1,4 +1,5 @@
 import time
+from datetime import datetime
 from functools import lru_cache
 
 from django import template
@@ -9,7 +10,7 @@ from django.template.defaultfilters import urlencode
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import translation
+from django.utils import formats, timezone, translation
 from django.utils.autoreload import file_changed
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
@@ -32,6 +33,24 @@ def unix_time():
     """{% unix_time %}: seconds since 1970, as {% now "U" %} writes them without formatting a
     date in the active time zone first (every signed-in page writes it; issue 11)."""
     return str(int(time.time()))
+
+
+@register.filter
+def day(value):
+    """{{ submitted_at|day }}: the date of a moment where the page is read (the active time
+    zone) or a date, written as {{ value|date:"DATE_FORMAT" }} writes it; remembered per day
+    and language (issue 11: formatting a date cost a busy page a tenth of a millisecond)."""
+    if not value:
+        return ""
+    if isinstance(value, datetime):
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return _day_text(value, translation.get_language())
+
+
+@lru_cache(maxsize=1024)
+def _day_text(date, language):
+    with translation.override(language):
+        return formats.date_format(date, "DATE_FORMAT")
 
 
 @register.filter

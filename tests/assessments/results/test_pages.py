@@ -119,6 +119,24 @@ def test_the_change_since_the_leaders_earlier_round_matches_codes(client, world)
     assert "<td>+1.5</td>" in page  # vision: 3.5 - 2
 
 
+def test_a_later_round_is_never_the_earlier_one(client, world):
+    instrument = build_instrument(slug="test-later", areas=(("a", ("vision",)),))
+    first = build_round(world, instrument=instrument, name="Spring",
+                        opens_at=timezone.now() - timedelta(days=90),
+                        closes_at=timezone.now() - timedelta(days=80))
+    later = build_round(world, instrument=instrument, name="Autumn",
+                        opens_at=timezone.now() - timedelta(days=10))
+    build_submission(first, person=world.leader, group=world.group,
+                     submitted_at=timezone.now() - timedelta(days=85), scores={"vision": (2, 4)})
+    build_submission(later, person=world.leader, group=world.group, submitted_at=at(0),
+                     scores={"vision": (3.5, 4)})
+    client.force_login(world.leader)
+    spring = client.get(url("assessment_results", world, first)).content.decode()
+    assert "Change since your earlier round" not in spring
+    autumn = client.get(url("assessment_results", world, later)).content.decode()
+    assert "Change since your earlier round" in autumn and "<td>+1.5</td>" in autumn
+
+
 def test_group_results_show_the_network_and_groups_each_once_shown(client, world):
     round = build_round(world)
     small = make_group(world.network, world.organisation, name="Small group")
