@@ -6,12 +6,15 @@ from tenancy import health
 from tenancy import views as tenancy_views
 
 # Every page of one network lives under /n/<network_slug>/; each app adds its own there.
+# Django tries the patterns in order, so the gathering day's busiest pages (the test with its
+# autosave, own results, the gathering screen) come first (issue 11); no two apps' patterns
+# match the same address.
 network_patterns = [
+    path("", include("assessments.taking.urls")),
+    path("", include("assessments.results.urls")),
     path("", include("tenancy.urls")),
     path("", include("reminders.network_urls")),
     path("", include("assessments.rounds.urls")),
-    path("", include("assessments.taking.urls")),
-    path("", include("assessments.results.urls")),
     path("", include("assessments.personal.urls")),
     path("", include("assessments.reports.urls")),
     path("", include("assessments.polls.urls")),

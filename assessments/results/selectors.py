@@ -5,6 +5,7 @@ comes from assessments.anonymity.aggregation, which alone decides what may be sh
 """
 
 import hashlib
+import json
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -213,20 +214,17 @@ def own_results_read(network, person, round_id):
     where_params = [network.pk, person.pk, round_id, round_id, network.pk]
     responses_read, build = instances_read(
         Response, where, where_params, related=("round",),
-        extra=(("group_block", _GROUP_BLOCK),))
-    scores_read = (_OWN_SCORES.format(
-        responses=f"SELECT found.id FROM assessments_response found WHERE {where}"),
-        [network.pk, *where_params])
+        extra=(("group_block", _GROUP_BLOCK), ("score_rows", _SCORES[connection.vendor])))
 
     def finish(rows, dimensions):
-        response_rows, score_rows = rows
+        (response_rows,) = rows
         responses = build(response_rows)
         response = next((r for r in responses if r.round_id == round_id), None)
         earlier = max((r for r in responses if r.round_id != round_id),
                       key=lambda r: r.round.opens_at, default=None)
-        return _own_results(response, earlier, score_rows, dimensions)
+        return _own_results(response, earlier, dimensions)
 
-    return [responses_read, scores_read], finish
+    return [responses_read], finish
 
 
 # The cohort rounds of the same instrument (any version) that opened before the round.
@@ -244,12 +242,26 @@ _GROUP_BLOCK = """coalesce((SELECT max(block.id) FROM assessments_releasedblock 
     WHERE block.network_id = found.network_id AND block.round_id = found.round_id
       AND block.leader_group_id = found.leader_group_id), 0)"""
 
-_OWN_SCORES = """
-SELECT score.response_id, score.dimension_id, dimension.code, score.kind, score.score
-FROM assessments_dimensionscore score
-JOIN assessments_dimension dimension ON dimension.id = score.dimension_id
-WHERE score.network_id = %s AND score.response_id IN ({responses})
-"""
+# A response's scores in its own row, as JSON: [[dimension id, its code, kind, score], ...]
+# (None or "[]" without any), so the page reads them in the same statement (issue 11).
+_SCORES_OF_RESPONSE = """FROM assessments_dimensionscore score
+    JOIN assessments_dimension dimension ON dimension.id = score.dimension_id
+    WHERE score.network_id = found.network_id AND score.response_id = found.id"""
+_SCORES = {
+    "postgresql": "(SELECT json_agg(json_build_array(score.dimension_id, dimension.code,"
+                  f" score.kind, score.score)) {_SCORES_OF_RESPONSE})",
+    "sqlite": "(SELECT json_group_array(json_array(score.dimension_id, dimension.code,"
+              f" score.kind, score.score)) {_SCORES_OF_RESPONSE})",
+}
+
+
+def _scores_of(response):
+    """{(dimension id, kind): score} and {(dimension code, kind): score} of a response read
+    with _SCORES."""
+    rows = response.score_rows
+    rows = json.loads(rows) if isinstance(rows, str) else rows or ()
+    return ({(dimension_id, kind): score for dimension_id, _code, kind, score in rows},
+            {(code, kind): score for _dimension_id, code, kind, score in rows})
 
 
 def own_results(network, person, round, dimensions):
@@ -259,16 +271,12 @@ def own_results(network, person, round, dimensions):
     return finish(rows_of_each(statements), dimensions)
 
 
-def _own_results(response, earlier, score_rows, dimensions):
+def _own_results(response, earlier, dimensions):
     if response is None:
         return OwnResults(None)
-    scores, earlier_scores = {}, {}
-    for response_id, dimension_id, code, kind, score in score_rows:
-        if response_id == response.pk:
-            scores[dimension_id, kind] = score
-        elif earlier is not None and response_id == earlier.pk:
-            earlier_scores[code, kind] = score
-    rows = [OwnRow(d, scores.get((d.pk, "today")), scores.get((d.pk, "ambition")),
+    scores = _scores_of(response)[0]
+    earlier_scores = _scores_of(earlier)[1] if earlier is not None else {}
+    rows = [OwnRow(d, scores.get((d.id, "today")), scores.get((d.id, "ambition")),
                    earlier_scores.get((d.code, "today")),
                    earlier_scores.get((d.code, "ambition")))
             for d in dimensions]

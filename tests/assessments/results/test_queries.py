@@ -69,8 +69,8 @@ def big(world):
 # page's numbers and the gathering screen's live part (htmx) come from the shared cache, after
 # one query for whether anything changed (sent in one round trip with the one for the groups
 # shown on the results page: tenancy.rows.rows_of_each).
-PAGES = [("assessment_results", "leader", 6, 6, {}),  # the round (with its latest block);
-         # the own responses and their scores (one round trip: tenancy.rows.rows_of_each);
+PAGES = [("assessment_results", "leader", 5, 5, {}),  # the round (with its latest block)
+         # and the own responses with their scores (one round trip: tenancy.rows.rows_of_each);
          # the material for the largest gaps (resources, the cohort's exercises: two or three
          # queries) is kept until the next write (tenancy.generations) and the group's and the
          # network's numbers are shared (one more query each when made afresh, below)
@@ -130,7 +130,7 @@ def test_own_results_made_afresh_cost_two_queries_more_at_any_size(
     assert client.get(url).status_code == 200
     cache.clear()
     forget_held_parts()
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         assert client.get(url).status_code == 200
 
 

@@ -130,6 +130,6 @@ def test_a_block_of_another_group_renews_the_network_part_alone(
     for minute in range(5):
         build_submission(round, group=other, submitted_at=at(10 + minute),
                          scores={"vision": (1, 2)})
-    with django_assert_num_queries(9):  # the network's released totals, the group's kept
+    with django_assert_num_queries(8):  # the network's released totals, the group's kept
         after = own_results(client, world, round)["vision"][2]
     assert after == "<td>3.0</td><td>5.0</td><td>5</td><td>2.0</td><td>3.5</td><td>10</td>"
