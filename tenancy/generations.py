@@ -25,6 +25,7 @@ after PART_SECONDS whatever happens.
 import re
 import time
 from functools import cache as once
+from functools import lru_cache
 
 from django.apps import apps
 from django.core.cache import cache
@@ -62,12 +63,14 @@ def _tenant_tables():
     return frozenset(tables)
 
 
+@lru_cache(maxsize=1024)
 def written_tables(sql):
-    """The tables a statement writes, or () when it only reads."""
+    """The tables a statement writes, or () when it only reads; remembered per statement, as
+    the same few are run again and again (the autosave's: issue 11)."""
     first = _FIRST_WORD.match(sql)
     if first is None or first.group(1).upper() not in _WRITES:
         return ()
-    return {table.lower() for table in _WRITTEN.findall(sql)}
+    return frozenset(table.lower() for table in _WRITTEN.findall(sql))
 
 
 def track_writes(execute, sql, params, many, context):

@@ -123,8 +123,8 @@ def number_format(value, digits=1):
 
 
 def hidden_value():
-    """What stands where a hidden value would."""
-    return _("not shown")
+    """What stands where a hidden value would (Wording.hidden in the active language)."""
+    return wording().hidden
 
 
 def hidden_reason(k):
