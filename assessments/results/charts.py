@@ -19,6 +19,9 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.utils.autoreload import file_changed
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, override, pgettext_lazy
 from django.utils.translation import gettext as _
@@ -60,6 +63,15 @@ def wheel_segment_label(dimension):
 def _facet_label(facet, language):
     with override(language):
         return str(_FACETS[facet])
+
+
+@receiver(setting_changed)
+@receiver(file_changed)
+def forget_chart_texts(**kwargs):
+    """A setting changed (tests) or runserver saw a catalogue change: the texts drawn once per
+    language (_facet_label, _legend_drawn) are drawn again."""
+    _facet_label.cache_clear()
+    _legend_drawn.cache_clear()
 
 
 @dataclass

@@ -110,8 +110,9 @@ def _candidates(network, instrument, cohort):
     someone edits resources, activities or the cohort's modules, and every own results page
     asks for them, so each process keeps them under the recent generation of the data
     (tenancy.generations): no query until the next write, and no round trip to the cache on
-    most requests (issue 11). An admin's edit shows there within a second: the own results
-    page is not where anyone looks right after editing resources."""
+    most requests (issue 11). An admin's edit shows there within a second: the leaders' pages
+    that recommend (own results, the group's gaps) are not where anyone looks right after
+    editing resources."""
     return generations.kept_in_process(
         network, f"recommendation-candidates:{instrument.slug}:{cohort or 0}",
         lambda: (_tagged_resources(network, instrument),

@@ -243,7 +243,10 @@ _GROUP_BLOCK = """coalesce((SELECT max(block.id) FROM assessments_releasedblock 
       AND block.leader_group_id = found.leader_group_id), 0)"""
 
 # A response's scores in its own row, as JSON: [[dimension id, its code, kind, score], ...]
-# (None or "[]" without any), so the page reads them in the same statement (issue 11).
+# (None or "[]" without any), so the page reads them in the same statement (issue 11). Each
+# score must come back as exactly the float stored (the generation is read off their mean):
+# PostgreSQL writes floats in JSON exactly; SQLite's JSON keeps 15 digits, so there the score
+# goes as text with all 17.
 _SCORES_OF_RESPONSE = """FROM assessments_dimensionscore score
     JOIN assessments_dimension dimension ON dimension.id = score.dimension_id
     WHERE score.network_id = found.network_id AND score.response_id = found.id"""
@@ -251,7 +254,7 @@ _SCORES = {
     "postgresql": "(SELECT json_agg(json_build_array(score.dimension_id, dimension.code,"
                   f" score.kind, score.score)) {_SCORES_OF_RESPONSE})",
     "sqlite": "(SELECT json_group_array(json_array(score.dimension_id, dimension.code,"
-              f" score.kind, score.score)) {_SCORES_OF_RESPONSE})",
+              f" score.kind, printf('%!.17g', score.score))) {_SCORES_OF_RESPONSE})",
 }
 
 
@@ -260,8 +263,8 @@ def _scores_of(response):
     with _SCORES."""
     rows = response.score_rows
     rows = json.loads(rows) if isinstance(rows, str) else rows or ()
-    return ({(dimension_id, kind): score for dimension_id, _code, kind, score in rows},
-            {(code, kind): score for _dimension_id, code, kind, score in rows})
+    return ({(dimension_id, kind): float(score) for dimension_id, _code, kind, score in rows},
+            {(code, kind): float(score) for _dimension_id, code, kind, score in rows})
 
 
 def own_results(network, person, round, dimensions):

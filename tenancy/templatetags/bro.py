@@ -150,7 +150,7 @@ def filled(context, template_name, **values):
     """The cached fragment with this request's CSRF token (as {% csrf_token %} writes it) and
     address (as {{ request.get_full_path }} and {{ request.get_full_path|urlencode }}) in it."""
     html = layout_fragment(template_name, translation.get_language(), tuple(values.items()))
-    if CSRF_SLOT in html:  # the token is made (and masked) only for a page with a form
+    if CSRF_SLOT in html:  # the input is written only into a fragment with a form
         token = context.get("csrf_token")
         csrf_input = format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">',
                                  token) if token and token != "NOTPROVIDED" else ""
