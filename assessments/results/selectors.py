@@ -246,7 +246,7 @@ _GROUP_BLOCK = """coalesce((SELECT max(block.id) FROM assessments_releasedblock 
 # (None or "[]" without any), so the page reads them in the same statement (issue 11). Each
 # score must come back as exactly the float stored (the generation is read off their mean):
 # PostgreSQL writes floats in JSON exactly; SQLite's JSON keeps 15 digits, so there the score
-# goes as text with all 17.
+# goes as text with 21 (quote()).
 _SCORES_OF_RESPONSE = """FROM assessments_dimensionscore score
     JOIN assessments_dimension dimension ON dimension.id = score.dimension_id
     WHERE score.network_id = found.network_id AND score.response_id = found.id"""
@@ -254,7 +254,7 @@ _SCORES = {
     "postgresql": "(SELECT json_agg(json_build_array(score.dimension_id, dimension.code,"
                   f" score.kind, score.score)) {_SCORES_OF_RESPONSE})",
     "sqlite": "(SELECT json_group_array(json_array(score.dimension_id, dimension.code,"
-              f" score.kind, printf('%!.17g', score.score))) {_SCORES_OF_RESPONSE})",
+              f" score.kind, quote(score.score))) {_SCORES_OF_RESPONSE})",
 }
 
 

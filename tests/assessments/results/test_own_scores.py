@@ -2,10 +2,10 @@
 every score must come back as exactly the float stored, on PostgreSQL (the tests' database)
 and on SQLite (the demo's), since the generation is read off their mean."""
 
-import sqlite3
 from types import SimpleNamespace
 
 import pytest
+from django.db.backends.sqlite3.base import DatabaseWrapper
 
 from assessments.results.selectors import _SCORES, _scores_of
 
@@ -14,20 +14,29 @@ from assessments.results.selectors import _SCORES, _scores_of
 AWKWARD = (23 / 6, 11 / 6, 10 / 3, 1 / 3, 2.9999999999999996)
 
 
-def test_sqlite_gives_back_each_score_exactly():
-    database = sqlite3.connect(":memory:")
-    database.executescript("""
-        CREATE TABLE assessments_dimension (id integer, code text);
-        CREATE TABLE assessments_dimensionscore (
-            network_id integer, response_id integer, dimension_id integer, kind text,
-            score real);
-    """)
-    for number, score in enumerate(AWKWARD, start=1):
-        database.execute("INSERT INTO assessments_dimension VALUES (?, ?)", (number, f"d{number}"))
-        database.execute("INSERT INTO assessments_dimensionscore VALUES (1, 7, ?, 'today', ?)",
-                         (number, score))
-    (written,) = database.execute(
-        f"SELECT {_SCORES['sqlite']} FROM (SELECT 1 AS network_id, 7 AS id) found").fetchone()
+def test_sqlite_gives_back_each_score_exactly(django_db_blocker):
+    """Through Django's SQLite backend, as the demo runs it (its %s placeholders, and the
+    query log that DEBUG keeps)."""
+    database = DatabaseWrapper({
+        "NAME": ":memory:", "OPTIONS": {}, "TIME_ZONE": None, "CONN_MAX_AGE": 0,
+        "CONN_HEALTH_CHECKS": False, "AUTOCOMMIT": True, "ATOMIC_REQUESTS": False,
+        "USER": "", "PASSWORD": "", "HOST": "", "PORT": "", "TEST": {}}, alias="sqlite-demo")
+    database.force_debug_cursor = True
+    try:
+        with django_db_blocker.unblock(), database.cursor() as cursor:
+            cursor.execute("CREATE TABLE assessments_dimension (id integer, code text)")
+            cursor.execute("CREATE TABLE assessments_dimensionscore (network_id integer,"
+                           " response_id integer, dimension_id integer, kind text, score real)")
+            for number, score in enumerate(AWKWARD, start=1):
+                cursor.execute("INSERT INTO assessments_dimension VALUES (%s, %s)",
+                               [number, f"d{number}"])
+                cursor.execute("INSERT INTO assessments_dimensionscore"
+                               " VALUES (1, 7, %s, 'today', %s)", [number, score])
+            cursor.execute(f"SELECT {_SCORES['sqlite']} FROM (SELECT %s AS network_id,"
+                           " %s AS id) found", [1, 7])
+            (written,) = cursor.fetchone()
+    finally:
+        database.close()
     by_id, by_code = _scores_of(SimpleNamespace(score_rows=written))
     assert by_id == {(number, "today"): score for number, score in enumerate(AWKWARD, start=1)}
     assert by_code == {(f"d{n}", "today"): score for n, score in enumerate(AWKWARD, start=1)}
