@@ -258,13 +258,13 @@ _SCORES = {
 }
 
 
-def _scores_of(response):
-    """{(dimension id, kind): score} and {(dimension code, kind): score} of a response read
-    with _SCORES."""
+def _scores_of(response, by_code=False):
+    """{(dimension id, kind): score} of a response read with _SCORES; by the dimension's code
+    with `by_code` (an earlier round's, maybe of another version)."""
     rows = response.score_rows
     rows = json.loads(rows) if isinstance(rows, str) else rows or ()
-    return ({(dimension_id, kind): float(score) for dimension_id, _code, kind, score in rows},
-            {(code, kind): float(score) for _dimension_id, code, kind, score in rows})
+    return {(code if by_code else dimension_id, kind): float(score)
+            for dimension_id, code, kind, score in rows}
 
 
 def own_results(network, person, round, dimensions):
@@ -277,8 +277,8 @@ def own_results(network, person, round, dimensions):
 def _own_results(response, earlier, dimensions):
     if response is None:
         return OwnResults(None)
-    scores = _scores_of(response)[0]
-    earlier_scores = _scores_of(earlier)[1] if earlier is not None else {}
+    scores = _scores_of(response)
+    earlier_scores = _scores_of(earlier, by_code=True) if earlier is not None else {}
     rows = [OwnRow(d, scores.get((d.id, "today")), scores.get((d.id, "ambition")),
                    earlier_scores.get((d.code, "today")),
                    earlier_scores.get((d.code, "ambition")))

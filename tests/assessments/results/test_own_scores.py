@@ -37,7 +37,8 @@ def test_sqlite_gives_back_each_score_exactly(django_db_blocker):
             (written,) = cursor.fetchone()
     finally:
         database.close()
-    by_id, by_code = _scores_of(SimpleNamespace(score_rows=written))
+    response = SimpleNamespace(score_rows=written)
+    by_id, by_code = _scores_of(response), _scores_of(response, by_code=True)
     assert by_id == {(number, "today"): score for number, score in enumerate(AWKWARD, start=1)}
     assert by_code == {(f"d{n}", "today"): score for n, score in enumerate(AWKWARD, start=1)}
 
@@ -56,5 +57,5 @@ def test_postgresql_gives_back_each_score_exactly():
                 FROM (VALUES {values}) given (n, code, score))
             SELECT {_SCORES['postgresql']} FROM (SELECT 1 AS network_id, 7 AS id) found""")
         (written,) = cursor.fetchone()
-    by_id, _by_code = _scores_of(SimpleNamespace(score_rows=written))
+    by_id = _scores_of(SimpleNamespace(score_rows=written))
     assert by_id == {(number, "today"): score for number, score in enumerate(AWKWARD, start=1)}
