@@ -48,9 +48,10 @@ def invitation_cohort(invitation):
 
 
 def cohort_schedule(cohort):
-    """The cohort's modules in order, with their gathering and the network's own resources."""
+    """The cohort's modules in order (CohortModule.Meta.ordering: position, then id), with
+    their gathering and the network's own resources."""
     return list(cohort.cohort_modules.select_related("module", "gathering")
-                .prefetch_related("resources").order_by("position"))
+                .prefetch_related("resources"))
 
 
 def current_cohort_module(cohort_modules, today=None):

@@ -139,8 +139,7 @@ def seed(demo):
         groups = [group for group in demo.leader_groups if group.network_id == network.pk]
         if cohort is None or len(groups) < 2:
             continue
-        cohort_module = cohort.cohort_modules.select_related("module").order_by(
-            "position").first()
+        cohort_module = cohort.cohort_modules.select_related("module").first()
         if cohort_module is None:
             continue
         prework_activities = list(cohort_module.module.phases.get(kind="prework")

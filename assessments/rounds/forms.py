@@ -132,7 +132,7 @@ class RoundForm(forms.Form):
         if purpose == RoundPurpose.GATHERING and gathering:
             return gathering.starts_at, gathering.ends_at
         if purpose == RoundPurpose.END:
-            last = self.cohort.cohort_modules.order_by("-position").first()
+            last = self.cohort.cohort_modules.last()
             if last is not None:
                 closes = datetime.combine(last.postwork_due_on, time(23, 59), zone)
                 return closes - timedelta(days=END_DAYS_OPEN), closes
